@@ -1,0 +1,8 @@
+// One line per event on stdout: "<ISO time> <level> <message>"; --log-level filters.
+#pragma once
+
+#include <QString>
+
+namespace Logging {
+bool install(const QString &level);   // debug|info|warn|error; false if unknown
+}

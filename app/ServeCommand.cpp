@@ -1,0 +1,111 @@
+// Flags, signals (SIGTERM/SIGINT through a signalfd, so shutdown runs on the event loop) and start-up.
+#include "ServeCommand.h"
+#include "ControlPlane.h"
+#include "Logging.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+
+#include <csignal>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace {
+bool parseListen(const QString &s, QHostAddress &addr, quint16 &port)
+{
+    const int colon = s.lastIndexOf(QLatin1Char(':'));
+    if (colon < 0)
+        return false;
+    QString host = s.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint p = s.mid(colon + 1).toUInt(&ok);
+    if (!ok || p > 65535)
+        return false;
+    if (host == QLatin1String("localhost"))
+        addr = QHostAddress::LocalHost;
+    else if (host.isEmpty() || host == QLatin1String("*"))
+        addr = QHostAddress::Any;
+    else if (!addr.setAddress(host))
+        return false;
+    port = quint16(p);
+    return true;
+}
+}
+
+int runServe(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Run the Tanvrit Compute control plane (REST API, scheduler, store)."));
+    p.addHelpOption();
+    const QString defaultData = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    p.addOptions({
+        {QStringLiteral("listen"), QStringLiteral("Address to listen on, HOST:PORT (port 0 picks a free one)."),
+         QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080")},
+        {QStringLiteral("data-dir"), QStringLiteral("Where the database, logs and admin.key live."),
+         QStringLiteral("DIR"), defaultData},
+        {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error."), QStringLiteral("LEVEL"),
+         QStringLiteral("info")},
+        {QStringLiteral("max-body-bytes"), QStringLiteral("Largest request body accepted (413 beyond)."),
+         QStringLiteral("BYTES"), QStringLiteral("1048576")},
+        {QStringLiteral("shutdown-grace"), QStringLiteral("Seconds to let in-flight requests finish on SIGTERM."),
+         QStringLiteral("SECONDS"), QStringLiteral("10")},
+    });
+    p.process(args);
+
+    if (!Logging::install(p.value(QStringLiteral("log-level")))) {
+        fprintf(stderr, "serve: --log-level must be debug, info, warn or error\n");
+        return 2;
+    }
+    ControlPlaneConfig cfg;
+    cfg.dataDir = p.value(QStringLiteral("data-dir"));
+    if (!parseListen(p.value(QStringLiteral("listen")), cfg.address, cfg.port)) {
+        fprintf(stderr, "serve: --listen must look like HOST:PORT\n");
+        return 2;
+    }
+    bool ok = false;
+    cfg.server.maxBodyBytes = p.value(QStringLiteral("max-body-bytes")).toLongLong(&ok);
+    if (!ok || cfg.server.maxBodyBytes < 1024) {
+        fprintf(stderr, "serve: --max-body-bytes must be a number of at least 1024\n");
+        return 2;
+    }
+    const int grace = p.value(QStringLiteral("shutdown-grace")).toInt(&ok);
+    if (!ok || grace < 0) {
+        fprintf(stderr, "serve: --shutdown-grace must be a non-negative number of seconds\n");
+        return 2;
+    }
+
+    // SIGTERM/SIGINT arrive on a signalfd and are handled on the event loop.
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+    const int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+
+    ControlPlane plane;
+    QString error;
+    if (!plane.start(cfg, &error)) {
+        qCritical().noquote() << "serve: could not start:" << error;
+        return 1;
+    }
+    qInfo().noquote() << "listening url=" + plane.url().toString() << "data-dir=" + cfg.dataDir
+                      << "admin-key=" + plane.adminKeyPath();
+
+    QSocketNotifier notifier(sfd, QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &plane, [&] {
+        signalfd_siginfo info;
+        while (read(sfd, &info, sizeof info) == sizeof info) {}
+        notifier.setEnabled(false);
+        qInfo().noquote() << "shutdown signal received; finishing in-flight requests";
+        plane.shutdown(grace * 1000, [] {
+            qInfo().noquote() << "shutdown complete";
+            QCoreApplication::exit(0);
+        });
+    });
+    return QCoreApplication::exec();
+}

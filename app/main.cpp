@@ -1,0 +1,43 @@
+// tanvrit-compute: the headless control plane (`serve`), the agent (`agent`) and, later, client commands.
+#include "ServeCommand.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+
+namespace {
+void usage()
+{
+    fprintf(stderr,
+            "usage: tanvrit-compute <command> [options]\n\n"
+            "commands:\n"
+            "  serve     run the control plane (REST API, scheduler, store)\n"
+            "  version   print the version\n\n"
+            "Run 'tanvrit-compute <command> --help' for the options of a command.\n");
+}
+}
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tanvrit-compute"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TANVRIT_VERSION));
+    QStringList args = app.arguments();
+    if (args.size() < 2) {
+        usage();
+        return 2;
+    }
+    const QString command = args.takeAt(1);
+    if (command == QLatin1String("serve"))
+        return runServe(args);
+    if (command == QLatin1String("version") || command == QLatin1String("--version")) {
+        printf("tanvrit-compute %s\n", TANVRIT_VERSION);
+        return 0;
+    }
+    if (command == QLatin1String("help") || command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        usage();
+        return 0;
+    }
+    fprintf(stderr, "tanvrit-compute: unknown command '%s'\n\n", qPrintable(command));
+    usage();
+    return 2;
+}

@@ -1,0 +1,76 @@
+// Start-up order: store (migrations) -> identity bootstrap -> events -> jobs -> HTTP.
+#include "ControlPlane.h"
+#include "AuthService.h"
+#include "EventBus.h"
+#include "HttpServer.h"
+#include "JobService.h"
+#include "Metrics.h"
+#include "Store.h"
+
+#include <QDeadlineTimer>
+#include <QTimer>
+
+ControlPlane::ControlPlane(QObject *parent) : QObject(parent) {}
+
+ControlPlane::~ControlPlane()
+{
+    delete m_http;
+    if (m_services.store)
+        m_services.store->close();
+    delete m_services.metrics;
+}
+
+QString ControlPlane::adminKeyPath() const
+{
+    return m_config.dataDir + QStringLiteral("/admin.key");
+}
+
+bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
+{
+    m_config = config;
+    m_services.config = config.server;
+    m_services.store = new Store(this);
+    if (!m_services.store->open(config.dataDir, error))
+        return false;
+    m_config.dataDir = m_services.store->dataDir();
+    m_services.metrics = new Metrics;
+    m_services.auth = new AuthService(*m_services.store, this);
+    if (!m_services.auth->bootstrap(error))
+        return false;
+    m_services.events = new EventBus(*m_services.store, this);
+    m_services.events->load();
+    m_services.jobs = new JobService(*m_services.store, *m_services.events, this);
+    if (!m_services.jobs->load(error))
+        return false;
+
+    m_http = new HttpServer(m_services);
+    const quint16 port = m_http->listenOn(config.address, config.port);
+    if (port == 0) {
+        *error = QStringLiteral("cannot listen on %1:%2").arg(config.address.toString()).arg(config.port);
+        return false;
+    }
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(config.address.toString());
+    url.setPort(port);
+    m_url = url;
+    return true;
+}
+
+void ControlPlane::shutdown(int graceMs, std::function<void()> done)
+{
+    if (m_http)
+        m_http->stopListening();
+    auto deadline = std::make_shared<QDeadlineTimer>(graceMs);
+    auto timer = new QTimer(this);
+    timer->setInterval(10);
+    connect(timer, &QTimer::timeout, this, [this, timer, deadline, done] {
+        if (HttpServer::inFlight() > 0 && !deadline->hasExpired())
+            return;
+        timer->stop();
+        timer->deleteLater();
+        m_services.store->close();   // the writer commits what is queued before it stops
+        done();
+    });
+    timer->start();
+}

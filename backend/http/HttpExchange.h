@@ -1,0 +1,84 @@
+// One request and its (possibly deferred) reply. Replies are written straight to the socket, so a
+// controller may answer after an asynchronous commit, or keep the socket for a stream.
+#pragma once
+
+#include "ApiError.h"
+#include "Principal.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QUrlQuery>
+#include <functional>
+#include <memory>
+
+class Metrics;
+
+enum class Surface { V0, Rpc, Plain };   // error shape: /v0 errors, seed-000 envelope, or plain health
+
+class HttpExchange
+{
+public:
+    HttpExchange(QTcpSocket *socket, QByteArray method, QString path, QUrlQuery query,
+                 QList<QPair<QByteArray, QByteArray>> headers, QByteArray body, QHostAddress peer);
+
+    const QByteArray &method() const { return m_method; }
+    const QString &path() const { return m_path; }
+    const QUrlQuery &query() const { return m_query; }
+    QString queryValue(const QString &key) const;
+    QStringList queryValues(const QString &key) const;
+    const QByteArray &body() const { return m_body; }
+    QByteArray header(const QByteArray &lowerName) const;
+    QHostAddress peer() const { return m_peer; }
+
+    QString param(const QString &name) const { return m_params.value(name); }
+    void setParams(QHash<QString, QString> p) { m_params = std::move(p); }
+    void setSurface(Surface s) { m_surface = s; }
+    Surface surface() const { return m_surface; }
+    void setRoute(QByteArray r) { m_route = std::move(r); }
+    const Principal &principal() const { return m_principal; }
+    void setPrincipal(Principal p) { m_principal = std::move(p); }
+
+    // Parses the body as a JSON object; on failure replies 400 and returns false.
+    bool jsonBody(QJsonObject &out);
+
+    void reply(int status, const QByteArray &body, const QByteArray &contentType = "application/json",
+               const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+    void replyJson(int status, const QJsonObject &o);
+    void replyError(const ApiError &e, const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+    void replyRpc(const QJsonValue &payload, const QString &message = QStringLiteral("ok"),
+                  const QString &status = QStringLiteral("SUCCESS"));
+    bool replied() const { return m_replied; }
+
+    // Streams: writes the status line and headers, then hands the socket to the caller.
+    QTcpSocket *beginStream(const QByteArray &contentType);
+    QTcpSocket *socket() const { return m_socket.data(); }
+
+    static void setMetrics(Metrics *m);
+    static int inFlight();   // received and not yet answered (streams count as answered)
+    ~HttpExchange();
+
+private:
+    void finishMetrics(int status);
+
+    QPointer<QTcpSocket> m_socket;
+    QByteArray m_method;
+    QString m_path;
+    QUrlQuery m_query;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
+    QByteArray m_body;
+    QHostAddress m_peer;
+    QHash<QString, QString> m_params;
+    Surface m_surface = Surface::V0;
+    QByteArray m_route = "unmatched";
+    Principal m_principal;
+    QElapsedTimer m_timer;
+    bool m_replied = false;
+    bool m_close = false;
+};
+
+using ExchangePtr = std::shared_ptr<HttpExchange>;

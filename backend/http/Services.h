@@ -1,0 +1,33 @@
+// What controllers reach: the core services of one control plane, and its configuration.
+#pragma once
+
+#include <QString>
+
+class Store;
+class AuthService;
+class JobService;
+class EventBus;
+class Metrics;
+class AgentService;
+class Scheduler;
+class LogService;
+
+struct ServerConfig
+{
+    qint64 maxBodyBytes = 1024 * 1024;
+    int pollWaitMs = 25000;
+    bool metricsPublic = true;
+};
+
+struct Services
+{
+    Store *store = nullptr;
+    AuthService *auth = nullptr;
+    JobService *jobs = nullptr;
+    EventBus *events = nullptr;
+    Metrics *metrics = nullptr;
+    AgentService *agents = nullptr;
+    Scheduler *scheduler = nullptr;
+    LogService *logs = nullptr;
+    ServerConfig config;
+};

@@ -1,0 +1,80 @@
+// The job: what was submitted (JobSpec) and what became of it (state, attempt, history, outcome).
+#pragma once
+
+#include "ApiError.h"
+#include "JobState.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+struct JobResources
+{
+    double cpu = 0;
+    double memGib = 0;
+    int gpus = 0;
+};
+
+struct JobSpec
+{
+    QString type = QStringLiteral("COMMAND");
+    QString command;              // run through /bin/sh -c
+    QStringList argv;             // run directly, no shell
+    QMap<QString, QString> env;
+    QStringList secrets;          // names of secrets injected as env (values never stored here)
+    JobResources resources;
+    int priority = 0;
+    int maxRetries = 0;
+    int timeoutSeconds = 0;       // 0: no timeout
+    QString workingDir;
+    QStringList artifacts;        // globs to collect
+    QString image;                // CONTAINER jobs
+    QStringList cmd;              // CONTAINER jobs
+    QMap<QString, QString> labels;
+
+    // Parses and validates a submit body; 422 with per-field messages on bad values.
+    static Result<JobSpec> fromJson(const QJsonObject &body);
+    void writeJson(QJsonObject &out) const;   // adds the spec's fields to out
+    static JobSpec readJson(const QJsonObject &in);   // trusted input (the store)
+};
+
+struct JobTransition
+{
+    JobState state = JobState::Queued;
+    qint64 atMs = 0;
+    QString actor;
+    QString reason;
+    int attempt = 1;
+};
+
+struct Job
+{
+    QString id;
+    QString workspaceId;
+    QString submittedBy;          // principal id (key or user)
+    JobSpec spec;
+    JobState state = JobState::Queued;
+    qint64 createdAt = 0;         // ms since epoch
+    qint64 updatedAt = 0;
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0;
+    int attempt = 1;
+    std::optional<int> exitCode;
+    qint64 runtimeMs = -1;
+    double cpuSeconds = -1;
+    QString agentId;
+    QString error;                // reason of the last failure, e.g. "agent_lost"
+    QString pendingReason;        // why a QUEUED job is not placed (not stored)
+    int lostCount = 0;            // requeues because the agent was lost
+    int retryCount = 0;           // automatic retries after the job's own failure
+    QList<JobTransition> history;
+
+    QJsonObject toJson() const;                  // the API representation
+    static Job fromJson(const QJsonObject &o);   // the store's own copy
+};
+
+QString isoTime(qint64 ms);
+std::optional<qint64> parseTime(const QString &isoOrMs);   // ISO 8601 or epoch milliseconds

@@ -1,0 +1,31 @@
+// One database connection owned by one thread, with its prepared statements cached by SQL text.
+#pragma once
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+
+class SqlSession
+{
+public:
+    SqlSession() = default;
+    ~SqlSession();
+    SqlSession(const SqlSession &) = delete;
+    SqlSession &operator=(const SqlSession &) = delete;
+
+    // Opens <dataDir>/tanvrit.db as connection `name` (SQLite, WAL). Call on the owning thread.
+    bool open(const QString &dbPath, const QString &name, QString *error);
+    void close();
+
+    // A prepared statement for this SQL, prepared once per connection and reused.
+    QSqlQuery &prepare(const QString &sql);
+    bool exec(const QString &sql, QString *error = nullptr);   // unprepared, for DDL and pragmas
+    QSqlDatabase &db() { return m_db; }
+    bool isOpen() const { return m_db.isOpen(); }
+
+private:
+    QSqlDatabase m_db;
+    QString m_name;
+    QHash<QString, QSqlQuery> m_cache;
+};
