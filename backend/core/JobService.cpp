@@ -204,6 +204,42 @@ Status JobService::transition(const JobPtr &job, JobState to, const QString &act
     return Ok{};
 }
 
+void JobService::requeueOrFail(const JobPtr &job, const QString &actor, const QString &error, const QString &reason)
+{
+    if (job->state == JobState::Cancelling) {
+        transition(job, JobState::Cancelled, actor, reason);
+        return;
+    }
+    if (job->lostCount < std::max(job->spec.maxRetries, 2)) {
+        transition(job, JobState::Queued, actor, reason + QStringLiteral("; requeued"), [error](Job &j) {
+            ++j.lostCount;
+            ++j.attempt;
+            j.error = error;
+            j.exitCode.reset();
+            j.runtimeMs = -1;
+            j.cpuSeconds = -1;
+            j.startedAt = 0;
+        });
+        return;
+    }
+    transition(job, JobState::Failed, actor, reason, [error](Job &j) { j.error = error; });
+}
+
+void JobService::retryAutomatically(const JobPtr &job, const QString &actor, const QString &reason,
+                                    const std::function<void(Job &)> &recordOutcome, std::function<void(bool)> done)
+{
+    const Status st = transition(job, JobState::Queued, actor,
+                                 reason + QStringLiteral("; automatic retry %1 of %2").arg(job->retryCount + 1).arg(job->spec.maxRetries),
+                                 [recordOutcome](Job &j) {
+                                     recordOutcome(j);   // kept until the new attempt starts, for the record
+                                     ++j.retryCount;
+                                     ++j.attempt;
+                                     j.startedAt = 0;
+                                 },
+                                 std::move(done));
+    Q_UNUSED(st);
+}
+
 void JobService::setPendingReason(const JobPtr &job, const QString &reason)
 {
     if (job->pendingReason == reason)

@@ -46,6 +46,12 @@ public:
     Status transition(const JobPtr &job, JobState to, const QString &actor, const QString &reason,
                       const std::function<void(Job &)> &mutate = {}, std::function<void(bool)> done = {});
     void setPendingReason(const JobPtr &job, const QString &reason);
+    // The agent running it is gone: a new attempt while lost-requeues remain (max(maxRetries, 2)),
+    // else FAILED with `error`. A job being cancelled becomes CANCELLED.
+    void requeueOrFail(const JobPtr &job, const QString &actor, const QString &error, const QString &reason);
+    // The job failed on its own and has automatic retries left: a new attempt, straight back to QUEUED.
+    void retryAutomatically(const JobPtr &job, const QString &actor, const QString &reason,
+                            const std::function<void(Job &)> &recordOutcome, std::function<void(bool)> done);
     std::optional<JobState> terminalStateOf(const QString &id);   // from the store, for late results
 
     QHash<JobState, qint64> stateCounts() const { return m_counts; }

@@ -1,6 +1,8 @@
 // Start-up order: store (migrations) -> identity bootstrap -> events -> jobs -> HTTP.
 #include "ControlPlane.h"
+#include "AgentService.h"
 #include "AuthService.h"
+#include "Scheduler.h"
 #include "EventBus.h"
 #include "HttpServer.h"
 #include "JobService.h"
@@ -42,6 +44,11 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_services.jobs = new JobService(*m_services.store, *m_services.events, this);
     if (!m_services.jobs->load(error))
         return false;
+    m_services.agents = new AgentService(*m_services.store, *m_services.auth, *m_services.jobs, *m_services.events,
+                                         config.agentTimeoutSeconds, this);
+    m_services.agents->load();
+    m_services.scheduler = new Scheduler(*m_services.jobs, *m_services.agents, *m_services.metrics, this);
+    m_services.scheduler->start();
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);

@@ -1,5 +1,6 @@
 // Probes and Prometheus metrics.
 #include "HealthController.h"
+#include "AgentService.h"
 #include "JobService.h"
 #include "Metrics.h"
 #include "Store.h"
@@ -36,6 +37,8 @@ void HealthController::metrics(const ExchangePtr &ex)
             + '\n';
     out += "# HELP tanvrit_queue_depth Jobs waiting for an agent.\n# TYPE tanvrit_queue_depth gauge\n";
     out += "tanvrit_queue_depth " + QByteArray::number(m_s.jobs->queueDepth()) + '\n';
+    out += "# HELP tanvrit_agents_online Agents not LOST.\n# TYPE tanvrit_agents_online gauge\n";
+    out += "tanvrit_agents_online " + QByteArray::number(m_s.agents->onlineCount()) + '\n';
     m_s.metrics->renderDispatch(out);
     m_s.metrics->renderHttp(out);
     ex->reply(200, out, "text/plain; version=0.0.4");

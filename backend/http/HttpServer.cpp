@@ -4,6 +4,7 @@
 #include "HealthController.h"
 #include "JobsController.h"
 #include "Metrics.h"
+#include "NodesController.h"
 
 #include <QHttpServerRequest>
 #include <QTcpServer>
@@ -31,6 +32,9 @@ HttpServer::HttpServer(Services services, QObject *parent)
     HttpExchange::setMetrics(m_services.metrics);
     m_controllers << new HealthController(m_services, m_router, this);
     m_controllers << new JobsController(m_services, m_router, this);
+    auto *nodes = new NodesController(m_services, m_router, this);
+    m_controllers << nodes;
+    connect(this, &HttpServer::webSocketConnected, nodes, &NodesController::acceptChannel);
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &HttpServer::acceptWebSockets);
 }
 

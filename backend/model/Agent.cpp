@@ -52,6 +52,7 @@ QJsonObject Agent::toJson() const
             {QStringLiteral("capabilities"), QJsonArray::fromStringList(capabilities)},
             {QStringLiteral("resources"), QJsonObject{{QStringLiteral("cpu"), cpu},
                                                       {QStringLiteral("memGib"), memGib},
+                                                      {QStringLiteral("slots"), slotCount},
                                                       {QStringLiteral("gpus"), gpuArr.size()}}},
             {QStringLiteral("free"), QJsonObject{{QStringLiteral("cpu"), freeCpu},
                                                  {QStringLiteral("memGib"), freeMemGib}}},
@@ -83,6 +84,7 @@ Agent Agent::fromJson(const QJsonObject &o)
     const QJsonObject r = o.value(QStringLiteral("resources")).toObject();
     a.cpu = r.value(QStringLiteral("cpu")).toDouble();
     a.memGib = r.value(QStringLiteral("memGib")).toDouble();
+    a.slotCount = r.value(QStringLiteral("slots")).toInt(1);
     for (const auto &g : o.value(QStringLiteral("gpus")).toArray())
         a.gpus << GpuDevice::fromJson(g.toObject());
     a.load = o.value(QStringLiteral("load")).toDouble();

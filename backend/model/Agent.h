@@ -32,6 +32,7 @@ struct Agent
     QStringList capabilities;     // job types offered: COMMAND, CONTAINER, render…
     double cpu = 0;               // totals
     double memGib = 0;
+    int slotCount = 1;            // jobs it runs at once
     QList<GpuDevice> gpus;
     double load = 0;              // 1-minute load average
     double freeCpu = 0;           // as last reported

@@ -1,0 +1,587 @@
+// Runs one job attempt: posix_spawn into its own process group, pipes read with socket
+// notifiers, reaped through a pidfd + wait4 (no SIGCHLD handler), SIGTERM/grace/SIGKILL on stop.
+#include "JobProcess.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <vector>
+
+namespace {
+
+constexpr qsizetype kMaxLineBytes = 64 * 1024;
+constexpr int kMaxBatchLines = 1000;
+constexpr int kFlushIntervalMs = 5;
+constexpr qsizetype kReadChunk = 64 * 1024;
+constexpr qsizetype kReadBudget = 1024 * 1024;   // per notifier activation, so both streams get turns
+constexpr int kDrainDeadlineMs = 2000;           // for writers that escaped the process group
+constexpr int kPollFallbackMs = 10;              // only when pidfd_open is unavailable
+
+int openPidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return int(::syscall(SYS_pidfd_open, pid, 0));
+#else
+    Q_UNUSED(pid);
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+void closeFd(int &fd)
+{
+    if (fd >= 0) {
+        ::close(fd);
+        fd = -1;
+    }
+}
+
+QString errnoText(int err)
+{
+    return QString::fromLocal8Bit(std::strerror(err));
+}
+
+double seconds(const timeval &tv)
+{
+    return double(tv.tv_sec) + double(tv.tv_usec) / 1e6;
+}
+
+// Largest cut <= max that does not split a UTF-8 sequence (falls back to max for garbage).
+qsizetype utf8Cut(QByteArrayView bytes, qsizetype max)
+{
+    for (qsizetype cut = max; cut > max - 4 && cut > 0; --cut) {
+        if ((uchar(bytes[cut]) & 0xC0) != 0x80)
+            return cut;
+    }
+    return max;
+}
+
+QString safeName(const QString &s)
+{
+    QString out;
+    for (QChar c : s)
+        out += (c.isLetterOrNumber() && c.unicode() < 128) || c == u'-' || c == u'_' ? c : QChar(u'_');
+    return out.isEmpty() ? QStringLiteral("job") : out.left(64);
+}
+
+} // namespace
+
+JobProcess::JobProcess(Spec spec, QObject *parent)
+    : QObject(parent)
+    , m_spec(std::move(spec))
+    , m_nextSeq(m_spec.firstSeq)
+{
+    m_spec.redact.removeAll(QString());
+    m_err.isStderr = true;
+}
+
+JobProcess::~JobProcess()
+{
+    if (m_started && !m_exited) {
+        killGroup(SIGKILL);
+        int status = 0;
+        while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) { }
+    } else if (m_started && !m_finished) {
+        killGroup(SIGKILL);   // leftovers still holding the pipes while we drained
+    }
+    cleanupChild();
+    closeStream(m_out);
+    closeStream(m_err);
+}
+
+qint64 JobProcess::pid() const
+{
+    return m_pid;
+}
+
+QString JobProcess::workingDir() const
+{
+    return m_workingDir;
+}
+
+bool JobProcess::isRunning() const
+{
+    return m_started && !m_finished;
+}
+
+bool JobProcess::prepareWorkingDir(QString *error)
+{
+    if (!m_spec.workingDir.isEmpty()) {
+        if (!QDir().mkpath(m_spec.workingDir)) {
+            *error = tr("cannot create working directory %1").arg(m_spec.workingDir);
+            return false;
+        }
+        m_workingDir = QDir(m_spec.workingDir).absolutePath();
+        return true;
+    }
+    const QString root = m_spec.workRoot.isEmpty() ? QDir::tempPath() : m_spec.workRoot;
+    if (!QDir().mkpath(root)) {
+        *error = tr("cannot create work root %1").arg(root);
+        return false;
+    }
+    QByteArray tmpl = QFile::encodeName(QDir(root).absoluteFilePath(
+        QStringLiteral("%1-%2-XXXXXX").arg(safeName(m_spec.jobId)).arg(m_spec.attempt)));
+    if (!::mkdtemp(tmpl.data())) {
+        *error = tr("cannot create working directory under %1: %2").arg(root, errnoText(errno));
+        return false;
+    }
+    m_workingDir = QFile::decodeName(tmpl);
+    return true;
+}
+
+bool JobProcess::start(QString *error)
+{
+    QString scratch;
+    if (!error)
+        error = &scratch;
+    if (m_started) {
+        *error = tr("job process already started");
+        return false;
+    }
+
+    // Program and arguments.
+    QList<QByteArray> args;
+    QByteArray program;
+    bool searchPath = false;
+    if (!m_spec.command.isEmpty()) {
+        program = QByteArrayLiteral("/bin/sh");
+        args = {program, QByteArrayLiteral("-c"), m_spec.command.toUtf8()};
+    } else if (!m_spec.argv.isEmpty() && !m_spec.argv.first().isEmpty()) {
+        for (const QString &a : std::as_const(m_spec.argv))
+            args.append(a.toUtf8());
+        program = args.first();
+        searchPath = true;
+    } else {
+        *error = tr("nothing to run: empty command and argv");
+        return false;
+    }
+    std::vector<char *> argvPtrs;
+    argvPtrs.reserve(args.size() + 1);
+    for (QByteArray &a : args)
+        argvPtrs.push_back(a.data());
+    argvPtrs.push_back(nullptr);
+
+    // Environment: ours, with the job's entries on top.
+    QList<QByteArray> envStore;
+    std::vector<char *> envPtrs;
+    char **envp = environ;
+    if (!m_spec.env.isEmpty()) {
+        for (char **e = environ; e && *e; ++e) {
+            const char *eq = std::strchr(*e, '=');
+            const QByteArray key = eq ? QByteArray(*e, eq - *e) : QByteArray(*e);
+            if (!m_spec.env.contains(QString::fromLocal8Bit(key)))
+                envStore.append(QByteArray(*e));
+        }
+        for (auto it = m_spec.env.cbegin(); it != m_spec.env.cend(); ++it)
+            envStore.append(it.key().toUtf8() + '=' + it.value().toUtf8());
+        envPtrs.reserve(envStore.size() + 1);
+        for (QByteArray &e : envStore)
+            envPtrs.push_back(e.data());
+        envPtrs.push_back(nullptr);
+        envp = envPtrs.data();
+    }
+
+    if (!prepareWorkingDir(error))
+        return false;
+    const QByteArray wd = QFile::encodeName(m_workingDir);
+    const auto removeOwnDir = [this] {
+        if (m_spec.workingDir.isEmpty())
+            QDir().rmdir(m_workingDir);   // the fresh, still empty directory made above
+    };
+
+    int outPipe[2];
+    int errPipe[2];
+    if (::pipe2(outPipe, O_CLOEXEC) != 0) {
+        *error = tr("cannot create pipe: %1").arg(errnoText(errno));
+        removeOwnDir();
+        return false;
+    }
+    if (::pipe2(errPipe, O_CLOEXEC) != 0) {
+        *error = tr("cannot create pipe: %1").arg(errnoText(errno));
+        ::close(outPipe[0]);
+        ::close(outPipe[1]);
+        removeOwnDir();
+        return false;
+    }
+    // Only our read ends are non-blocking; the child's write ends stay blocking.
+    ::fcntl(outPipe[0], F_SETFL, ::fcntl(outPipe[0], F_GETFL) | O_NONBLOCK);
+    ::fcntl(errPipe[0], F_SETFL, ::fcntl(errPipe[0], F_GETFL) | O_NONBLOCK);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], STDERR_FILENO);
+    posix_spawn_file_actions_addchdir_np(&actions, wd.constData());
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setpgroup(&attr, 0);
+    sigset_t mask;
+    sigemptyset(&mask);
+    posix_spawnattr_setsigmask(&attr, &mask);
+    // Dispositions a host process commonly sets to SIG_IGN (inherited across exec otherwise).
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int sig : {SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2,
+                    SIGTSTP, SIGTTIN, SIGTTOU})
+        sigaddset(&defaults, sig);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+
+    pid_t pid = 0;
+    const int rc = searchPath
+        ? ::posix_spawnp(&pid, program.constData(), &actions, &attr, argvPtrs.data(), envp)
+        : ::posix_spawn(&pid, program.constData(), &actions, &attr, argvPtrs.data(), envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(outPipe[1]);
+    ::close(errPipe[1]);
+    if (rc != 0) {
+        ::close(outPipe[0]);
+        ::close(errPipe[0]);
+        *error = tr("cannot start %1: %2").arg(QString::fromUtf8(program), errnoText(rc));
+        removeOwnDir();
+        m_workingDir.clear();
+        return false;
+    }
+
+    m_clock.start();
+    m_started = true;
+    m_pid = pid;
+
+    for (Stream *s : {&m_out, &m_err}) {
+        s->fd = s == &m_out ? outPipe[0] : errPipe[0];
+        s->notifier = new QSocketNotifier(s->fd, QSocketNotifier::Read, this);
+        connect(s->notifier, &QSocketNotifier::activated, this, [this, s] { readStream(*s); });
+    }
+
+    m_flushTimer = new QTimer(this);
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_flushTimer, &QTimer::timeout, this, &JobProcess::flushLines);
+
+    m_pidfd = openPidfd(pid);
+    if (m_pidfd >= 0) {
+        m_pidNotifier = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);
+        connect(m_pidNotifier, &QSocketNotifier::activated, this, &JobProcess::onPidfdReadable);
+    } else {
+        m_pollTimer = new QTimer(this);
+        connect(m_pollTimer, &QTimer::timeout, this, &JobProcess::onPidfdReadable);
+        m_pollTimer->start(kPollFallbackMs);
+    }
+
+    if (m_spec.timeoutSeconds > 0) {
+        m_timeoutTimer = new QTimer(this);
+        m_timeoutTimer->setSingleShot(true);
+        connect(m_timeoutTimer, &QTimer::timeout, this, [this] { requestStop(Stop::Timeout); });
+        m_timeoutTimer->start(int(qMin<qint64>(qint64(m_spec.timeoutSeconds) * 1000, INT_MAX)));
+    }
+    return true;
+}
+
+void JobProcess::cancel()
+{
+    requestStop(Stop::Cancel);
+}
+
+void JobProcess::requestStop(Stop reason)
+{
+    if (!m_started || m_exited || m_stop != Stop::None)
+        return;
+    onPidfdReadable();   // an exit not yet noticed wins over the stop
+    if (m_exited)
+        return;
+    m_stop = reason;
+    if (m_timeoutTimer)
+        m_timeoutTimer->stop();
+    killGroup(SIGTERM);
+    m_graceTimer = new QTimer(this);
+    m_graceTimer->setSingleShot(true);
+    connect(m_graceTimer, &QTimer::timeout, this, &JobProcess::onGraceExpired);
+    m_graceTimer->start(qMax(0, m_spec.graceMs));
+}
+
+void JobProcess::onGraceExpired()
+{
+    killGroup(SIGKILL);
+    if (m_exited)
+        beginDrain();
+    // else: the pidfd fires once the SIGKILL lands and onChildExited drains.
+}
+
+void JobProcess::killGroup(int sig) const
+{
+    if (m_pid <= 0)
+        return;
+    ::kill(-m_pid, sig);
+    // A child that moved itself out of its group is still ours to stop.
+    if (!m_exited && ::getpgid(m_pid) != m_pid)
+        ::kill(m_pid, sig);
+}
+
+void JobProcess::onPidfdReadable()
+{
+    if (m_exited)
+        return;
+    int status = 0;
+    rusage ru {};
+    pid_t r;
+    do {
+        r = ::wait4(m_pid, &status, WNOHANG, &ru);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0)
+        return;   // not yet (spurious wake-up or fallback poll)
+    if (r < 0) {
+        // Someone else reaped it (a foreign SIGCHLD handler); the status is gone.
+        onChildExited(-1, 0);
+        return;
+    }
+    onChildExited(status, seconds(ru.ru_utime) + seconds(ru.ru_stime));
+}
+
+void JobProcess::onChildExited(int status, double cpuSeconds)
+{
+    m_exited = true;
+    cleanupChild();
+    if (m_timeoutTimer)
+        m_timeoutTimer->stop();
+
+    m_outcome.runtimeMs = m_clock.elapsed();
+    m_outcome.cpuSeconds = cpuSeconds;
+    if (status >= 0 && WIFEXITED(status))
+        m_outcome.exitCode = WEXITSTATUS(status);
+    else if (status >= 0 && WIFSIGNALED(status))
+        m_outcome.exitCode = 128 + WTERMSIG(status);
+
+    switch (m_stop) {
+    case Stop::Timeout:
+        m_outcome.state = JobState::TimedOut;
+        m_outcome.error = tr("timed out after %1 s").arg(m_spec.timeoutSeconds);
+        break;
+    case Stop::Cancel:
+        m_outcome.state = JobState::Cancelled;
+        m_outcome.error = tr("cancelled");
+        break;
+    case Stop::None:
+        if (status < 0) {
+            m_outcome.state = JobState::Failed;
+            m_outcome.error = tr("exit status unavailable (reaped elsewhere)");
+        } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            m_outcome.state = JobState::Succeeded;
+        } else if (WIFEXITED(status)) {
+            m_outcome.state = JobState::Failed;
+            m_outcome.error = tr("exited with code %1").arg(WEXITSTATUS(status));
+            if (WEXITSTATUS(status) == 127)
+                m_outcome.error += tr(" (command not found or not executable?)");
+        } else {
+            m_outcome.state = JobState::Failed;
+            m_outcome.error = tr("killed by signal %1").arg(WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        }
+        break;
+    }
+
+    // While stopping, descendants that still hold our pipes keep the rest of their grace;
+    // the grace timer or the pipes' EOF (readStream) then drains.
+    if (m_graceTimer && m_graceTimer->isActive() && (m_out.fd >= 0 || m_err.fd >= 0))
+        return;
+    if (m_graceTimer)
+        m_graceTimer->stop();
+    killGroup(SIGKILL);   // background leftovers must not keep the pipes open
+    beginDrain();
+}
+
+void JobProcess::cleanupChild()
+{
+    if (m_pidNotifier) {
+        m_pidNotifier->setEnabled(false);
+        m_pidNotifier->deleteLater();
+        m_pidNotifier = nullptr;
+    }
+    closeFd(m_pidfd);
+    if (m_pollTimer) {
+        m_pollTimer->stop();
+        m_pollTimer->deleteLater();
+        m_pollTimer = nullptr;
+    }
+}
+
+void JobProcess::beginDrain()
+{
+    if (m_draining || m_finished)
+        return;
+    m_draining = true;
+    m_drainTimer = new QTimer(this);
+    m_drainTimer->setSingleShot(true);
+    connect(m_drainTimer, &QTimer::timeout, this, [this] {
+        // Writers outside our group still hold the pipes: keep what we have and stop.
+        for (Stream *s : {&m_out, &m_err}) {
+            if (s->fd >= 0) {
+                readStream(*s);
+                if (s->fd >= 0) {
+                    const qint64 ts = QDateTime::currentMSecsSinceEpoch();
+                    if (!s->buffer.isEmpty())
+                        appendLine(s->buffer, s->isStderr, ts);
+                    s->buffer.clear();
+                    closeStream(*s);
+                }
+            }
+        }
+        maybeFinish();
+    });
+    m_drainTimer->start(kDrainDeadlineMs);
+    for (Stream *s : {&m_out, &m_err}) {
+        if (s->fd >= 0)
+            readStream(*s);
+    }
+    maybeFinish();
+}
+
+void JobProcess::readStream(Stream &s)
+{
+    if (s.fd < 0)
+        return;
+    qsizetype budget = kReadBudget;
+    bool eof = false;
+    const qsizetype before = s.buffer.size();
+    while (budget > 0) {
+        const qsizetype old = s.buffer.size();
+        s.buffer.resize(old + kReadChunk);
+        const ssize_t n = ::read(s.fd, s.buffer.data() + old, size_t(kReadChunk));
+        s.buffer.resize(old + qMax<ssize_t>(n, 0));
+        if (n > 0) {
+            budget -= n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        eof = true;   // 0 = EOF; other errors end the stream too
+        break;
+    }
+
+    if (s.buffer.size() != before || eof) {
+        const qint64 ts = QDateTime::currentMSecsSinceEpoch();
+        const QByteArrayView data(s.buffer);
+        qsizetype pos = 0;
+        for (;;) {
+            const qsizetype nl = data.indexOf('\n', pos);
+            if (nl < 0)
+                break;
+            qsizetype end = nl;
+            if (end > pos && data[end - 1] == '\r')
+                --end;
+            appendLine(data.sliced(pos, end - pos), s.isStderr, ts);
+            pos = nl + 1;
+        }
+        // A line that keeps growing without a newline is emitted in 64 KiB pieces.
+        while (s.buffer.size() - pos > kMaxLineBytes) {
+            const qsizetype cut = utf8Cut(data.sliced(pos), kMaxLineBytes);
+            appendLine(data.sliced(pos, cut), s.isStderr, ts);
+            pos += cut;
+        }
+        if (eof && pos < s.buffer.size()) {
+            QByteArrayView rest = data.sliced(pos);
+            if (rest.endsWith('\r'))
+                rest.chop(1);
+            appendLine(rest, s.isStderr, ts);
+            pos = s.buffer.size();
+        }
+        s.buffer.remove(0, pos);
+        emitBatches(kMaxBatchLines);
+    }
+
+    if (eof) {
+        closeStream(s);
+        if (m_exited && !m_draining && m_out.fd < 0 && m_err.fd < 0) {
+            // Stopping, and the last holders of the pipes are gone before the grace ran out.
+            if (m_graceTimer)
+                m_graceTimer->stop();
+            killGroup(SIGKILL);
+            beginDrain();
+        }
+        maybeFinish();
+    }
+}
+
+void JobProcess::closeStream(Stream &s)
+{
+    if (s.notifier) {
+        s.notifier->setEnabled(false);
+        s.notifier->deleteLater();   // may be the sender we are running under
+        s.notifier = nullptr;
+    }
+    closeFd(s.fd);
+}
+
+void JobProcess::appendLine(QByteArrayView bytes, bool isStderr, qint64 tsMs)
+{
+    do {
+        const qsizetype cut = bytes.size() > kMaxLineBytes ? utf8Cut(bytes, kMaxLineBytes) : bytes.size();
+        LogLine line;
+        line.seq = m_nextSeq++;
+        line.tsMs = tsMs;
+        line.stderrStream = isStderr;
+        line.text = QString::fromUtf8(bytes.first(cut));
+        for (const QString &secret : std::as_const(m_spec.redact))
+            line.text.replace(secret, QStringLiteral("***"));
+        m_pending.append(std::move(line));
+        bytes = bytes.sliced(cut);
+    } while (!bytes.isEmpty());
+    scheduleFlush();
+}
+
+void JobProcess::scheduleFlush()
+{
+    if (m_flushTimer && !m_flushTimer->isActive())
+        m_flushTimer->start(kFlushIntervalMs);
+}
+
+void JobProcess::flushLines()
+{
+    if (m_flushTimer)
+        m_flushTimer->stop();
+    emitBatches(1);
+}
+
+// Emits pending lines in batches of at most kMaxBatchLines while at least minLines are pending.
+// Only called once the stream buffers are consistent, so a slot that spins an event loop is safe.
+void JobProcess::emitBatches(qsizetype minLines)
+{
+    while (!m_pending.isEmpty() && m_pending.size() >= minLines) {
+        QList<LogLine> batch;
+        if (m_pending.size() <= kMaxBatchLines) {
+            batch.swap(m_pending);
+        } else {
+            batch = m_pending.first(kMaxBatchLines);
+            m_pending.remove(0, kMaxBatchLines);
+        }
+        Q_EMIT linesReady(batch);
+    }
+}
+
+void JobProcess::maybeFinish()
+{
+    if (m_finished || !m_exited || !m_draining || m_out.fd >= 0 || m_err.fd >= 0)
+        return;
+    m_finished = true;
+    if (m_drainTimer)
+        m_drainTimer->stop();
+    flushLines();
+    Q_EMIT finished(m_outcome);
+}

@@ -1,0 +1,117 @@
+// Runs one job attempt as an isolated process tree (own process group, piped output, CPU
+// accounting via wait4) and reports its log lines and outcome (DESIGN.md §4, §7).
+#pragma once
+
+#include "JobState.h"
+#include "LogLine.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QMap>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <sys/types.h>
+
+#include <optional>
+
+class QSocketNotifier;
+class QTimer;
+
+struct JobOutcome
+{
+    JobState state = JobState::Failed;
+    std::optional<int> exitCode;   // exit status, or 128 + signal number
+    qint64 runtimeMs = 0;          // spawn to exit
+    double cpuSeconds = 0;         // user + system time of the child and the descendants it reaped
+    QString error;                 // empty on success
+};
+Q_DECLARE_METATYPE(JobOutcome)
+
+class JobProcess : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Spec
+    {
+        QString jobId;
+        int attempt = 1;
+        QString command;            // if non-empty: /bin/sh -c command
+        QStringList argv;           // else argv[0] is executed directly (PATH lookup), no shell
+        QMap<QString, QString> env; // added on top of the agent's own environment
+        QString workingDir;         // created if missing; empty -> a fresh temp dir under workRoot
+        QString workRoot;           // base dir for per-job working dirs (empty -> system temp dir)
+        int timeoutSeconds = 0;     // 0 = none
+        int graceMs = 10000;        // SIGTERM -> SIGKILL grace
+        QStringList redact;         // secret values: replaced by *** in every emitted line
+        qint64 firstSeq = 1;        // sequence number of the first line
+    };
+
+    explicit JobProcess(Spec spec, QObject *parent = nullptr);
+    ~JobProcess() override;   // kills the whole group if still running
+
+    // Returns false and sets *error if the process could not be spawned; finished() is then
+    // never emitted (the caller reports the failure itself). Call at most once.
+    bool start(QString *error);
+    // SIGTERM to the process group, SIGKILL after graceMs; outcome CANCELLED. No-op once the
+    // job has exited or is already being stopped (a timeout in progress keeps TIMED_OUT).
+    void cancel();
+    qint64 pid() const;              // 0 before start
+    QString workingDir() const;      // the directory the job runs in (known after start)
+    bool isRunning() const;          // started and finished() not yet emitted
+
+Q_SIGNALS:
+    void linesReady(const QList<LogLine> &lines);   // batched: every ~5 ms or 1000 lines, and at exit
+    void finished(const JobOutcome &outcome);       // exactly once, after all lines were emitted
+
+private:
+    enum class Stop { None, Timeout, Cancel };
+    struct Stream
+    {
+        int fd = -1;
+        bool isStderr = false;
+        QSocketNotifier *notifier = nullptr;
+        QByteArray buffer;           // bytes after the last newline
+    };
+
+    bool prepareWorkingDir(QString *error);
+    void onPidfdReadable();
+    void onChildExited(int status, double cpuSeconds);
+    void readStream(Stream &s);
+    void closeStream(Stream &s);
+    void appendLine(QByteArrayView bytes, bool isStderr, qint64 tsMs);
+    void flushLines();
+    void emitBatches(qsizetype minLines);
+    void scheduleFlush();
+    void requestStop(Stop reason);
+    void onGraceExpired();
+    void beginDrain();
+    void maybeFinish();
+    void killGroup(int sig) const;
+    void cleanupChild();
+
+    Spec m_spec;
+    QString m_workingDir;
+    pid_t m_pid = 0;
+    int m_pidfd = -1;
+    QSocketNotifier *m_pidNotifier = nullptr;
+    QTimer *m_pollTimer = nullptr;      // fallback reaper when pidfd_open is unavailable
+    Stream m_out;
+    Stream m_err;
+    QTimer *m_timeoutTimer = nullptr;
+    QTimer *m_graceTimer = nullptr;
+    QTimer *m_flushTimer = nullptr;
+    QTimer *m_drainTimer = nullptr;
+    QElapsedTimer m_clock;
+    QList<LogLine> m_pending;
+    qint64 m_nextSeq = 1;
+    Stop m_stop = Stop::None;
+    bool m_started = false;
+    bool m_exited = false;
+    bool m_draining = false;
+    bool m_finished = false;
+    JobOutcome m_outcome;
+};

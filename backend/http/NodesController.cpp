@@ -1,0 +1,177 @@
+// Thin handlers over AgentService; the channel code only moves messages and watches liveness.
+#include "NodesController.h"
+#include "AgentService.h"
+#include "AuthService.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+#include <QWebSocket>
+
+NodesController::NodesController(Services &s, Router &r, QObject *parent) : QObject(parent), m_s(s)
+{
+    const RouteOptions rpc{Surface::Rpc, true};
+    auto withBody = [](const ExchangePtr &ex, QJsonObject &body) {
+        return ex->body().trimmed().isEmpty() || ex->jsonBody(body);
+    };
+
+    r.add("POST", QStringLiteral("/api/compute/nodes/register"), rpc, [this, withBody](const ExchangePtr &ex) {
+        QJsonObject body;
+        if (!withBody(ex, body))
+            return;
+        if (ex->principal().isNode())
+            return ex->replyError(ApiError::make(ErrorCode::Forbidden, QStringLiteral("a node key cannot register nodes")));
+        const auto req = RegisterRequest::fromJson(body);
+        if (!req)
+            return ex->replyError(req.error());
+        m_s.agents->registerAgent(ex->principal(), req.value(), [ex](Result<QJsonObject> r) {
+            r ? ex->replyRpc(r.value(), QStringLiteral("registered")) : ex->replyError(r.error());
+        });
+    });
+    r.add("POST", QStringLiteral("/api/compute/nodes/heartbeat"), rpc, [this, withBody](const ExchangePtr &ex) {
+        QJsonObject body;
+        if (!requireNode(ex) || !withBody(ex, body))
+            return;
+        const auto r = m_s.agents->heartbeat(ex->principal(), body);
+        r ? ex->replyRpc(r.value()) : ex->replyError(r.error());
+    });
+    r.add("POST", QStringLiteral("/api/compute/nodes/poll"), rpc, [this, withBody](const ExchangePtr &ex) {
+        QJsonObject body;
+        if (!requireNode(ex) || !withBody(ex, body))
+            return;
+        const double wait = body.value(QStringLiteral("waitSeconds")).toDouble(25);
+        const int waitMs = int(std::clamp(wait, 0.0, m_s.config.pollWaitMs / 1000.0) * 1000);
+        m_s.agents->poll(ex->principal(), waitMs, body.value(QStringLiteral("max")).toInt(100),
+                         [ex](const QJsonObject *payload) {
+                             if (payload)
+                                 ex->replyRpc(*payload, QStringLiteral("work assigned"));
+                             else
+                                 ex->replyRpc(QJsonValue(), QStringLiteral("nothing to do"), QStringLiteral("NO_DATA"));
+                         });
+    });
+    r.add("POST", QStringLiteral("/api/compute/nodes/started"), rpc, [this](const ExchangePtr &ex) {
+        QJsonObject body;
+        if (!requireNode(ex) || !ex->jsonBody(body))
+            return;
+        const auto r = m_s.agents->started(ex->principal(), body.value(QStringLiteral("jobId")).toString(),
+                                           body.value(QStringLiteral("attempt")).toInt());
+        r ? ex->replyRpc(r.value()) : ex->replyError(r.error());
+    });
+    r.add("POST", QStringLiteral("/api/compute/nodes/result"), rpc, [this](const ExchangePtr &ex) {
+        QJsonObject body;
+        if (!requireNode(ex) || !ex->jsonBody(body))
+            return;
+        const auto report = AgentReport::fromJson(body);
+        if (!report)
+            return ex->replyError(report.error());
+        m_s.agents->result(ex->principal(), report.value(), [ex](Result<QJsonObject> r) {
+            if (!r)
+                return ex->replyError(r.error());
+            const bool accepted = r.value().value(QStringLiteral("accepted")).toBool();
+            ex->replyRpc(r.value(), accepted ? QStringLiteral("result recorded")
+                                             : QStringLiteral("the job is already %1; result ignored")
+                                                   .arg(r.value().value(QStringLiteral("state")).toString()));
+        });
+    });
+    r.add("POST", QStringLiteral("/api/compute/nodes/drain"), rpc, [this, withBody](const ExchangePtr &ex) {
+        QJsonObject body;
+        if (!withBody(ex, body))
+            return;
+        const auto r = m_s.agents->drain(ex->principal(), body.value(QStringLiteral("nodeId")).toString());
+        r ? ex->replyRpc(r.value(), QStringLiteral("draining")) : ex->replyError(r.error());
+    });
+    r.add("POST", QStringLiteral("/api/compute/nodes/list"), rpc, [this](const ExchangePtr &ex) {
+        ex->replyRpc(QJsonObject{{QStringLiteral("nodes"), m_s.agents->list(ex->principal())}});
+    });
+    r.add("POST", QStringLiteral("/api/compute/nodes/rotate-key"), rpc, [this](const ExchangePtr &ex) {
+        if (!requireNode(ex))
+            return;
+        m_s.agents->rotateKey(ex->principal(), [ex](Result<QJsonObject> r) {
+            r ? ex->replyRpc(r.value(), QStringLiteral("key rotated")) : ex->replyError(r.error());
+        });
+    });
+
+    // /v0/agents
+    r.add("GET", QStringLiteral("/v0/agents"), {}, [this](const ExchangePtr &ex) {
+        ex->replyJson(200, {{QStringLiteral("agents"), m_s.agents->list(ex->principal())}});
+    });
+    r.add("POST", QStringLiteral("/v0/agents/{id}:drain"), {}, [this](const ExchangePtr &ex) {
+        const auto r = m_s.agents->drain(ex->principal(), ex->param(QStringLiteral("id")));
+        r ? ex->replyJson(200, r.value()) : ex->replyError(r.error());
+    });
+    r.add("GET", QStringLiteral("/v0/agents/{id}"), {}, [this](const ExchangePtr &ex) {
+        const auto r = m_s.agents->get(ex->principal(), ex->param(QStringLiteral("id")));
+        r ? ex->replyJson(200, r.value()) : ex->replyError(r.error());
+    });
+    r.add("DELETE", QStringLiteral("/v0/agents/{id}"), {}, [this](const ExchangePtr &ex) {
+        m_s.agents->remove(ex->principal(), ex->param(QStringLiteral("id")), [ex](Status st) {
+            st ? ex->reply(204, QByteArray()) : ex->replyError(st.error());
+        });
+    });
+}
+
+bool NodesController::requireNode(const ExchangePtr &ex)
+{
+    if (ex->principal().isNode())
+        return true;
+    ex->replyError(ApiError::make(ErrorCode::Forbidden, QStringLiteral("this call takes a node key")));
+    return false;
+}
+
+void NodesController::acceptChannel(QWebSocket *ws)
+{
+    const QString path = ws->requestUrl().path();
+    if (path != QLatin1String("/v0/agents/connect")) {
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no websocket endpoint at this path"));
+        ws->deleteLater();
+        return;
+    }
+    QString key = QString::fromLatin1(ws->request().rawHeader("X-API-Key"));
+    const QByteArray authz = ws->request().rawHeader("Authorization");
+    if (key.isEmpty() && authz.startsWith("Bearer "))
+        key = QString::fromLatin1(authz.mid(7).trimmed());
+    const auto principal = key.isEmpty() ? std::nullopt : m_s.auth->authenticate(key);
+    if (!principal || !principal->isNode()) {
+        ws->close(QWebSocketProtocol::CloseCode(4001), QStringLiteral("unauthorized"));
+        ws->deleteLater();
+        return;
+    }
+    const QString nodeId = principal->nodeId;
+    const int timeoutMs = m_s.agents->timeoutSeconds() * 1000;
+    auto lastHeard = std::make_shared<qint64>(QDateTime::currentMSecsSinceEpoch());
+    QPointer<QWebSocket> guard(ws);
+    auto *pinger = new QTimer(ws);
+    pinger->setInterval(std::max(1000, std::min(30000, timeoutMs / 3)));
+    connect(pinger, &QTimer::timeout, ws, [ws, lastHeard, timeoutMs] {
+        if (QDateTime::currentMSecsSinceEpoch() - *lastHeard > timeoutMs) {
+            ws->close(QWebSocketProtocol::CloseCode(4002), QStringLiteral("heartbeat timeout"));
+            return;
+        }
+        ws->ping();
+    });
+    pinger->start();
+    connect(ws, &QWebSocket::pong, this, [this, nodeId, lastHeard](quint64, const QByteArray &) {
+        *lastHeard = QDateTime::currentMSecsSinceEpoch();
+        m_s.agents->touch(nodeId);
+    });
+    connect(ws, &QWebSocket::textMessageReceived, this, [this, nodeId, lastHeard](const QString &) {
+        *lastHeard = QDateTime::currentMSecsSinceEpoch();
+        m_s.agents->touch(nodeId);
+    });
+    // the service holds a push function; it becomes a no-op (returns false) once the socket is gone
+    auto alive = std::make_shared<bool>(true);
+    connect(ws, &QWebSocket::disconnected, this, [this, nodeId, ws, alive] {
+        if (*alive) {
+            *alive = false;
+            m_s.agents->detachChannel(nodeId);
+        }
+        ws->deleteLater();
+    });
+    m_s.agents->attachChannel(nodeId, [guard, alive](const QJsonObject &msg) {
+        if (!*alive || !guard || guard->state() != QAbstractSocket::ConnectedState)
+            return false;
+        guard->sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
+        return true;
+    });
+    qInfo().noquote() << "agent channel connected id=" + nodeId;
+}
