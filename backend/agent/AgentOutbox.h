@@ -9,6 +9,7 @@
 #include <QJsonValue>
 #include <QList>
 #include <QObject>
+#include <QPair>
 #include <QString>
 
 #include <functional>
@@ -74,6 +75,7 @@ public:
     bool contains(const QString &jobId, int attempt) const;
     bool isIdle() const;           // nothing left to tell the server
     int pendingLineCount() const;  // not yet acknowledged, over all jobs
+    QList<QPair<QString, int>> unsettled() const;   // attempts still being reported: (jobId, attempt)
 
 Q_SIGNALS:
     // `started` was answered with a refusal: the job is no longer this agent's; the caller kills it
@@ -111,7 +113,7 @@ private:
     void flushLogs(const QString &key);
     void onLogsReply(const QString &key, quint64 serial, qint64 lastSent, const AgentReply &r);
     void acknowledge(Report &rep, qint64 nextSeq);
-    void retryLater(Report &rep, void (AgentOutbox::*what)(const QString &));
+    void retryLater(Report &rep, void (AgentOutbox::*what)(const QString &), int minMs);
     void settle(const QString &key);   // moves a finished, fully logged attempt to the result queue
     void sendNextResult();
     void checkIdle();

@@ -199,8 +199,13 @@ void AgentService::touch(const QString &nodeId)
     if (it->info.state == AgentState::Lost) {
         it->info.state = AgentState::Online;
         storeAgent(it->info);
-        m_events.announce(m_events.make(it->info.workspaceId, QStringLiteral("agent.online"),
-                                        {{QStringLiteral("agentId"), nodeId}}));
+        const StoredEvent ev = m_events.make(it->info.workspaceId, QStringLiteral("agent.online"),
+                                             {{QStringLiteral("agentId"), nodeId}});
+        m_store.writer().enqueue([ev](SqlSession &s) { return EventRepository::insert(s, ev); },
+                                 [this, ev](bool ok) {
+                                     if (ok)
+                                         m_events.announce(ev);
+                                 });
         qInfo().noquote() << "agent back online id=" + nodeId;
         Q_EMIT capacityChanged();
     }

@@ -15,6 +15,7 @@ EventBus::EventBus(Store &store, QObject *parent) : QObject(parent), m_store(sto
 bool EventBus::load()
 {
     m_nextSeq = EventRepository::maxSeq(m_store.reader()) + 1;
+    m_lastAnnounced = m_nextSeq - 1;
     return true;
 }
 
@@ -36,6 +37,7 @@ StoredEvent EventBus::make(const QString &workspaceId, const QString &type, cons
 
 void EventBus::announce(const StoredEvent &e)
 {
+    m_lastAnnounced = std::max(m_lastAnnounced, e.seq);
     m_ring.push_back(e);
     if (m_ring.size() > kRingSize)
         m_ring.pop_front();

@@ -24,7 +24,7 @@ public:
 
     // Events with seq > after for this workspace, from the ring or the store; at most limit.
     QList<StoredEvent> since(const QString &workspaceId, qint64 after, int limit);
-    qint64 lastSeq() const { return m_nextSeq - 1; }
+    qint64 lastSeq() const { return m_lastAnnounced; }   // newest event announced
 
 Q_SIGNALS:
     void published(const StoredEvent &e);
@@ -32,5 +32,6 @@ Q_SIGNALS:
 private:
     Store &m_store;
     qint64 m_nextSeq = 1;
+    qint64 m_lastAnnounced = 0;
     std::deque<StoredEvent> m_ring;
 };

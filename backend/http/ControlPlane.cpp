@@ -3,6 +3,7 @@
 #include "AgentService.h"
 #include "AuthService.h"
 #include "Scheduler.h"
+#include "LogService.h"
 #include "EventBus.h"
 #include "HttpServer.h"
 #include "JobService.h"
@@ -49,6 +50,9 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_services.agents->load();
     m_services.scheduler = new Scheduler(*m_services.jobs, *m_services.agents, *m_services.metrics, this);
     m_services.scheduler->start();
+    m_services.logs = new LogService(m_config.dataDir + QStringLiteral("/logs"),
+                                     {config.server.logMaxBytes, config.server.logRetentionDays, config.server.logFsync},
+                                     *m_services.jobs, this);
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);

@@ -5,6 +5,7 @@
 #include "JobsController.h"
 #include "Metrics.h"
 #include "NodesController.h"
+#include "LogsController.h"
 
 #include <QHttpServerRequest>
 #include <QTcpServer>
@@ -34,7 +35,12 @@ HttpServer::HttpServer(Services services, QObject *parent)
     m_controllers << new JobsController(m_services, m_router, this);
     auto *nodes = new NodesController(m_services, m_router, this);
     m_controllers << nodes;
-    connect(this, &HttpServer::webSocketConnected, nodes, &NodesController::acceptChannel);
+    auto *logs = new LogsController(m_services, m_router, this);
+    m_controllers << logs;
+    connect(this, &HttpServer::webSocketConnected, this, [nodes, logs](QWebSocket *ws) {
+        if (!logs->acceptWebSocket(ws))
+            nodes->acceptChannel(ws);
+    });
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, &HttpServer::acceptWebSockets);
 }
 
@@ -131,11 +137,6 @@ void HttpServer::acceptWebSockets()
     while (hasPendingWebSocketConnections()) {
         std::unique_ptr<QWebSocket> ws = nextPendingWebSocketConnection();
         QWebSocket *raw = ws.release();
-        if (receivers(SIGNAL(webSocketConnected(QWebSocket *))) == 0) {
-            raw->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no websocket endpoint"));
-            raw->deleteLater();
-            continue;
-        }
         Q_EMIT webSocketConnected(raw);
     }
 }

@@ -17,6 +17,9 @@ struct ServerConfig
     qint64 maxBodyBytes = 1024 * 1024;
     int pollWaitMs = 25000;
     bool metricsPublic = true;
+    qint64 logMaxBytes = 64LL * 1024 * 1024;
+    int logRetentionDays = 30;
+    bool logFsync = false;
 };
 
 struct Services

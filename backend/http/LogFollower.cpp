@@ -1,0 +1,163 @@
+// Frames: SSE "id: <seq>\nevent: line\ndata: {…}\n\n"; the WebSocket form sends the same JSON objects
+// with an "event" field. The end event carries the job's state once the attempt is finished and
+// every stored line was sent.
+#include "LogFollower.h"
+
+#include <QTimer>
+
+namespace {
+constexpr qint64 kHighWater = 256 * 1024;
+int g_live = 0;
+
+void appendJsonString(QByteArray &out, const QString &s)
+{
+    const QByteArray u = s.toUtf8();
+    out += '"';
+    for (char c : u) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (uchar(c) < 0x20) {
+                char buf[8];
+                snprintf(buf, sizeof buf, "\\u%04x", uchar(c));
+                out += buf;
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+}
+
+QByteArray logLineJson(const LogLine &l)
+{
+    QByteArray o;
+    o.reserve(l.text.size() + 64);
+    o += "{\"seq\":" + QByteArray::number(l.seq) + ",\"ts\":" + QByteArray::number(l.tsMs) + ",\"stream\":\""
+        + (l.stderrStream ? "stderr" : "stdout") + "\",\"text\":";
+    appendJsonString(o, l.text);
+    o += '}';
+    return o;
+}
+
+int LogFollower::liveCount()
+{
+    return g_live;
+}
+
+LogFollower::LogFollower(LogService &logs, Principal principal, LogService::Target target, qint64 nextSeq,
+                         StreamFilter filter, QTcpSocket *sse, QWebSocket *ws)
+    : m_logs(logs), m_principal(std::move(principal)), m_target(std::move(target)), m_filter(filter), m_sse(sse), m_ws(ws)
+{
+    ++g_live;
+    m_cursor.nextSeq = std::max<qint64>(1, nextSeq);
+}
+
+LogFollower::~LogFollower()
+{
+    --g_live;
+    if (m_token)
+        m_logs.unsubscribe(m_token);
+}
+
+void LogFollower::start()
+{
+    m_token = m_logs.subscribe(m_target.jobId, [this] { schedulePump(); });
+    if (m_sse) {
+        connect(m_sse, &QTcpSocket::bytesWritten, this, [this] { schedulePump(); });
+        connect(m_sse, &QTcpSocket::disconnected, this, &QObject::deleteLater);
+        connect(m_sse, &QObject::destroyed, this, &QObject::deleteLater);
+        // a client that sends more data on a streaming socket is not expected; ignore it
+    } else if (m_ws) {
+        connect(m_ws, &QWebSocket::bytesWritten, this, [this] { schedulePump(); });
+        connect(m_ws, &QWebSocket::disconnected, this, &QObject::deleteLater);
+        connect(m_ws, &QObject::destroyed, this, &QObject::deleteLater);
+    }
+    schedulePump();
+}
+
+qint64 LogFollower::buffered() const
+{
+    if (m_sse)
+        return m_sse->bytesToWrite();
+    if (m_ws)
+        return m_ws->bytesToWrite();
+    return 0;
+}
+
+void LogFollower::schedulePump()
+{
+    if (m_pumpQueued || m_done)
+        return;
+    m_pumpQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        m_pumpQueued = false;
+        pump();
+    });
+}
+
+void LogFollower::send(const QByteArray &sseFrame, const QByteArray &wsMessage)
+{
+    if (m_sse)
+        m_sse->write(sseFrame);
+    else if (m_ws)
+        m_ws->sendTextMessage(QString::fromUtf8(wsMessage));
+}
+
+void LogFollower::pump()
+{
+    if (m_done || (!m_sse && !m_ws))
+        return;
+    while (buffered() < kHighWater) {
+        const LogReadResult r = m_logs.read(m_target, m_cursor, 2000, kHighWater);
+        if (r.droppedBefore > 0) {
+            const QByteArray d = "{\"event\":\"dropped\",\"dropped\":" + QByteArray::number(r.droppedBefore) + '}';
+            send("event: dropped\ndata: " + d + "\n\n", d);
+        }
+        if (r.lines.isEmpty()) {
+            if (!m_target.finished) {
+                // re-check: the job may have finished since we started following
+                const auto t = m_logs.target(m_principal, m_target.jobId, m_target.attempt);
+                if (t && t.value().finished) {
+                    m_target = t.value();
+                    continue;   // read once more: lines stored before the end are sent first
+                }
+                return;   // wait to be woken
+            }
+            finish();
+            return;
+        }
+        QByteArray batch;
+        for (const LogLine &l : r.lines) {
+            if ((m_filter == StreamFilter::Stdout && l.stderrStream) || (m_filter == StreamFilter::Stderr && !l.stderrStream))
+                continue;
+            const QByteArray json = logLineJson(l);
+            if (m_sse) {
+                batch += "id: " + QByteArray::number(l.seq) + "\nevent: line\ndata: " + json + "\n\n";
+            } else {
+                m_ws->sendTextMessage(QString::fromUtf8(json));
+            }
+        }
+        if (m_sse && !batch.isEmpty())
+            m_sse->write(batch);
+    }
+}
+
+void LogFollower::finish()
+{
+    m_done = true;
+    const QByteArray end = "{\"event\":\"end\",\"state\":\"" + m_target.state.toUtf8() + "\",\"attempt\":"
+        + QByteArray::number(m_target.attempt) + ",\"nextSeq\":" + QByteArray::number(m_cursor.nextSeq) + '}';
+    if (m_sse) {
+        m_sse->write("event: end\ndata: " + end + "\n\n");
+        m_sse->disconnectFromHost();
+    } else if (m_ws) {
+        m_ws->sendTextMessage(QString::fromUtf8(end));
+        m_ws->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("end of log"));
+    }
+}

@@ -1,0 +1,379 @@
+// Segments are named NNNNNN-FIRSTSEQ.log so a log's layout is recovered from the directory alone; a
+// torn last line (a crash mid-write, never acknowledged) is cut off when the log is reopened.
+#include "LogStore.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString segmentName(int number, qint64 firstSeq)
+{
+    return QStringLiteral("%1-%2.log").arg(number, 6, 10, QLatin1Char('0')).arg(firstSeq);
+}
+
+bool writeAll(int fd, const char *p, qint64 n)
+{
+    while (n > 0) {
+        const ssize_t w = ::write(fd, p, size_t(n));
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += w;
+        n -= w;
+    }
+    return true;
+}
+}
+
+LogStore::LogStore(QString root, Options opts)
+    : m_root(std::move(root)), m_opts(opts),
+      m_segmentBytes(std::clamp<qint64>(opts.maxBytesPerAttempt / 4, 4096, 8LL * 1024 * 1024))
+{
+    QDir().mkpath(m_root);
+}
+
+LogStore::~LogStore()
+{
+    for (auto &l : m_logs)
+        if (l->fd >= 0)
+            ::close(l->fd);
+}
+
+QByteArray LogStore::encode(const LogLine &l)
+{
+    QByteArray text = l.text.toUtf8();
+    if (text.contains('\\') || text.contains('\n') || text.contains('\r') || text.contains('\t')) {
+        text.replace('\\', "\\\\");
+        text.replace('\n', "\\n");
+        text.replace('\r', "\\r");
+        text.replace('\t', "\\t");
+    }
+    QByteArray out;
+    out.reserve(text.size() + 40);
+    out += QByteArray::number(l.seq);
+    out += '\t';
+    out += QByteArray::number(l.tsMs);
+    out += l.stderrStream ? "\te\t" : "\to\t";
+    out += text;
+    out += '\n';
+    return out;
+}
+
+bool LogStore::decode(const char *p, qint64 n, LogLine &out)
+{
+    // seq \t ts \t s \t text   (n excludes the newline)
+    const char *end = p + n;
+    const char *t1 = static_cast<const char *>(memchr(p, '\t', size_t(n)));
+    if (!t1)
+        return false;
+    const char *t2 = static_cast<const char *>(memchr(t1 + 1, '\t', size_t(end - t1 - 1)));
+    if (!t2 || t2 + 3 > end || t2[2] != '\t')
+        return false;
+    bool ok1 = false, ok2 = false;
+    out.seq = QByteArray::fromRawData(p, t1 - p).toLongLong(&ok1);
+    out.tsMs = QByteArray::fromRawData(t1 + 1, t2 - t1 - 1).toLongLong(&ok2);
+    out.stderrStream = t2[1] == 'e';
+    const char *text = t2 + 3;
+    const qint64 len = end - text;
+    if (memchr(text, '\\', size_t(len))) {
+        QByteArray raw;
+        raw.reserve(len);
+        for (const char *c = text; c < end; ++c) {
+            if (*c == '\\' && c + 1 < end) {
+                ++c;
+                raw += *c == 'n' ? '\n' : *c == 'r' ? '\r' : *c == 't' ? '\t' : *c;
+            } else {
+                raw += *c;
+            }
+        }
+        out.text = QString::fromUtf8(raw);
+    } else {
+        out.text = QString::fromUtf8(text, len);
+    }
+    return ok1 && ok2;
+}
+
+LogStore::Log *LogStore::open(const QString &jobId, int attempt, bool create)
+{
+    const QString key = jobId + QLatin1Char('/') + QString::number(attempt);
+    auto it = m_logs.find(key);
+    if (it != m_logs.end()) {
+        (*it)->lastUse = nowMs();
+        return it->get();
+    }
+    auto log = std::make_shared<Log>();
+    log->dir = m_root + QLatin1Char('/') + jobId + QLatin1Char('/') + QString::number(attempt);
+    QDir dir(log->dir);
+    if (!dir.exists()) {
+        if (!create)
+            return nullptr;
+        dir.mkpath(QStringLiteral("."));
+    }
+    for (const QFileInfo &fi : dir.entryInfoList({QStringLiteral("*.log")}, QDir::Files, QDir::Name)) {
+        const QString base = fi.completeBaseName();
+        Segment s;
+        s.number = base.section(QLatin1Char('-'), 0, 0).toInt();
+        s.firstSeq = base.section(QLatin1Char('-'), 1, 1).toLongLong();
+        s.size = fi.size();
+        log->segments.append(s);
+        log->totalBytes += s.size;
+    }
+    QFile dropped(log->dir + QStringLiteral("/dropped"));
+    if (dropped.open(QIODevice::ReadOnly))
+        log->dropped = dropped.readAll().trimmed().toLongLong();
+    if (!log->segments.isEmpty()) {
+        // find the next seq from the last complete line of the last segment; cut a torn tail
+        Segment &last = log->segments.last();
+        const QString path = log->dir + QLatin1Char('/') + segmentName(last.number, last.firstSeq);
+        QFile f(path);
+        log->nextSeq = last.firstSeq;
+        if (f.open(QIODevice::ReadWrite)) {
+            const QByteArray data = f.readAll();
+            const qint64 lastNl = data.lastIndexOf('\n');
+            const qint64 good = lastNl + 1;
+            if (good < data.size()) {
+                f.resize(good);
+                log->totalBytes -= data.size() - good;
+                last.size = good;
+            }
+            if (lastNl >= 0) {
+                const qint64 start = data.lastIndexOf('\n', lastNl - 1) + 1;
+                LogLine l;
+                if (decode(data.constData() + start, lastNl - start, l))
+                    log->nextSeq = l.seq + 1;
+            }
+        }
+    }
+    log->lastUse = nowMs();
+    Log *raw = log.get();
+    m_logs.insert(key, log);
+    return raw;
+}
+
+bool LogStore::startSegment(Log &log, qint64 firstSeq, QString *error)
+{
+    if (log.fd >= 0)
+        ::close(log.fd);
+    Segment s;
+    s.number = log.segments.isEmpty() ? 1 : log.segments.last().number + 1;
+    s.firstSeq = firstSeq;
+    const QByteArray path = (log.dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq)).toLocal8Bit();
+    log.fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (log.fd < 0) {
+        if (error)
+            *error = QStringLiteral("cannot open %1: %2").arg(QString::fromLocal8Bit(path), QString::fromLocal8Bit(strerror(errno)));
+        return false;
+    }
+    log.segments.append(s);
+    return true;
+}
+
+bool LogStore::append(const QString &jobId, int attempt, const QList<LogLine> &lines, qint64 *nextSeq, QString *error)
+{
+    Log *log = open(jobId, attempt, true);
+    if (!log) {
+        *error = QStringLiteral("cannot create the log directory");
+        return false;
+    }
+    int first = 0;
+    while (first < lines.size() && lines[first].seq < log->nextSeq)
+        ++first;   // already stored: a resend
+    if (first < lines.size() && lines[first].seq != log->nextSeq) {
+        *nextSeq = log->nextSeq;
+        *error = QStringLiteral("gap: expected seq %1, got %2").arg(log->nextSeq).arg(lines[first].seq);
+        return false;
+    }
+    QByteArray buf;
+    qint64 expected = log->nextSeq;
+    for (int i = first; i < lines.size(); ++i) {
+        if (lines[i].seq != expected)
+            break;   // stop at the first hole inside the batch; the rest is resent later
+        if (log->segments.isEmpty() || log->fd < 0 || log->segments.last().size + buf.size() >= m_segmentBytes) {
+            if (!buf.isEmpty()) {
+                if (!writeAll(log->fd, buf.constData(), buf.size())) {
+                    *error = QStringLiteral("write failed");
+                    return false;
+                }
+                log->segments.last().size += buf.size();
+                log->totalBytes += buf.size();
+                buf.clear();
+            }
+            if (log->fd < 0 && !log->segments.isEmpty() && log->segments.last().size < m_segmentBytes) {
+                // reopen the last segment after a restart or an idle close
+                const Segment &s = log->segments.last();
+                const QByteArray path = (log->dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq)).toLocal8Bit();
+                log->fd = ::open(path.constData(), O_WRONLY | O_APPEND | O_CLOEXEC);
+            }
+            if (log->fd < 0 || log->segments.isEmpty() || log->segments.last().size >= m_segmentBytes) {
+                if (!startSegment(*log, expected, error))
+                    return false;
+            }
+        }
+        buf += encode(lines[i]);
+        ++expected;
+    }
+    if (!buf.isEmpty()) {
+        if (!writeAll(log->fd, buf.constData(), buf.size())) {
+            *error = QStringLiteral("write failed");
+            return false;
+        }
+        log->segments.last().size += buf.size();
+        log->totalBytes += buf.size();
+        if (m_opts.fsync)
+            ::fdatasync(log->fd);
+    }
+    log->nextSeq = expected;
+    *nextSeq = expected;
+    if (log->totalBytes > m_opts.maxBytesPerAttempt)
+        enforceCap(*log);
+    return true;
+}
+
+void LogStore::enforceCap(Log &log)
+{
+    while (log.totalBytes > m_opts.maxBytesPerAttempt && log.segments.size() > 1) {
+        const Segment s = log.segments.takeFirst();
+        QFile::remove(log.dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq));
+        log.totalBytes -= s.size;
+        log.dropped += log.segments.first().firstSeq - s.firstSeq;
+    }
+    QFile f(log.dir + QStringLiteral("/dropped"));
+    if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        f.write(QByteArray::number(log.dropped));
+}
+
+qint64 LogStore::nextSeq(const QString &jobId, int attempt)
+{
+    Log *log = open(jobId, attempt, false);
+    return log ? log->nextSeq : 1;
+}
+
+qint64 LogStore::droppedLines(const QString &jobId, int attempt)
+{
+    Log *log = open(jobId, attempt, false);
+    return log ? log->dropped : 0;
+}
+
+LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &cursor, int maxLines, qint64 maxBytes)
+{
+    LogReadResult r;
+    Log *log = open(jobId, attempt, false);
+    if (!log || log->segments.isEmpty()) {
+        r.nextSeq = log ? log->nextSeq : 1;
+        return r;
+    }
+    r.nextSeq = log->nextSeq;
+    const qint64 firstAvailable = log->segments.first().firstSeq;
+    if (cursor.nextSeq < firstAvailable) {
+        r.droppedBefore = firstAvailable - std::max<qint64>(cursor.nextSeq, 1);
+        cursor.nextSeq = firstAvailable;
+        cursor.segment = -1;
+    }
+    // locate the segment when the cursor has no position (or the segment list moved under it)
+    if (cursor.segment < 0 || cursor.segment >= log->segments.size()
+        || log->segments[cursor.segment].firstSeq > cursor.nextSeq) {
+        cursor.segment = 0;
+        for (int i = 0; i < log->segments.size(); ++i)
+            if (log->segments[i].firstSeq <= cursor.nextSeq)
+                cursor.segment = i;
+        cursor.offset = 0;
+    }
+    qint64 bytes = 0;
+    while (cursor.segment < log->segments.size() && r.lines.size() < maxLines && bytes < maxBytes) {
+        const Segment &s = log->segments[cursor.segment];
+        QFile f(log->dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq));
+        if (!f.open(QIODevice::ReadOnly))
+            break;
+        const qint64 size = std::min(f.size(), s.size);   // never past what was acknowledged
+        if (cursor.offset < size) {
+            f.seek(cursor.offset);
+            const QByteArray chunk = f.read(std::min(size - cursor.offset, maxBytes - bytes + 65536));
+            qint64 pos = 0;
+            while (pos < chunk.size() && r.lines.size() < maxLines) {
+                const qint64 nl = chunk.indexOf('\n', pos);
+                if (nl < 0)
+                    break;
+                LogLine l;
+                if (decode(chunk.constData() + pos, nl - pos, l) && l.seq >= cursor.nextSeq) {
+                    cursor.nextSeq = l.seq + 1;
+                    r.lines.append(l);
+                    bytes += nl - pos;
+                }
+                pos = nl + 1;
+            }
+            cursor.offset += pos;
+            if (cursor.offset < size)
+                break;   // stopped on a limit
+        }
+        if (cursor.segment + 1 < log->segments.size()) {
+            ++cursor.segment;
+            cursor.offset = 0;
+        } else {
+            break;
+        }
+    }
+    return r;
+}
+
+void LogStore::removeJob(const QString &jobId)
+{
+    for (auto it = m_logs.begin(); it != m_logs.end();) {
+        if (it.key().startsWith(jobId + QLatin1Char('/'))) {
+            if ((*it)->fd >= 0)
+                ::close((*it)->fd);
+            it = m_logs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    QDir(m_root + QLatin1Char('/') + jobId).removeRecursively();
+}
+
+int LogStore::removeOlderThan(qint64 cutoffMs, const std::function<bool(const QString &)> &keep)
+{
+    int removed = 0;
+    const QStringList jobs = QDir(m_root).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &jobId : jobs) {
+        if (keep(jobId))
+            continue;
+        qint64 newest = 0;
+        QDirIterator it(m_root + QLatin1Char('/') + jobId, {QStringLiteral("*.log")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            it.next();
+            newest = std::max(newest, it.fileInfo().lastModified().toMSecsSinceEpoch());
+        }
+        if (newest < cutoffMs) {
+            removeJob(jobId);
+            ++removed;
+        }
+    }
+    return removed;
+}
+
+void LogStore::closeIdle()
+{
+    const qint64 cutoff = nowMs() - 60000;
+    for (auto it = m_logs.begin(); it != m_logs.end();) {
+        if ((*it)->lastUse < cutoff) {
+            if ((*it)->fd >= 0)
+                ::close((*it)->fd);
+            it = m_logs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}

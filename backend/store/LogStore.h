@@ -1,0 +1,85 @@
+// Job logs on disk: per job attempt, append-only segment files of "seq\tts\tstream\ttext" lines
+// (text escaped), never a database row per line. Appends are idempotent by sequence number and
+// contiguous (a gap is refused, so it is always detectable); a size cap drops whole old segments.
+#pragma once
+
+#include "LogLine.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <functional>
+#include <memory>
+
+struct LogCursor
+{
+    qint64 nextSeq = 1;     // first seq the reader has not seen
+    int segment = -1;       // index into the segment list where reading continues (-1: locate)
+    qint64 offset = 0;      // byte offset in that segment
+};
+
+struct LogReadResult
+{
+    QList<LogLine> lines;
+    qint64 droppedBefore = 0;   // lines removed by the size cap before the first line returned
+    qint64 nextSeq = 1;         // the log's next sequence number (one past the last stored line)
+};
+
+class LogStore
+{
+public:
+    struct Options
+    {
+        qint64 maxBytesPerAttempt = 64LL * 1024 * 1024;
+        bool fsync = false;     // fdatasync before acknowledging (power-loss durability)
+    };
+
+    explicit LogStore(QString root, Options opts);
+    ~LogStore();
+
+    // Appends lines whose seq >= the log's nextSeq; lines below it are duplicates and skipped. A first
+    // new line beyond nextSeq is a gap: nothing is written and false is returned. `*nextSeq` is the
+    // log's next sequence number afterwards.
+    bool append(const QString &jobId, int attempt, const QList<LogLine> &lines, qint64 *nextSeq, QString *error);
+
+    qint64 nextSeq(const QString &jobId, int attempt);
+    qint64 droppedLines(const QString &jobId, int attempt);
+
+    // Reads forward from the cursor, at most maxLines / about maxBytes, advancing the cursor.
+    LogReadResult read(const QString &jobId, int attempt, LogCursor &cursor, int maxLines, qint64 maxBytes = 4 << 20);
+
+    void removeJob(const QString &jobId);
+    // Deletes the logs of jobs whose newest file is older than cutoffMs, skipping `keep`.
+    int removeOlderThan(qint64 cutoffMs, const std::function<bool(const QString &jobId)> &keep);
+    void closeIdle();   // releases file handles of logs nobody appended to recently
+
+    QString root() const { return m_root; }
+
+private:
+    struct Segment
+    {
+        int number = 0;
+        qint64 firstSeq = 1;
+        qint64 size = 0;
+    };
+    struct Log
+    {
+        QString dir;
+        QList<Segment> segments;
+        qint64 nextSeq = 1;
+        qint64 dropped = 0;
+        qint64 totalBytes = 0;
+        int fd = -1;              // open for append on the last segment
+        qint64 lastUse = 0;
+    };
+    Log *open(const QString &jobId, int attempt, bool create);
+    bool startSegment(Log &log, qint64 firstSeq, QString *error);
+    void enforceCap(Log &log);
+    static QByteArray encode(const LogLine &l);
+    static bool decode(const char *p, qint64 n, LogLine &out);
+
+    QString m_root;
+    Options m_opts;
+    qint64 m_segmentBytes;
+    QHash<QString, std::shared_ptr<Log>> m_logs;   // "jobId/attempt"
+};
