@@ -17,11 +17,8 @@ int levelOf(QtMsgType t)
     }
 }
 
-void handler(QtMsgType type, const QMessageLogContext &, const QString &msg)
+void print(int level, const QString &msg)
 {
-    const int level = levelOf(type);
-    if (level < g_minLevel)
-        return;
     static const char *names[] = {"debug", "info", "warn", "error"};
     QString text = msg;
     text.replace(QLatin1Char('\n'), QLatin1String("\\n"));
@@ -30,6 +27,18 @@ void handler(QtMsgType type, const QMessageLogContext &, const QString &msg)
     fwrite(line.constData(), 1, size_t(line.size()), stdout);
     fflush(stdout);
 }
+
+void handler(QtMsgType type, const QMessageLogContext &, const QString &msg)
+{
+    const int level = levelOf(type);
+    if (level >= g_minLevel)
+        print(level, msg);
+}
+}
+
+void Logging::always(const QString &message)
+{
+    print(1, message);
 }
 
 bool Logging::install(const QString &level)

@@ -5,4 +5,5 @@
 
 namespace Logging {
 bool install(const QString &level);   // debug|info|warn|error; false if unknown
+void always(const QString &message);  // printed whatever the level (e.g. the listening address)
 }

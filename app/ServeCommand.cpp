@@ -1,6 +1,7 @@
 // Flags, signals (SIGTERM/SIGINT through a signalfd, so shutdown runs on the event loop) and start-up.
 #include "ServeCommand.h"
 #include "ControlPlane.h"
+#include "LocalAgent.h"
 #include "Logging.h"
 
 #include <QCommandLineParser>
@@ -53,6 +54,16 @@ int runServe(const QStringList &args)
          QStringLiteral("BYTES"), QStringLiteral("1048576")},
         {QStringLiteral("shutdown-grace"), QStringLiteral("Seconds to let in-flight requests finish on SIGTERM."),
          QStringLiteral("SECONDS"), QStringLiteral("10")},
+        {QStringLiteral("with-agent"), QStringLiteral("Also run an agent for this machine, on its own thread.")},
+        {QStringLiteral("agent-slots"), QStringLiteral("Jobs the local agent runs at once (0: one per CPU)."),
+         QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("agent-timeout"), QStringLiteral("Seconds without a heartbeat before an agent is LOST."),
+         QStringLiteral("SECONDS"), QStringLiteral("90")},
+        {QStringLiteral("log-max-bytes"), QStringLiteral("Per job attempt log cap; the oldest lines are dropped beyond it."),
+         QStringLiteral("BYTES"), QStringLiteral("67108864")},
+        {QStringLiteral("log-retention-days"), QStringLiteral("Delete finished jobs' logs after this many days (0: keep)."),
+         QStringLiteral("DAYS"), QStringLiteral("30")},
+        {QStringLiteral("log-fsync"), QStringLiteral("fdatasync log lines before acknowledging them (power-loss durability).")},
     });
     p.process(args);
 
@@ -77,6 +88,27 @@ int runServe(const QStringList &args)
         fprintf(stderr, "serve: --shutdown-grace must be a non-negative number of seconds\n");
         return 2;
     }
+    cfg.agentTimeoutSeconds = p.value(QStringLiteral("agent-timeout")).toInt(&ok);
+    if (!ok || cfg.agentTimeoutSeconds < 1) {
+        fprintf(stderr, "serve: --agent-timeout must be a positive number of seconds\n");
+        return 2;
+    }
+    cfg.server.logMaxBytes = p.value(QStringLiteral("log-max-bytes")).toLongLong(&ok);
+    if (!ok || cfg.server.logMaxBytes < 4096) {
+        fprintf(stderr, "serve: --log-max-bytes must be at least 4096\n");
+        return 2;
+    }
+    cfg.server.logRetentionDays = p.value(QStringLiteral("log-retention-days")).toInt(&ok);
+    if (!ok || cfg.server.logRetentionDays < 0) {
+        fprintf(stderr, "serve: --log-retention-days must be a non-negative number\n");
+        return 2;
+    }
+    cfg.server.logFsync = p.isSet(QStringLiteral("log-fsync"));
+    const int agentSlots = p.value(QStringLiteral("agent-slots")).toInt(&ok);
+    if (!ok || agentSlots < 0) {
+        fprintf(stderr, "serve: --agent-slots must be a non-negative number\n");
+        return 2;
+    }
 
     // SIGTERM/SIGINT arrive on a signalfd and are handled on the event loop.
     sigset_t mask;
@@ -93,8 +125,12 @@ int runServe(const QStringList &args)
         qCritical().noquote() << "serve: could not start:" << error;
         return 1;
     }
-    qInfo().noquote() << "listening url=" + plane.url().toString() << "data-dir=" + cfg.dataDir
-                      << "admin-key=" + plane.adminKeyPath();
+    Logging::always(QStringLiteral("listening url=%1 data-dir=%2 admin-key=%3")
+                        .arg(plane.url().toString(), cfg.dataDir, plane.adminKeyPath()));
+
+    LocalAgent localAgent;
+    if (p.isSet(QStringLiteral("with-agent")))
+        localAgent.start(plane.url(), plane.adminKeyPath(), cfg.dataDir, agentSlots);
 
     QSocketNotifier notifier(sfd, QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, &plane, [&] {
@@ -102,6 +138,7 @@ int runServe(const QStringList &args)
         while (read(sfd, &info, sizeof info) == sizeof info) {}
         notifier.setEnabled(false);
         qInfo().noquote() << "shutdown signal received; finishing in-flight requests";
+        localAgent.stop();
         plane.shutdown(grace * 1000, [] {
             qInfo().noquote() << "shutdown complete";
             QCoreApplication::exit(0);

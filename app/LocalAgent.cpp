@@ -1,0 +1,38 @@
+// The runtime lives on m_thread; it is created there-bound (moveToThread) and driven by queued calls.
+#include "LocalAgent.h"
+#include "AgentRuntime.h"
+
+#include <QFile>
+
+LocalAgent::~LocalAgent()
+{
+    stop();
+}
+
+void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount)
+{
+    QFile f(keyFile);
+    f.open(QIODevice::ReadOnly);
+    AgentConfig c;
+    c.serverUrl = server;
+    c.registrationKey = QString::fromUtf8(f.readAll()).trimmed();
+    c.name = QStringLiteral("local");
+    c.workDir = dataDir + QStringLiteral("/agent");
+    c.slotCount = slotCount;
+    m_runtime = new AgentRuntime(c);
+    m_runtime->moveToThread(&m_thread);
+    QObject::connect(&m_thread, &QThread::finished, m_runtime, &QObject::deleteLater);
+    m_thread.setObjectName(QStringLiteral("local-agent"));
+    m_thread.start();
+    QMetaObject::invokeMethod(m_runtime, &AgentRuntime::start, Qt::QueuedConnection);
+}
+
+void LocalAgent::stop()
+{
+    if (!m_runtime)
+        return;
+    QMetaObject::invokeMethod(m_runtime, &AgentRuntime::stop, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    m_runtime = nullptr;
+}
