@@ -18,6 +18,9 @@ void usage()
 
 int main(int argc, char **argv)
 {
+    // Qt's own UNIX event dispatcher is measurably faster than the GLib one for many sockets.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tanvrit-compute"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TANVRIT_VERSION));

@@ -84,7 +84,7 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     , m_config(std::move(c))
     , m_gpuAllocator({})
 {
-    m_slots = m_config.slots > 0 ? m_config.slots : qMax(1, QThread::idealThreadCount());
+    m_slots = m_config.slotCount > 0 ? m_config.slotCount : qMax(1, QThread::idealThreadCount());
     m_capabilities = {kCommand};
     for (const char *engine : {"podman", "docker"}) {
         if (!QStandardPaths::findExecutable(QString::fromLatin1(engine)).isEmpty()) {
@@ -440,6 +440,7 @@ void AgentRuntime::connectPush()
         if (s != m_socket)
             return;
         m_pushConnected = true;
+        m_pushFailing = false;
         m_pushUpFor.start();
         m_pushActivity.start();
         m_pingTimer->start(kPushPingMs);
@@ -454,6 +455,21 @@ void AgentRuntime::connectPush()
     connect(s, &QWebSocket::stateChanged, this, [this, s](QAbstractSocket::SocketState st) {
         if (s == m_socket && st == QAbstractSocket::UnconnectedState)
             onPushClosed();
+    });
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    connect(s, &QWebSocket::errorOccurred, this, [this, s](QAbstractSocket::SocketError) {
+#else
+    connect(s, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, s](QAbstractSocket::SocketError) {
+#endif
+        // A refused handshake (HTTP 4xx/5xx) reports an error but stays "connecting" in Qt 6.4.
+        if (s != m_socket || m_pushConnected)
+            return;
+        if (!m_pushFailing)
+            qWarning().noquote() << "agent: push channel unavailable:" << s->errorString()
+                                 << "(long polling; retrying with backoff)";
+        m_pushFailing = true;
+        s->abort();
+        onPushClosed();
     });
     connect(s, &QWebSocket::textMessageReceived, this, &AgentRuntime::onPushMessage);
     connect(s, &QWebSocket::pong, this, [this] { m_pushActivity.restart(); });

@@ -32,7 +32,7 @@ struct AgentConfig
     QString name;
     QMap<QString, QString> labels;
     QString workDir;                // agent.json and the per-job directories (jobs/) live here
-    int slots = 0;                  // most jobs at once; 0 -> QThread::idealThreadCount()
+    int slotCount = 0;              // most jobs at once; 0 -> QThread::idealThreadCount() ("slots" is a Qt macro)
     int heartbeatIntervalSeconds = 30;
     bool usePush = true;            // hold the WebSocket; false: long-poll only
     int graceMs = 10000;            // SIGTERM -> SIGKILL on cancel and timeout
@@ -142,6 +142,7 @@ private:
 
     QWebSocket *m_socket = nullptr;
     bool m_pushConnected = false;
+    bool m_pushFailing = false;           // the last attempt failed (logged once per outage)
     Backoff m_pushBackoff;
     QTimer *m_reconnectTimer = nullptr;
     QTimer *m_pingTimer = nullptr;

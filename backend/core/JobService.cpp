@@ -113,8 +113,8 @@ void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &o
 void JobService::storeChange(const JobPtr &job, JobState from, bool insert, const IdempotencyRecord *idem,
                              std::function<void(bool)> done)
 {
-    m_jsonCache.remove(job->id);
     const QByteArray doc = QJsonDocument(job->toJson()).toJson(QJsonDocument::Compact);
+    m_jsonCache.insert(job->id, doc);   // the stored document is the API representation
     const Job snapshot = *job;
     QJsonObject data{{QStringLiteral("jobId"), job->id},
                      {QStringLiteral("state"), JobStates::name(job->state)},

@@ -15,9 +15,13 @@ Scheduler::Scheduler(JobService &jobs, AgentService &agents, Metrics &metrics, Q
     connect(&m_trigger, &QTimer::timeout, this, &Scheduler::pass);
     connect(&m_jobs, &JobService::jobQueued, this, [this](const JobPtr &j) {
         enqueue(j);
+        m_fresh.append(j);
         requestPass();
     });
-    connect(&m_agents, &AgentService::capacityChanged, this, &Scheduler::requestPass);
+    connect(&m_agents, &AgentService::capacityChanged, this, [this] {
+        m_capacityChanged = true;
+        requestPass();
+    });
 }
 
 void Scheduler::start()
@@ -107,6 +111,15 @@ void Scheduler::pass()
         caps.insert(c.agentId, c);
     }
 
+    if (totalFreeSlots <= 0 && !m_capacityChanged) {
+        // nothing can be placed and nothing changed for the waiting jobs: explain only the new ones
+        for (const JobPtr &job : std::exchange(m_fresh, {}))
+            if (job->state == JobState::Queued)
+                m_jobs.setPendingReason(job, whyNot(*job));
+        return;
+    }
+    m_fresh.clear();
+    m_capacityChanged = false;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (auto it = m_queue.begin(); it != m_queue.end();) {
         const JobPtr job = m_jobs.find(it->second);
@@ -115,8 +128,7 @@ void Scheduler::pass()
             continue;
         }
         if (totalFreeSlots <= 0) {
-            if (job->pendingReason.isEmpty())
-                m_jobs.setPendingReason(job, whyNot(*job));
+            m_jobs.setPendingReason(job, whyNot(*job));
             ++it;
             continue;
         }

@@ -40,5 +40,7 @@ private:
     AgentService &m_agents;
     Metrics &m_metrics;
     std::set<std::pair<int, QString>> m_queue;   // (-priority, id): id order is age order
+    QList<JobPtr> m_fresh;                       // queued since the last pass
+    bool m_capacityChanged = true;
     QTimer m_trigger;
 };

@@ -67,6 +67,25 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     auto ex = std::make_shared<HttpExchange>(socket, methodName(request.method()), request.url().path(),
                                              request.query(), request.headers(), request.body(),
                                              request.remoteAddress());
+    // Qt 6.4's parser takes the first of several Content-Length headers and reads a malformed one
+    // as 0; both are request-smuggling hazards, so refuse them and close the connection.
+    int contentLengths = 0;
+    bool badLength = false;
+    for (const auto &[k, v] : request.headers()) {
+        if (k.compare("content-length", Qt::CaseInsensitive) == 0) {
+            ++contentLengths;
+            bool ok = false;
+            const qint64 n = v.trimmed().toLongLong(&ok);
+            badLength = badLength || !ok || n < 0;
+        }
+    }
+    if (contentLengths > 1 || badLength) {
+        ex->replyError(ApiError::invalid(contentLengths > 1 ? QStringLiteral("more than one Content-Length header")
+                                                            : QStringLiteral("malformed Content-Length header")),
+                       {{"Connection", "close"}});
+        socket->disconnectFromHost();
+        return true;
+    }
     const QByteArray version = ex->header("x-compute-api-version");
     if (!version.isEmpty() && version != "v0") {
         ex->replyError(ApiError::invalid(QStringLiteral("unsupported API version '%1'; this server speaks v0")
