@@ -1,4 +1,5 @@
 // tanvrit-compute: the headless control plane (`serve`), the agent (`agent`) and, later, client commands.
+#include "AgentCommand.h"
 #include "ServeCommand.h"
 
 #include <QCoreApplication>
@@ -11,6 +12,7 @@ void usage()
             "usage: tanvrit-compute <command> [options]\n\n"
             "commands:\n"
             "  serve     run the control plane (REST API, scheduler, store)\n"
+            "  agent     run an agent that takes jobs from a control plane\n"
             "  version   print the version\n\n"
             "Run 'tanvrit-compute <command> --help' for the options of a command.\n");
 }
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
     const QString command = args.takeAt(1);
     if (command == QLatin1String("serve"))
         return runServe(args);
+    if (command == QLatin1String("agent"))
+        return runAgent(args);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         printf("tanvrit-compute %s\n", TANVRIT_VERSION);
         return 0;

@@ -15,6 +15,8 @@
 #include <functional>
 #include <optional>
 
+class QNetworkReply;
+
 // One answer of the agent plane, already sorted into what the caller has to do about it.
 struct AgentReply
 {
@@ -34,6 +36,8 @@ struct AgentReply
 
     bool ok() const { return kind == Kind::Success; }
     QString describe() const;     // for log lines
+    // Sorts a finished reply: no HTTP answer, 5xx, 429 and unreadable 2xx bodies are Transport.
+    static AgentReply fromNetworkReply(QNetworkReply *reply);
 };
 
 // Exponential backoff with jitter: 250 ms doubling to 10 s; each delay is drawn from [d/2, d].

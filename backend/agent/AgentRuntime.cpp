@@ -183,40 +183,13 @@ QNetworkReply *AgentRuntime::post(const QString &call, const QJsonObject &body, 
         reply->deleteLater();
         if (m_stopped)
             return;
-        AgentReply r;
-        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        if (!status.isValid()) {
-            r.message = reply->errorString();
-            if (m_serverReachable) {
-                m_serverReachable = false;
-                qWarning().noquote() << "agent: control plane unreachable:" << r.message;
-            }
-        } else {
-            if (!m_serverReachable) {
-                m_serverReachable = true;
-                qInfo().noquote() << "agent: control plane reachable again";
-            }
-            r.httpStatus = status.toInt();
-            const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
-            const QString st = o.value(QStringLiteral("status")).toString();
-            r.code = o.value(QStringLiteral("code")).toString();
-            r.message = o.value(QStringLiteral("message")).toString();
-            r.payload = o.value(QStringLiteral("payload"));
-            if (r.message.isEmpty() && reply->error() != QNetworkReply::NoError)
-                r.message = reply->errorString();
-            if (r.httpStatus == 429 || st == QLatin1String("RATE_LIMITED")) {
-                r.retryAfterMs = qBound(0, reply->rawHeader("Retry-After").toInt() * 1000, 60000);
-            } else if (r.httpStatus >= 500) {
-                // Transport: the server is there but failing; try again.
-            } else if (st == QLatin1String("SUCCESS") && r.httpStatus < 300) {
-                r.kind = AgentReply::Kind::Success;
-            } else if (st == QLatin1String("NO_DATA") && r.httpStatus < 300) {
-                r.kind = AgentReply::Kind::NoData;
-            } else if (r.httpStatus == 401 || st == QLatin1String("UNAUTHORIZED")) {
-                r.kind = AgentReply::Kind::Unauthorized;
-            } else if (r.httpStatus >= 400 || st == QLatin1String("ERROR") || st == QLatin1String("FORBIDDEN")) {
-                r.kind = AgentReply::Kind::Rejected;
-            }
+        const AgentReply r = AgentReply::fromNetworkReply(reply);
+        if (r.httpStatus == 0 && m_serverReachable) {
+            m_serverReachable = false;
+            qWarning().noquote() << "agent: control plane unreachable:" << r.message;
+        } else if (r.httpStatus != 0 && !m_serverReachable) {
+            m_serverReachable = true;
+            qInfo().noquote() << "agent: control plane reachable again";
         }
         if (!withRegistrationKey && epoch == m_epoch) {
             if (r.kind == AgentReply::Kind::Unauthorized) {
@@ -533,19 +506,25 @@ void AgentRuntime::onPushMessage(const QString &text)
 
 void AgentRuntime::maybePoll()
 {
-    if (m_stopped || m_nodeKey.isEmpty() || m_registering || m_pollReply || m_pollRetryTimer->isActive()
-        || m_draining)
+    if (m_stopped || m_nodeKey.isEmpty() || m_registering || m_pollRetryTimer->isActive())
         return;
     if (m_config.usePush && m_pushConnected)
         return;
-    const int free = freeSlots();
-    if (free <= 0)
+    // Also polled when full or draining (max 0): cancels for running jobs arrive by poll while the
+    // push channel is down. A parked poll asking for less than we can now take is replaced (the server
+    // answers the older one NO_DATA).
+    const int max = m_draining ? 0 : qMax(0, freeSlots());
+    if (m_pollReply && max <= m_pollMax)
         return;
-    const QJsonObject body{{QStringLiteral("waitSeconds"), m_pollWaitSeconds}, {QStringLiteral("max"), free}};
-    m_pollReply = post(QStringLiteral("poll"), body, [this](const AgentReply &r) {
-        m_pollReply = nullptr;
+    const QJsonObject body{{QStringLiteral("waitSeconds"), m_pollWaitSeconds}, {QStringLiteral("max"), max}};
+    auto self = std::make_shared<QNetworkReply *>(nullptr);
+    *self = post(QStringLiteral("poll"), body, [this, self](const AgentReply &r) {
+        const bool current = m_pollReply == *self;
+        if (current)
+            m_pollReply = nullptr;
         if (r.ok() || r.kind == AgentReply::Kind::NoData) {
-            m_pollBackoff.reset();
+            if (current)
+                m_pollBackoff.reset();
             const QJsonObject p = r.payload.toObject();
             handleAssignments(p.value(QStringLiteral("assignments")).toArray());
             for (const QJsonValue &c : p.value(QStringLiteral("cancel")).toArray()) {
@@ -556,10 +535,14 @@ void AgentRuntime::maybePoll()
             maybePoll();
             return;
         }
+        if (!current)
+            return;
         if (r.kind == AgentReply::Kind::Rejected)
             qWarning().noquote() << "agent: poll refused:" << r.describe();
         m_pollRetryTimer->start(qMax(m_pollBackoff.next(), r.retryAfterMs));
     }, (m_pollWaitSeconds + 10) * 1000);
+    m_pollReply = *self;
+    m_pollMax = max;
 }
 
 void AgentRuntime::sendHeartbeat()
@@ -586,17 +569,22 @@ void AgentRuntime::sendHeartbeat()
     QJsonArray gpus;
     for (const GpuDevice &g : std::as_const(m_gpus))
         gpus.append(g.toJson());
-    const QJsonObject body{{QStringLiteral("load"), load},
-                           {QStringLiteral("freeCpu"), qMax(0.0, QThread::idealThreadCount() - load)},
-                           {QStringLiteral("freeMemGib"), procMemGib("MemAvailable")},
-                           {QStringLiteral("gpus"), gpus},
-                           {QStringLiteral("runningJobs"), running}};
+    QJsonObject body{{QStringLiteral("load"), load},
+                     {QStringLiteral("freeCpu"), qMax(0.0, QThread::idealThreadCount() - load)},
+                     {QStringLiteral("freeMemGib"), procMemGib("MemAvailable")},
+                     {QStringLiteral("gpus"), gpus},
+                     {QStringLiteral("runningJobs"), running}};
+    // Until the server has heard one heartbeat from this process: whatever it gave this node before
+    // (another process, before a restart) is not running here.
+    if (!m_heartbeatAcked)
+        body.insert(QStringLiteral("restarted"), true);
     m_heartbeatInFlight = true;
     const qint64 sentAt = m_clock.elapsed();
     post(QStringLiteral("heartbeat"), body, [this, sentAt](const AgentReply &r) {
         m_heartbeatInFlight = false;
         if (!r.ok())
             return;   // the next tick tries again; a refused key is handled in post()
+        m_heartbeatAcked = true;
         const QJsonObject p = r.payload.toObject();
         const QString state = p.value(QStringLiteral("state")).toString();
         if (state == QLatin1String("DRAINING")) {
@@ -962,13 +950,9 @@ void AgentRuntime::cancelJob(const QString &jobId, int attempt)
             it->process->cancel();
             continue;
         }
-        if (m_queuedKeys.remove(key)) {
-            const int att = key.section(QLatin1Char('#'), -1).toInt();
-            m_queue.removeIf([&](const QJsonObject &a) {
-                return AgentOutbox::key(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1)) == key;
-            });
-            failUnstarted(jobId, att, JobState::Cancelled, tr("cancelled before it started"));
-        }
+        if (unqueue(key))
+            failUnstarted(jobId, key.section(QLatin1Char('#'), -1).toInt(), JobState::Cancelled,
+                          tr("cancelled before it started"));
     }
 }
 
@@ -983,11 +967,7 @@ void AgentRuntime::killJob(const QString &jobId, int attempt, const QString &why
             it->killed = true;
             it->process->cancel();
         }
-        if (m_queuedKeys.remove(key)) {
-            m_queue.removeIf([&](const QJsonObject &a) {
-                return AgentOutbox::key(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1)) == key;
-            });
-        }
+        unqueue(key);
         m_outbox->drop(jobId, att);
         rememberDone(key);
     }
@@ -1002,6 +982,17 @@ void AgentRuntime::killAll(const QString &why)
         const QJsonObject a = m_queue.first();
         killJob(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1), why);
     }
+}
+
+bool AgentRuntime::unqueue(const QString &key)
+{
+    if (!m_queuedKeys.remove(key))
+        return false;
+    m_queue.removeIf([&key](const QJsonObject &a) {
+        return AgentOutbox::key(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1))
+            == key;
+    });
+    return true;
 }
 
 bool AgentRuntime::isKnown(const QString &key) const

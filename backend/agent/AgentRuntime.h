@@ -117,6 +117,7 @@ private:
     void killJob(const QString &jobId, int attempt, const QString &why);
     void killAll(const QString &why);
     QList<QString> keysOf(const QString &jobId, int attempt) const;
+    bool unqueue(const QString &key);   // false if it was not waiting for a slot
     bool isKnown(const QString &key) const;
     void rememberDone(const QString &key);
     int freeSlots() const;
@@ -149,13 +150,15 @@ private:
     QElapsedTimer m_pushUpFor;
     QElapsedTimer m_pushActivity;         // since the last message or pong
 
-    QNetworkReply *m_pollReply = nullptr;
+    QNetworkReply *m_pollReply = nullptr;   // the newest poll in flight
+    int m_pollMax = 0;                      // the max it asked for
     QTimer *m_pollRetryTimer = nullptr;
     Backoff m_pollBackoff;
     int m_pollWaitSeconds = 25;
 
     QTimer *m_heartbeatTimer = nullptr;
     bool m_heartbeatInFlight = false;
+    bool m_heartbeatAcked = false;          // the server has heard this process (else: restarted)
 
     QHash<QString, RunningJob> m_running;   // key (jobId#attempt) -> a live process
     QList<QJsonObject> m_queue;             // assigned while every slot was busy

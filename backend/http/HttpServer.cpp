@@ -64,6 +64,10 @@ void HttpServer::stopListening()
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    // Qt 6.4 also hands WebSocket upgrades to the WebSocket server (newWebSocketConnection);
+    // answering them here would corrupt the handshake.
+    if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+        return true;
     auto ex = std::make_shared<HttpExchange>(socket, methodName(request.method()), request.url().path(),
                                              request.query(), request.headers(), request.body(),
                                              request.remoteAddress());
