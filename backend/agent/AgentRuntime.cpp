@@ -124,9 +124,12 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     connect(m_pingTimer, &QTimer::timeout, this, [this] {
         if (!m_socket || !m_pushConnected)
             return;
-        if (m_pushActivity.elapsed() > kPushSilenceMs)
-            m_socket->abort();   // half-open: no pong, no message; reconnect
-        else
+        if (m_pushActivity.elapsed() > kPushSilenceMs) {
+            QWebSocket *s = m_socket;
+            s->abort();   // half-open: no pong, no message; reconnect
+            if (s == m_socket)
+                onPushClosed();
+        } else
             m_socket->ping();
     });
     m_pollRetryTimer = new QTimer(this);
@@ -447,8 +450,11 @@ void AgentRuntime::connectPush()
     connect(s, &QWebSocket::textMessageReceived, this, &AgentRuntime::onPushMessage);
     connect(s, &QWebSocket::pong, this, [this] { m_pushActivity.restart(); });
     QTimer::singleShot(kPushConnectTimeoutMs, s, [this, s] {
-        if (s == m_socket && !m_pushConnected)
+        if (s == m_socket && !m_pushConnected) {
             s->abort();
+            if (s == m_socket)
+                onPushClosed();   // abort() did not report the state change
+        }
     });
     QNetworkRequest req(endpoint(QStringLiteral("/v0/agents/connect"), true));
     req.setRawHeader("X-API-Key", m_nodeKey.toUtf8());
@@ -953,6 +959,9 @@ void AgentRuntime::cancelJob(const QString &jobId, int attempt)
         if (unqueue(key))
             failUnstarted(jobId, key.section(QLatin1Char('#'), -1).toInt(), JobState::Cancelled,
                           tr("cancelled before it started"));
+        else if (attempt > 0 && !m_doneKeys.contains(key) && !m_outbox->contains(jobId, attempt))
+            // the assignment never reached us: say so, or the job would wait in CANCELLING forever
+            failUnstarted(jobId, attempt, JobState::Cancelled, tr("cancelled before it reached the agent"));
     }
 }
 
@@ -976,12 +985,13 @@ void AgentRuntime::killJob(const QString &jobId, int attempt, const QString &why
 
 void AgentRuntime::killAll(const QString &why)
 {
-    for (const RunningJob &j : std::as_const(m_running))
+    const QList<RunningJob> running = m_running.values();
+    for (const RunningJob &j : running)
         killJob(j.jobId, j.attempt, why);
-    while (!m_queue.isEmpty()) {
-        const QJsonObject a = m_queue.first();
-        killJob(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1), why);
-    }
+    for (const QString &key : std::as_const(m_queuedKeys))
+        rememberDone(key);
+    m_queue.clear();
+    m_queuedKeys.clear();
 }
 
 bool AgentRuntime::unqueue(const QString &key)
