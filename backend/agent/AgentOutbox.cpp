@@ -25,10 +25,8 @@ qint64 seqOf(const QJsonValue &payload)
 
 QJsonObject lineJson(const LogLine &l)
 {
-    return {{QStringLiteral("seq"), l.seq},
-            {QStringLiteral("ts"), l.tsMs},
-            {QStringLiteral("stream"), l.streamName()},
-            {QStringLiteral("text"), l.text}};
+    return {{QStringLiteral("seq"), l.seq}, {QStringLiteral("ts"), l.tsMs}, {QStringLiteral("stream"), l.streamName()},
+        {QStringLiteral("text"), l.text}};
 }
 } // namespace
 
@@ -36,11 +34,21 @@ QString AgentReply::describe() const
 {
     QString s;
     switch (kind) {
-    case Kind::Transport: s = QStringLiteral("no answer"); break;
-    case Kind::Success: s = QStringLiteral("SUCCESS"); break;
-    case Kind::NoData: s = QStringLiteral("NO_DATA"); break;
-    case Kind::Unauthorized: s = QStringLiteral("unauthorized"); break;
-    case Kind::Rejected: s = QStringLiteral("refused"); break;
+    case Kind::Transport:
+        s = QStringLiteral("no answer");
+        break;
+    case Kind::Success:
+        s = QStringLiteral("SUCCESS");
+        break;
+    case Kind::NoData:
+        s = QStringLiteral("NO_DATA");
+        break;
+    case Kind::Unauthorized:
+        s = QStringLiteral("unauthorized");
+        break;
+    case Kind::Rejected:
+        s = QStringLiteral("refused");
+        break;
     }
     if (httpStatus)
         s += QStringLiteral(" (HTTP %1)").arg(httpStatus);
@@ -129,9 +137,8 @@ void AgentOutbox::sendStarted(const QString &k)
     const quint64 serial = rep.serial;
     const quint64 gen = m_generation;
     QPointer<AgentOutbox> self(this);
-    const QJsonObject body{{QStringLiteral("jobId"), rep.jobId},
-                           {QStringLiteral("attempt"), rep.attempt},
-                           {QStringLiteral("pid"), rep.pid}};
+    const QJsonObject body {{QStringLiteral("jobId"), rep.jobId}, {QStringLiteral("attempt"), rep.attempt},
+        {QStringLiteral("pid"), rep.pid}};
     m_post(QStringLiteral("started"), body, [self, k, serial, gen](const AgentReply &r) {
         if (!self || gen != self->m_generation)
             return;
@@ -140,8 +147,8 @@ void AgentOutbox::sendStarted(const QString &k)
             return;
         rep->startedInFlight = false;
         if (r.kind == AgentReply::Kind::Rejected
-            && (r.code == QLatin1String("conflict") || r.code == QLatin1String("not_found")
-                || r.httpStatus == 403 || r.httpStatus == 404 || r.httpStatus == 409)) {
+            && (r.code == QLatin1String("conflict") || r.code == QLatin1String("not_found") || r.httpStatus == 403
+                || r.httpStatus == 404 || r.httpStatus == 409)) {
             Q_EMIT self->startRefused(rep->jobId, rep->attempt, r.describe());
             return;
         }
@@ -202,9 +209,8 @@ void AgentOutbox::flushLogs(const QString &k)
     const quint64 gen = m_generation;
     const int count = int(batch.size());
     QPointer<AgentOutbox> self(this);
-    const QJsonObject body{{QStringLiteral("jobId"), rep.jobId},
-                           {QStringLiteral("attempt"), rep.attempt},
-                           {QStringLiteral("lines"), batch}};
+    const QJsonObject body {{QStringLiteral("jobId"), rep.jobId}, {QStringLiteral("attempt"), rep.attempt},
+        {QStringLiteral("lines"), batch}};
     m_post(QStringLiteral("logs"), body, [self, k, serial, gen, lastSent, count](const AgentReply &r) {
         if (!self || gen != self->m_generation)
             return;
@@ -241,8 +247,7 @@ void AgentOutbox::onLogsReply(const QString &k, quint64 serial, qint64 lastSent,
             // The server wants lines we no longer hold (it lost acknowledged lines): nothing can fill
             // the gap, so stop rather than loop.
             qWarning().noquote() << "agent: server asks for log lines from" << next << "of job" << rep->jobId
-                                 << "which were already acknowledged; dropping" << rep->lines.size()
-                                 << "lines";
+                                 << "which were already acknowledged; dropping" << rep->lines.size() << "lines";
             rep->lines.clear();
         }
         flushLogs(k);
@@ -417,8 +422,7 @@ QList<QPair<QString, int>> AgentOutbox::unsettled() const
     for (const Report &r : m_reports)
         out.append({r.jobId, r.attempt});
     for (const PendingResult &p : m_results) {
-        out.append({p.body.value(QStringLiteral("jobId")).toString(),
-                    p.body.value(QStringLiteral("attempt")).toInt()});
+        out.append({p.body.value(QStringLiteral("jobId")).toString(), p.body.value(QStringLiteral("attempt")).toInt()});
     }
     return out;
 }

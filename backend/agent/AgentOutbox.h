@@ -21,21 +21,21 @@ class QNetworkReply;
 struct AgentReply
 {
     enum class Kind {
-        Transport,      // no definite answer (network error, timeout, 5xx, 429, unreadable body): retry later
+        Transport, // no definite answer (network error, timeout, 5xx, 429, unreadable body): retry later
         Success,
         NoData,
-        Unauthorized,   // the key was refused
-        Rejected,       // a definite refusal (ERROR / FORBIDDEN with a 4xx): do not send it again as is
+        Unauthorized, // the key was refused
+        Rejected, // a definite refusal (ERROR / FORBIDDEN with a 4xx): do not send it again as is
     };
     Kind kind = Kind::Transport;
-    int httpStatus = 0;           // 0 when no HTTP answer arrived
-    QString code;                 // the envelope's code ("conflict", "payload_too_large", …)
+    int httpStatus = 0; // 0 when no HTTP answer arrived
+    QString code; // the envelope's code ("conflict", "payload_too_large", …)
     QString message;
     QJsonValue payload;
-    int retryAfterMs = 0;         // from Retry-After on 429
+    int retryAfterMs = 0; // from Retry-After on 429
 
     bool ok() const { return kind == Kind::Success; }
-    QString describe() const;     // for log lines
+    QString describe() const; // for log lines
     // Sorts a finished reply: no HTTP answer, 5xx, 429 and unreadable 2xx bodies are Transport.
     static AgentReply fromNetworkReply(QNetworkReply *reply);
 };
@@ -44,7 +44,7 @@ struct AgentReply
 class Backoff
 {
 public:
-    int next();                   // the delay to wait now, in ms; grows the next one
+    int next(); // the delay to wait now, in ms; grows the next one
     void reset() { m_attempt = 0; }
     int attempts() const { return m_attempt; }
 
@@ -77,9 +77,9 @@ public:
     void clear();
 
     bool contains(const QString &jobId, int attempt) const;
-    bool isIdle() const;           // nothing left to tell the server
-    int pendingLineCount() const;  // not yet acknowledged, over all jobs
-    QList<QPair<QString, int>> unsettled() const;   // attempts still being reported: (jobId, attempt)
+    bool isIdle() const; // nothing left to tell the server
+    int pendingLineCount() const; // not yet acknowledged, over all jobs
+    QList<QPair<QString, int>> unsettled() const; // attempts still being reported: (jobId, attempt)
 
 Q_SIGNALS:
     // `started` was answered with a refusal: the job is no longer this agent's; the caller kills it
@@ -87,22 +87,22 @@ Q_SIGNALS:
     void startRefused(const QString &jobId, int attempt, const QString &reason);
     // The server answered the result (accepted or not); the attempt is forgotten.
     void resultAnswered(const QString &jobId, int attempt, bool accepted);
-    void idle();                   // the last pending report was answered
+    void idle(); // the last pending report was answered
 
 private:
     struct Report
     {
         QString jobId;
         int attempt = 1;
-        quint64 serial = 0;       // tells replies for a dropped and re-added attempt apart
+        quint64 serial = 0; // tells replies for a dropped and re-added attempt apart
         qint64 pid = 0;
-        bool started = false;     // the server answered `started`
+        bool started = false; // the server answered `started`
         bool startedInFlight = false;
-        QList<LogLine> lines;     // not yet acknowledged, in seq order
-        qint64 nextSeq = 1;       // every line below it is durable on the server
+        QList<LogLine> lines; // not yet acknowledged, in seq order
+        qint64 nextSeq = 1; // every line below it is durable on the server
         bool logsInFlight = false;
-        bool waiting = false;     // a retry timer is pending
-        qsizetype byteCap = 0;    // how much text one batch may carry (halved on 413)
+        bool waiting = false; // a retry timer is pending
+        qsizetype byteCap = 0; // how much text one batch may carry (halved on 413)
         Backoff backoff;
         std::optional<QJsonObject> result;
     };
@@ -118,7 +118,7 @@ private:
     void onLogsReply(const QString &key, quint64 serial, qint64 lastSent, const AgentReply &r);
     void acknowledge(Report &rep, qint64 nextSeq);
     void retryLater(Report &rep, void (AgentOutbox::*what)(const QString &), int minMs);
-    void settle(const QString &key);   // moves a finished, fully logged attempt to the result queue
+    void settle(const QString &key); // moves a finished, fully logged attempt to the result queue
     void sendNextResult();
     void checkIdle();
 
@@ -129,5 +129,5 @@ private:
     bool m_resultWaiting = false;
     Backoff m_resultBackoff;
     quint64 m_serial = 0;
-    quint64 m_generation = 0;          // bumped by clear(): replies to older calls are ignored
+    quint64 m_generation = 0; // bumped by clear(): replies to older calls are ignored
 };

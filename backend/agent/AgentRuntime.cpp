@@ -26,8 +26,8 @@ namespace {
 constexpr int kMaxDoneKeys = 4096;
 constexpr int kPushConnectTimeoutMs = 15000;
 constexpr int kPushPingMs = 20000;
-constexpr int kPushSilenceMs = 75000;   // no message and no pong for this long: the socket is dead
-constexpr int kPushStableMs = 10000;    // a connection that lived this long resets the backoff
+constexpr int kPushSilenceMs = 75000; // no message and no pong for this long: the socket is dead
+constexpr int kPushStableMs = 10000; // a connection that lived this long resets the backoff
 
 const QString kCommand = QStringLiteral("COMMAND");
 const QString kContainer = QStringLiteral("CONTAINER");
@@ -41,7 +41,7 @@ double procMemGib(const char *field)
     for (const QByteArray &line : f.readAll().split('\n')) {
         if (line.startsWith(prefix)) {
             const QList<QByteArray> parts = line.mid(prefix.size()).simplified().split(' ');
-            return parts.value(0).toDouble() / (1024.0 * 1024.0);   // kB -> GiB
+            return parts.value(0).toDouble() / (1024.0 * 1024.0); // kB -> GiB
         }
     }
     return 0;
@@ -102,15 +102,16 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
         m_config.heartbeatIntervalSeconds = 30;
 
     m_nam = new QNetworkAccessManager(this);
-    m_outbox = new AgentOutbox([this](const QString &call, const QJsonObject &body, Done done) {
-        post(call, body, std::move(done));
-    }, this);
+    m_outbox = new AgentOutbox(
+        [this](const QString &call, const QJsonObject &body, Done done) { post(call, body, std::move(done)); }, this);
     connect(m_outbox, &AgentOutbox::startRefused, this, [this](const QString &jobId, int attempt, const QString &why) {
         killJob(jobId, attempt, QStringLiteral("server refused started: ") + why);
     });
     connect(m_outbox, &AgentOutbox::resultAnswered, this, [this](const QString &jobId, int attempt, bool accepted) {
         qInfo().noquote() << QStringLiteral("agent: result delivered job=%1 attempt=%2 accepted=%3")
-                                 .arg(jobId).arg(attempt).arg(accepted ? "true" : "false");
+                                 .arg(jobId)
+                                 .arg(attempt)
+                                 .arg(accepted ? "true" : "false");
         checkDrained();
     });
     connect(m_outbox, &AgentOutbox::idle, this, &AgentRuntime::checkDrained);
@@ -126,7 +127,7 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
             return;
         if (m_pushActivity.elapsed() > kPushSilenceMs) {
             QWebSocket *s = m_socket;
-            s->abort();   // half-open: no pong, no message; reconnect
+            s->abort(); // half-open: no pong, no message; reconnect
             if (s == m_socket)
                 onPushClosed();
         } else
@@ -173,8 +174,8 @@ QUrl AgentRuntime::endpoint(const QString &path, bool webSocket) const
     return u;
 }
 
-QNetworkReply *AgentRuntime::post(const QString &call, const QJsonObject &body, Done done, int timeoutMs,
-                                  bool withRegistrationKey)
+QNetworkReply *AgentRuntime::post(
+    const QString &call, const QJsonObject &body, Done done, int timeoutMs, bool withRegistrationKey)
 {
     QNetworkRequest req(endpoint(QStringLiteral("/api/compute/nodes/") + call));
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -182,28 +183,29 @@ QNetworkReply *AgentRuntime::post(const QString &call, const QJsonObject &body, 
     req.setTransferTimeout(timeoutMs);
     QNetworkReply *reply = m_nam->post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
     const quint64 epoch = m_epoch;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, epoch, withRegistrationKey, call, done = std::move(done)] {
-        reply->deleteLater();
-        if (m_stopped)
-            return;
-        const AgentReply r = AgentReply::fromNetworkReply(reply);
-        if (r.httpStatus == 0 && m_serverReachable) {
-            m_serverReachable = false;
-            qWarning().noquote() << "agent: control plane unreachable:" << r.message;
-        } else if (r.httpStatus != 0 && !m_serverReachable) {
-            m_serverReachable = true;
-            qInfo().noquote() << "agent: control plane reachable again";
-        }
-        if (!withRegistrationKey && epoch == m_epoch) {
-            if (r.kind == AgentReply::Kind::Unauthorized) {
-                qWarning().noquote() << "agent: server refused the node key on" << call;
-                onIdentityRefused();
-            } else if (r.kind == AgentReply::Kind::Success || r.kind == AgentReply::Kind::NoData) {
-                confirmIdentity();
+    connect(
+        reply, &QNetworkReply::finished, this, [this, reply, epoch, withRegistrationKey, call, done = std::move(done)] {
+            reply->deleteLater();
+            if (m_stopped)
+                return;
+            const AgentReply r = AgentReply::fromNetworkReply(reply);
+            if (r.httpStatus == 0 && m_serverReachable) {
+                m_serverReachable = false;
+                qWarning().noquote() << "agent: control plane unreachable:" << r.message;
+            } else if (r.httpStatus != 0 && !m_serverReachable) {
+                m_serverReachable = true;
+                qInfo().noquote() << "agent: control plane reachable again";
             }
-        }
-        done(r);
-    });
+            if (!withRegistrationKey && epoch == m_epoch) {
+                if (r.kind == AgentReply::Kind::Unauthorized) {
+                    qWarning().noquote() << "agent: server refused the node key on" << call;
+                    onIdentityRefused();
+                } else if (r.kind == AgentReply::Kind::Success || r.kind == AgentReply::Kind::NoData) {
+                    confirmIdentity();
+                }
+            }
+            done(r);
+        });
     return reply;
 }
 
@@ -279,9 +281,8 @@ bool AgentRuntime::saveIdentity()
     if (!f.open(QIODevice::WriteOnly))
         return false;
     f.setPermissions(owner);
-    const QJsonObject o{{QStringLiteral("serverUrl"), m_config.serverUrl.toString()},
-                        {QStringLiteral("nodeId"), m_nodeId},
-                        {QStringLiteral("nodeKey"), m_nodeKey}};
+    const QJsonObject o {{QStringLiteral("serverUrl"), m_config.serverUrl.toString()},
+        {QStringLiteral("nodeId"), m_nodeId}, {QStringLiteral("nodeKey"), m_nodeKey}};
     f.write(QJsonDocument(o).toJson());
     if (!f.commit())
         return false;
@@ -293,8 +294,8 @@ void AgentRuntime::registerNode()
     if (m_stopped || m_registering)
         return;
     if (m_config.registrationKey.isEmpty()) {
-        Q_EMIT fatalError(tr("no stored node identity for %1 and no registration key given")
-                              .arg(m_config.serverUrl.toString()));
+        Q_EMIT fatalError(
+            tr("no stored node identity for %1 and no registration key given").arg(m_config.serverUrl.toString()));
         stop();
         return;
     }
@@ -310,50 +311,53 @@ void AgentRuntime::sendRegistration(const QList<GpuDevice> &gpus)
     QJsonArray gpuArr;
     for (const GpuDevice &g : gpus)
         gpuArr.append(g.toJson());
-    const QJsonObject body{
+    const QJsonObject body {
         {QStringLiteral("name"), m_config.name.isEmpty() ? QSysInfo::machineHostName() : m_config.name},
         {QStringLiteral("hostname"), QSysInfo::machineHostName()},
-        {QStringLiteral("version"), QStringLiteral(TANVRIT_VERSION)},
-        {QStringLiteral("labels"), labels},
+        {QStringLiteral("version"), QStringLiteral(TANVRIT_VERSION)}, {QStringLiteral("labels"), labels},
         {QStringLiteral("capabilities"), QJsonArray::fromStringList(m_capabilities)},
-        {QStringLiteral("resources"), QJsonObject{{QStringLiteral("cpu"), QThread::idealThreadCount()},
-                                                  {QStringLiteral("memGib"), procMemGib("MemTotal")},
-                                                  {QStringLiteral("slots"), m_slots}}},
+        {QStringLiteral("resources"),
+            QJsonObject {{QStringLiteral("cpu"), QThread::idealThreadCount()},
+                {QStringLiteral("memGib"), procMemGib("MemTotal")}, {QStringLiteral("slots"), m_slots}}},
         {QStringLiteral("gpus"), gpuArr}};
-    post(QStringLiteral("register"), body, [this, gpus](const AgentReply &r) {
-        const QJsonObject p = r.payload.toObject();
-        const QString id = p.value(QStringLiteral("nodeId")).toString();
-        const QString key = p.value(QStringLiteral("nodeKey")).toString();
-        if (r.ok() && !id.isEmpty() && !key.isEmpty()) {
-            m_registering = false;
-            m_registerBackoff.reset();
-            m_nodeId = id;
-            m_nodeKey = key;
-            ++m_epoch;
-            const int wait = p.value(QStringLiteral("pollWaitSeconds")).toInt();
-            if (wait > 0)
-                m_pollWaitSeconds = qMin(25, wait);
-            if (!saveIdentity())
-                qWarning().noquote() << "agent: could not write agent.json in" << m_config.workDir
-                                     << "(the next start registers again)";
-            m_confirmed = false;
-            confirmIdentity();
-            goOnline();
-            return;
-        }
-        if (r.kind == AgentReply::Kind::Unauthorized || r.kind == AgentReply::Kind::Rejected) {
-            m_registering = false;
-            Q_EMIT fatalError(tr("registration refused: %1").arg(r.describe()));
-            stop();
-            return;
-        }
-        const int delay = qMax(m_registerBackoff.next(), r.retryAfterMs);
-        qWarning().noquote() << "agent: registration failed:" << r.describe() << QStringLiteral("; retrying in %1 ms").arg(delay);
-        QTimer::singleShot(delay, this, [this, gpus] {
-            if (!m_stopped)
-                sendRegistration(gpus);
-        });
-    }, 15000, true);
+    post(
+        QStringLiteral("register"), body,
+        [this, gpus](const AgentReply &r) {
+            const QJsonObject p = r.payload.toObject();
+            const QString id = p.value(QStringLiteral("nodeId")).toString();
+            const QString key = p.value(QStringLiteral("nodeKey")).toString();
+            if (r.ok() && !id.isEmpty() && !key.isEmpty()) {
+                m_registering = false;
+                m_registerBackoff.reset();
+                m_nodeId = id;
+                m_nodeKey = key;
+                ++m_epoch;
+                const int wait = p.value(QStringLiteral("pollWaitSeconds")).toInt();
+                if (wait > 0)
+                    m_pollWaitSeconds = qMin(25, wait);
+                if (!saveIdentity())
+                    qWarning().noquote() << "agent: could not write agent.json in" << m_config.workDir
+                                         << "(the next start registers again)";
+                m_confirmed = false;
+                confirmIdentity();
+                goOnline();
+                return;
+            }
+            if (r.kind == AgentReply::Kind::Unauthorized || r.kind == AgentReply::Kind::Rejected) {
+                m_registering = false;
+                Q_EMIT fatalError(tr("registration refused: %1").arg(r.describe()));
+                stop();
+                return;
+            }
+            const int delay = qMax(m_registerBackoff.next(), r.retryAfterMs);
+            qWarning().noquote() << "agent: registration failed:" << r.describe()
+                                 << QStringLiteral("; retrying in %1 ms").arg(delay);
+            QTimer::singleShot(delay, this, [this, gpus] {
+                if (!m_stopped)
+                    sendRegistration(gpus);
+            });
+        },
+        15000, true);
 }
 
 void AgentRuntime::confirmIdentity()
@@ -385,7 +389,7 @@ void AgentRuntime::onIdentityRefused()
     m_heartbeatTimer->stop();
     m_drainAcked = false;
     if (m_draining && !m_localDrain)
-        m_draining = false;   // a new node starts ONLINE
+        m_draining = false; // a new node starts ONLINE
     if (m_socket)
         m_socket->abort();
     registerNode();
@@ -435,7 +439,8 @@ void AgentRuntime::connectPush()
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     connect(s, &QWebSocket::errorOccurred, this, [this, s](QAbstractSocket::SocketError) {
 #else
-    connect(s, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, s](QAbstractSocket::SocketError) {
+    connect(
+        s, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, s](QAbstractSocket::SocketError) {
 #endif
         // A refused handshake (HTTP 4xx/5xx) reports an error but stays "connecting" in Qt 6.4.
         if (s != m_socket || m_pushConnected)
@@ -453,7 +458,7 @@ void AgentRuntime::connectPush()
         if (s == m_socket && !m_pushConnected) {
             s->abort();
             if (s == m_socket)
-                onPushClosed();   // abort() did not report the state change
+                onPushClosed(); // abort() did not report the state change
         }
     });
     QNetworkRequest req(endpoint(QStringLiteral("/v0/agents/connect"), true));
@@ -522,31 +527,35 @@ void AgentRuntime::maybePoll()
     const int max = m_draining ? 0 : qMax(0, freeSlots());
     if (m_pollReply && max <= m_pollMax)
         return;
-    const QJsonObject body{{QStringLiteral("waitSeconds"), m_pollWaitSeconds}, {QStringLiteral("max"), max}};
+    const QJsonObject body {{QStringLiteral("waitSeconds"), m_pollWaitSeconds}, {QStringLiteral("max"), max}};
     auto self = std::make_shared<QNetworkReply *>(nullptr);
-    *self = post(QStringLiteral("poll"), body, [this, self](const AgentReply &r) {
-        const bool current = m_pollReply == *self;
-        if (current)
-            m_pollReply = nullptr;
-        if (r.ok() || r.kind == AgentReply::Kind::NoData) {
+    *self = post(
+        QStringLiteral("poll"), body,
+        [this, self](const AgentReply &r) {
+            const bool current = m_pollReply == *self;
             if (current)
-                m_pollBackoff.reset();
-            const QJsonObject p = r.payload.toObject();
-            handleAssignments(p.value(QStringLiteral("assignments")).toArray());
-            for (const QJsonValue &c : p.value(QStringLiteral("cancel")).toArray()) {
-                const QJsonObject o = c.toObject();
-                if (!o.value(QStringLiteral("jobId")).toString().isEmpty())
-                    cancelJob(o.value(QStringLiteral("jobId")).toString(), o.value(QStringLiteral("attempt")).toInt());
+                m_pollReply = nullptr;
+            if (r.ok() || r.kind == AgentReply::Kind::NoData) {
+                if (current)
+                    m_pollBackoff.reset();
+                const QJsonObject p = r.payload.toObject();
+                handleAssignments(p.value(QStringLiteral("assignments")).toArray());
+                for (const QJsonValue &c : p.value(QStringLiteral("cancel")).toArray()) {
+                    const QJsonObject o = c.toObject();
+                    if (!o.value(QStringLiteral("jobId")).toString().isEmpty())
+                        cancelJob(
+                            o.value(QStringLiteral("jobId")).toString(), o.value(QStringLiteral("attempt")).toInt());
+                }
+                maybePoll();
+                return;
             }
-            maybePoll();
-            return;
-        }
-        if (!current)
-            return;
-        if (r.kind == AgentReply::Kind::Rejected)
-            qWarning().noquote() << "agent: poll refused:" << r.describe();
-        m_pollRetryTimer->start(qMax(m_pollBackoff.next(), r.retryAfterMs));
-    }, (m_pollWaitSeconds + 10) * 1000);
+            if (!current)
+                return;
+            if (r.kind == AgentReply::Kind::Rejected)
+                qWarning().noquote() << "agent: poll refused:" << r.describe();
+            m_pollRetryTimer->start(qMax(m_pollBackoff.next(), r.retryAfterMs));
+        },
+        (m_pollWaitSeconds + 10) * 1000);
     m_pollReply = *self;
     m_pollMax = max;
 }
@@ -561,7 +570,7 @@ void AgentRuntime::sendHeartbeat()
     const auto add = [&](const QString &jobId, int attempt) {
         if (!listed.contains(AgentOutbox::key(jobId, attempt))) {
             listed.insert(AgentOutbox::key(jobId, attempt));
-            running.append(QJsonObject{{QStringLiteral("jobId"), jobId}, {QStringLiteral("attempt"), attempt}});
+            running.append(QJsonObject {{QStringLiteral("jobId"), jobId}, {QStringLiteral("attempt"), attempt}});
         }
     };
     for (const RunningJob &j : std::as_const(m_running)) {
@@ -575,11 +584,10 @@ void AgentRuntime::sendHeartbeat()
     QJsonArray gpus;
     for (const GpuDevice &g : std::as_const(m_gpus))
         gpus.append(g.toJson());
-    QJsonObject body{{QStringLiteral("load"), load},
-                     {QStringLiteral("freeCpu"), qMax(0.0, QThread::idealThreadCount() - load)},
-                     {QStringLiteral("freeMemGib"), procMemGib("MemAvailable")},
-                     {QStringLiteral("gpus"), gpus},
-                     {QStringLiteral("runningJobs"), running}};
+    QJsonObject body {{QStringLiteral("load"), load},
+        {QStringLiteral("freeCpu"), qMax(0.0, QThread::idealThreadCount() - load)},
+        {QStringLiteral("freeMemGib"), procMemGib("MemAvailable")}, {QStringLiteral("gpus"), gpus},
+        {QStringLiteral("runningJobs"), running}};
     // Until the server has heard one heartbeat from this process: whatever it gave this node before
     // (another process, before a restart) is not running here.
     if (!m_heartbeatAcked)
@@ -589,7 +597,7 @@ void AgentRuntime::sendHeartbeat()
     post(QStringLiteral("heartbeat"), body, [this, sentAt](const AgentReply &r) {
         m_heartbeatInFlight = false;
         if (!r.ok())
-            return;   // the next tick tries again; a refused key is handled in post()
+            return; // the next tick tries again; a refused key is handled in post()
         m_heartbeatAcked = true;
         const QJsonObject p = r.payload.toObject();
         const QString state = p.value(QStringLiteral("state")).toString();
@@ -605,13 +613,13 @@ void AgentRuntime::sendHeartbeat()
             const QJsonObject k = v.toObject();
             if (!k.value(QStringLiteral("jobId")).toString().isEmpty())
                 killJob(k.value(QStringLiteral("jobId")).toString(), k.value(QStringLiteral("attempt")).toInt(),
-                        QStringLiteral("server: no longer this agent's"));
+                    QStringLiteral("server: no longer this agent's"));
         }
     });
     if (!m_gpus.isEmpty() && !m_gpuDetectRunning) {
         detectGpusAsync([this](const QList<GpuDevice> &gpus) {
             if (!gpus.isEmpty())
-                m_gpus = gpus;   // fresh utilisation for the next heartbeat
+                m_gpus = gpus; // fresh utilisation for the next heartbeat
         });
     }
 }
@@ -715,7 +723,7 @@ void AgentRuntime::stop()
     for (const RunningJob &j : std::as_const(m_running)) {
         disconnect(j.process, nullptr, this, nullptr);
         m_gpuAllocator.release(AgentOutbox::key(j.jobId, j.attempt));
-        delete j.process;   // SIGKILL to the group, reaped
+        delete j.process; // SIGKILL to the group, reaped
     }
     m_running.clear();
     m_queue.clear();
@@ -739,7 +747,7 @@ void AgentRuntime::handleAssignments(const QJsonArray &assignments)
         }
         const QString key = AgentOutbox::key(jobId, attempt);
         if (isKnown(key))
-            continue;   // re-sent until `started` reaches the server
+            continue; // re-sent until `started` reaches the server
         if (m_draining)
             qInfo().noquote() << "agent: assignment while draining (sent before the drain); running it job=" + jobId;
         m_queue.append(a);
@@ -752,8 +760,8 @@ void AgentRuntime::startQueued()
 {
     while (!m_stopped && !m_queue.isEmpty() && m_running.size() < m_slots) {
         const QJsonObject a = m_queue.takeFirst();
-        m_queuedKeys.remove(AgentOutbox::key(a.value(QStringLiteral("jobId")).toString(),
-                                             a.value(QStringLiteral("attempt")).toInt(1)));
+        m_queuedKeys.remove(
+            AgentOutbox::key(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1)));
         startJob(a);
     }
 }
@@ -776,8 +784,10 @@ void AgentRuntime::startJob(const QJsonObject &a)
         const std::optional<QList<int>> got = m_gpuAllocator.allocate(key, gpus);
         if (!got) {
             failUnstarted(jobId, attempt, JobState::Failed,
-                          tr("needs %1 GPU(s); %2 of this agent's %3 are free")
-                              .arg(gpus).arg(m_gpuAllocator.freeCount()).arg(m_gpus.size()));
+                tr("needs %1 GPU(s); %2 of this agent's %3 are free")
+                    .arg(gpus)
+                    .arg(m_gpuAllocator.freeCount())
+                    .arg(m_gpus.size()));
             return;
         }
         devices = *got;
@@ -802,17 +812,21 @@ void AgentRuntime::startJob(const QJsonObject &a)
         failUnstarted(jobId, attempt, JobState::Failed, error);
         return;
     }
-    m_running.insert(key, RunningJob{jobId, attempt, p, false});
+    m_running.insert(key, RunningJob {jobId, attempt, p, false});
     m_outbox->begin(jobId, attempt, p->pid());
     qInfo().noquote() << QStringLiteral("agent: job started job=%1 attempt=%2 pid=%3 type=%4%5")
-                             .arg(jobId).arg(attempt).arg(p->pid()).arg(type)
-                             .arg(devices.isEmpty() ? QString()
-                                                    : QStringLiteral(" gpus=") + GpuAllocator::cudaVisibleDevices(devices));
+                             .arg(jobId)
+                             .arg(attempt)
+                             .arg(p->pid())
+                             .arg(type)
+                             .arg(devices.isEmpty()
+                                     ? QString()
+                                     : QStringLiteral(" gpus=") + GpuAllocator::cudaVisibleDevices(devices));
     Q_EMIT jobStarted(jobId);
 }
 
-bool AgentRuntime::buildSpec(const QJsonObject &a, const QString &type, const QList<int> &devices,
-                             JobProcess::Spec &spec, QString *error) const
+bool AgentRuntime::buildSpec(
+    const QJsonObject &a, const QString &type, const QList<int> &devices, JobProcess::Spec &spec, QString *error) const
 {
     spec.jobId = a.value(QStringLiteral("jobId")).toString();
     spec.attempt = a.value(QStringLiteral("attempt")).toInt(1);
@@ -828,7 +842,7 @@ bool AgentRuntime::buildSpec(const QJsonObject &a, const QString &type, const QL
     }
     const QString wd = a.value(QStringLiteral("workingDir")).toString();
     if (!wd.isEmpty())
-        spec.workingDir = QDir(spec.workRoot).absoluteFilePath(wd);   // relative: under jobs/
+        spec.workingDir = QDir(spec.workRoot).absoluteFilePath(wd); // relative: under jobs/
     const QString command = a.value(QStringLiteral("command")).toString();
     QStringList argv;
     for (const QJsonValue &v : a.value(QStringLiteral("argv")).toArray())
@@ -837,11 +851,12 @@ bool AgentRuntime::buildSpec(const QJsonObject &a, const QString &type, const QL
     if (type == kContainer) {
         const QString image = a.value(QStringLiteral("image")).toString();
         if (m_containerEngine.isEmpty() || image.isEmpty()) {
-            *error = image.isEmpty() ? tr("CONTAINER job without an image") : tr("neither podman nor docker is installed");
+            *error
+                = image.isEmpty() ? tr("CONTAINER job without an image") : tr("neither podman nor docker is installed");
             return false;
         }
         spec.argv = {m_containerEngine, QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--label"),
-                     QStringLiteral("tanvrit.job=%1/%2").arg(spec.jobId).arg(spec.attempt)};
+            QStringLiteral("tanvrit.job=%1/%2").arg(spec.jobId).arg(spec.attempt)};
         // `-e NAME` takes the value from the engine's own environment (spec.env): values stay off argv/ps.
         for (auto it = spec.env.cbegin(); it != spec.env.cend(); ++it)
             spec.argv << QStringLiteral("-e") << it.key();
@@ -893,20 +908,23 @@ void AgentRuntime::onJobFinished(const QString &key, const JobOutcome &outcome)
     const QString state = JobStates::name(outcome.state);
     if (job.killed) {
         m_outbox->drop(job.jobId, job.attempt);
-        qInfo().noquote() << QStringLiteral("agent: job stopped (taken away) job=%1 attempt=%2").arg(job.jobId).arg(job.attempt);
+        qInfo().noquote()
+            << QStringLiteral("agent: job stopped (taken away) job=%1 attempt=%2").arg(job.jobId).arg(job.attempt);
     } else {
-        const QJsonObject result{{QStringLiteral("jobId"), job.jobId},
-                                 {QStringLiteral("attempt"), job.attempt},
-                                 {QStringLiteral("state"), state},
-                                 {QStringLiteral("exitCode"), outcome.exitCode ? QJsonValue(*outcome.exitCode) : QJsonValue()},
-                                 {QStringLiteral("runtimeMs"), outcome.runtimeMs},
-                                 {QStringLiteral("cpuSeconds"), outcome.cpuSeconds},
-                                 {QStringLiteral("error"), outcome.error}};
+        const QJsonObject result {{QStringLiteral("jobId"), job.jobId}, {QStringLiteral("attempt"), job.attempt},
+            {QStringLiteral("state"), state},
+            {QStringLiteral("exitCode"), outcome.exitCode ? QJsonValue(*outcome.exitCode) : QJsonValue()},
+            {QStringLiteral("runtimeMs"), outcome.runtimeMs}, {QStringLiteral("cpuSeconds"), outcome.cpuSeconds},
+            {QStringLiteral("error"), outcome.error}};
         m_outbox->finish(job.jobId, job.attempt, result);
-        qInfo().noquote() << QStringLiteral("agent: job finished job=%1 attempt=%2 state=%3 exit=%4 runtimeMs=%5 cpu=%6")
-                                 .arg(job.jobId).arg(job.attempt).arg(state)
+        qInfo().noquote() << QStringLiteral(
+            "agent: job finished job=%1 attempt=%2 state=%3 exit=%4 runtimeMs=%5 cpu=%6")
+                                 .arg(job.jobId)
+                                 .arg(job.attempt)
+                                 .arg(state)
                                  .arg(outcome.exitCode ? QString::number(*outcome.exitCode) : QStringLiteral("-"))
-                                 .arg(outcome.runtimeMs).arg(round2(outcome.cpuSeconds));
+                                 .arg(outcome.runtimeMs)
+                                 .arg(round2(outcome.cpuSeconds));
     }
     Q_EMIT jobFinished(job.jobId, state);
     startQueued();
@@ -919,15 +937,13 @@ void AgentRuntime::failUnstarted(const QString &jobId, int attempt, JobState sta
     rememberDone(AgentOutbox::key(jobId, attempt));
     const QString name = JobStates::name(state);
     m_outbox->finish(jobId, attempt,
-                     QJsonObject{{QStringLiteral("jobId"), jobId},
-                                 {QStringLiteral("attempt"), attempt},
-                                 {QStringLiteral("state"), name},
-                                 {QStringLiteral("exitCode"), QJsonValue()},
-                                 {QStringLiteral("runtimeMs"), 0},
-                                 {QStringLiteral("cpuSeconds"), 0},
-                                 {QStringLiteral("error"), error}});
+        QJsonObject {{QStringLiteral("jobId"), jobId}, {QStringLiteral("attempt"), attempt},
+            {QStringLiteral("state"), name}, {QStringLiteral("exitCode"), QJsonValue()},
+            {QStringLiteral("runtimeMs"), 0}, {QStringLiteral("cpuSeconds"), 0}, {QStringLiteral("error"), error}});
     qWarning().noquote() << QStringLiteral("agent: job not started job=%1 attempt=%2 state=%3: %4")
-                                .arg(jobId).arg(attempt).arg(name, error);
+                                .arg(jobId)
+                                .arg(attempt)
+                                .arg(name, error);
     Q_EMIT jobFinished(jobId, name);
 }
 
@@ -935,7 +951,7 @@ QList<QString> AgentRuntime::keysOf(const QString &jobId, int attempt) const
 {
     if (attempt > 0)
         return {AgentOutbox::key(jobId, attempt)};
-    QList<QString> keys;   // no attempt given: every attempt of that job we hold
+    QList<QString> keys; // no attempt given: every attempt of that job we hold
     for (const RunningJob &j : m_running) {
         if (j.jobId == jobId)
             keys.append(AgentOutbox::key(j.jobId, j.attempt));
@@ -958,7 +974,7 @@ void AgentRuntime::cancelJob(const QString &jobId, int attempt)
         }
         if (unqueue(key))
             failUnstarted(jobId, key.section(QLatin1Char('#'), -1).toInt(), JobState::Cancelled,
-                          tr("cancelled before it started"));
+                tr("cancelled before it started"));
         else if (attempt > 0 && !m_doneKeys.contains(key) && !m_outbox->contains(jobId, attempt))
             // the assignment never reached us: say so, or the job would wait in CANCELLING forever
             failUnstarted(jobId, attempt, JobState::Cancelled, tr("cancelled before it reached the agent"));
@@ -972,7 +988,8 @@ void AgentRuntime::killJob(const QString &jobId, int attempt, const QString &why
         const auto it = m_running.find(key);
         if (it != m_running.end()) {
             if (!it->killed)
-                qInfo().noquote() << QStringLiteral("agent: killing job=%1 attempt=%2 (%3)").arg(jobId).arg(att).arg(why);
+                qInfo().noquote()
+                    << QStringLiteral("agent: killing job=%1 attempt=%2 (%3)").arg(jobId).arg(att).arg(why);
             it->killed = true;
             it->process->cancel();
         }
@@ -999,7 +1016,8 @@ bool AgentRuntime::unqueue(const QString &key)
     if (!m_queuedKeys.remove(key))
         return false;
     m_queue.removeIf([&key](const QJsonObject &a) {
-        return AgentOutbox::key(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1))
+        return AgentOutbox::key(
+                   a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1))
             == key;
     });
     return true;

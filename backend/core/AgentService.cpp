@@ -133,6 +133,9 @@ QJsonObject AgentService::assignmentJson(const Job &j)
     j.spec.writeJson(o);
     o.insert(QStringLiteral("jobId"), j.id);
     o.insert(QStringLiteral("attempt"), j.attempt);
+    const QStringList secrets = j.spec.secretValues();
+    if (!secrets.isEmpty())
+        o.insert(QStringLiteral("redact"), QJsonArray::fromStringList(secrets));   // the agent masks them too
     return o;
 }
 

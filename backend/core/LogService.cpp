@@ -57,11 +57,7 @@ LogService::LogService(const QString &root, Options opts, JobService &jobs, QObj
 
 QStringList LogService::secretValues(const JobSpec &spec)
 {
-    QStringList out;
-    for (const QString &name : spec.secrets)
-        if (const QString v = spec.env.value(name); v.size() >= 3)
-            out << v;
-    return out;
+    return spec.secretValues();
 }
 
 QString LogService::redact(QString text, const QStringList &secrets)

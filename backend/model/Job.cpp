@@ -287,6 +287,15 @@ JobSpec JobSpec::readJson(const QJsonObject &o)
     return s;
 }
 
+QStringList JobSpec::secretValues() const
+{
+    QStringList out;
+    for (const QString &name : secrets)
+        if (const QString v = env.value(name); v.size() >= 3)
+            out << v;
+    return out;
+}
+
 QString isoTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);

@@ -39,6 +39,8 @@ struct JobSpec
     static Result<JobSpec> fromJson(const QJsonObject &body);
     void writeJson(QJsonObject &out) const;   // adds the spec's fields to out
     static JobSpec readJson(const QJsonObject &in);   // trusted input (the store)
+    // Values that must never appear in logs: env entries named in `secrets` (3+ characters).
+    QStringList secretValues() const;
 };
 
 struct JobTransition

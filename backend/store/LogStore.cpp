@@ -292,38 +292,43 @@ LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &curso
         cursor.offset = 0;
     }
     qint64 bytes = 0;
-    while (cursor.segment < log->segments.size() && r.lines.size() < maxLines && bytes < maxBytes) {
+    auto full = [&] { return r.lines.size() >= maxLines || bytes >= maxBytes; };
+    while (cursor.segment < log->segments.size() && !full()) {
         const Segment &s = log->segments[cursor.segment];
         QFile f(log->dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq));
         if (!f.open(QIODevice::ReadOnly))
             break;
         const qint64 size = std::min(f.size(), s.size);   // never past what was acknowledged
-        if (cursor.offset < size) {
+        qint64 chunkSize = 1 << 20;
+        while (cursor.offset < size && !full()) {
+            // lines before the cursor's seq (a read from the middle) are skipped without counting
             f.seek(cursor.offset);
-            const QByteArray chunk = f.read(std::min(size - cursor.offset, maxBytes - bytes + 65536));
+            const QByteArray chunk = f.read(std::min(size - cursor.offset, chunkSize));
             qint64 pos = 0;
-            while (pos < chunk.size() && r.lines.size() < maxLines) {
+            while (pos < chunk.size() && !full()) {
                 const qint64 nl = chunk.indexOf('\n', pos);
                 if (nl < 0)
                     break;
                 LogLine l;
                 if (decode(chunk.constData() + pos, nl - pos, l) && l.seq >= cursor.nextSeq) {
                     cursor.nextSeq = l.seq + 1;
-                    r.lines.append(l);
                     bytes += nl - pos;
+                    r.lines.append(std::move(l));
                 }
                 pos = nl + 1;
             }
+            if (pos == 0) {
+                if (chunkSize >= size)
+                    break;   // no complete line at all: nothing more to read
+                chunkSize *= 4;   // a line longer than the chunk
+                continue;
+            }
             cursor.offset += pos;
-            if (cursor.offset < size)
-                break;   // stopped on a limit
         }
-        if (cursor.segment + 1 < log->segments.size()) {
-            ++cursor.segment;
-            cursor.offset = 0;
-        } else {
+        if (cursor.offset < size || cursor.segment + 1 >= log->segments.size())
             break;
-        }
+        ++cursor.segment;
+        cursor.offset = 0;
     }
     return r;
 }

@@ -93,6 +93,13 @@ void TestLogStore::readsFromTheMiddleAndAcrossSegments()
     QCOMPARE(tail.size(), 10000);
     QCOMPARE(tail.first().seq, qint64(40001));
     QCOMPARE(tail.last().seq, qint64(50000));
+    // a read starting deep inside one big segment (more than a read chunk of lines skipped)
+    LogStore big(dir.path() + QStringLiteral("/big"), {});
+    for (qint64 s = 1; s <= 100000; s += 5000)
+        QVERIFY(big.append(QStringLiteral("job_big"), 1, lines(s, s + 4999), &next, &err));
+    const auto deep = readAll(big, QStringLiteral("job_big"), 1, 99991);
+    QCOMPARE(deep.size(), 10);
+    QCOMPARE(deep.first().seq, qint64(99991));
     // a reopened store (a restart) finds the same next seq
     LogStore again(dir.path(), {1 << 20, false});
     QCOMPARE(again.nextSeq(QStringLiteral("job_c"), 1), qint64(50001));
