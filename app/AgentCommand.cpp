@@ -52,34 +52,36 @@ int runAgent(const QStringList &args)
         "as fallback), run them as isolated processes and report logs and results.\n"
         "SIGTERM or SIGINT kills running jobs and exits 0 (the control plane requeues them)."));
     p.addHelpOption();
-    const QString defaultWorkDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/agent");
+    const QString defaultWorkDir
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/agent");
     p.addOptions({
         {QStringLiteral("server"), QStringLiteral("Control plane URL, e.g. http://10.0.0.5:8080 (required)."),
-         QStringLiteral("URL")},
+            QStringLiteral("URL")},
         {QStringLiteral("key"),
-         QStringLiteral("Workspace API key (admin or owner) used to register this node the first time, or again if "
-                        "the server forgets it. Also read from TANVRIT_REGISTRATION_KEY. Not needed once "
-                        "<work-dir>/agent.json holds the node's own key."),
-         QStringLiteral("KEY")},
+            QStringLiteral("Workspace API key (admin or owner) used to register this node the first time, or again if "
+                           "the server forgets it. Also read from TANVRIT_REGISTRATION_KEY. Not needed once "
+                           "<work-dir>/agent.json holds the node's own key."),
+            QStringLiteral("KEY")},
         {QStringLiteral("name"), QStringLiteral("Node name shown by the control plane (default: the hostname)."),
-         QStringLiteral("NAME"), QSysInfo::machineHostName()},
+            QStringLiteral("NAME"), QSysInfo::machineHostName()},
         {QStringLiteral("labels"), QStringLiteral("Labels jobs can select on, k=v pairs separated by commas."),
-         QStringLiteral("k=v,k2=v2")},
+            QStringLiteral("k=v,k2=v2")},
         {QStringLiteral("work-dir"),
-         QStringLiteral("Where agent.json (the node identity, mode 0600) and the jobs' working directories live "
-                        "(default: %1).").arg(defaultWorkDir),
-         QStringLiteral("DIR"), defaultWorkDir},
+            QStringLiteral("Where agent.json (the node identity, mode 0600) and the jobs' working directories live "
+                           "(default: %1).")
+                .arg(defaultWorkDir),
+            QStringLiteral("DIR"), defaultWorkDir},
         {QStringLiteral("slots"), QStringLiteral("Most jobs run at once (0: one per CPU core)."), QStringLiteral("N"),
-         QStringLiteral("0")},
-        {QStringLiteral("heartbeat-interval"), QStringLiteral("Seconds between heartbeats (default: 30)."), QStringLiteral("SECONDS"),
-         QStringLiteral("30")},
+            QStringLiteral("0")},
+        {QStringLiteral("heartbeat-interval"), QStringLiteral("Seconds between heartbeats (default: 30)."),
+            QStringLiteral("SECONDS"), QStringLiteral("30")},
         {QStringLiteral("no-push"), QStringLiteral("Do not hold a WebSocket; receive jobs by long polling only.")},
         {QStringLiteral("capabilities"),
-         QStringLiteral("Job types offered besides COMMAND (and CONTAINER, when podman or docker is on PATH), "
-                        "separated by commas, e.g. render,inference."),
-         QStringLiteral("LIST")},
-        {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error (default: info)."), QStringLiteral("LEVEL"),
-         QStringLiteral("info")},
+            QStringLiteral("Job types offered besides COMMAND (and CONTAINER, when podman or docker is on PATH), "
+                           "separated by commas, e.g. render,inference."),
+            QStringLiteral("LIST")},
+        {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error (default: info)."),
+            QStringLiteral("LEVEL"), QStringLiteral("info")},
     });
     p.process(args);
 
@@ -122,14 +124,13 @@ int runAgent(const QStringList &args)
         qCritical().noquote() << "agent:" << message;
         QCoreApplication::exit(1);
     });
-    QObject::connect(&agent, &AgentRuntime::drained, &agent, [] {
-        qInfo().noquote() << "agent: idle and draining; stop it when convenient (SIGTERM)";
-    });
+    QObject::connect(&agent, &AgentRuntime::drained, &agent,
+        [] { qInfo().noquote() << "agent: idle and draining; stop it when convenient (SIGTERM)"; });
 
     QSocketNotifier notifier(sfd, QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, &agent, [&] {
         signalfd_siginfo info;
-        while (read(sfd, &info, sizeof info) == sizeof info) {}
+        while (read(sfd, &info, sizeof info) == sizeof info) { }
         notifier.setEnabled(false);
         qInfo().noquote() << "agent: shutdown signal received; killing running jobs";
         agent.stop();
