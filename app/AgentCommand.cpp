@@ -2,17 +2,15 @@
 #include "AgentCommand.h"
 #include "AgentRuntime.h"
 #include "Logging.h"
+#include "ShutdownSignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QSocketNotifier>
 #include <QStandardPaths>
 #include <QSysInfo>
 
-#include <csignal>
 #include <cstdio>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 namespace {
@@ -110,14 +108,7 @@ int runAgent(const QStringList &args)
     cfg.usePush = !p.isSet(QStringLiteral("no-push"));
     cfg.extraCapabilities = splitList(p.value(QStringLiteral("capabilities")));
 
-    // SIGTERM/SIGINT arrive on a signalfd and are handled on the event loop.
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-    const int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    ShutdownSignals shutdown;   // before any thread starts
 
     AgentRuntime agent(cfg);
     QObject::connect(&agent, &AgentRuntime::fatalError, &agent, [](const QString &message) {
@@ -127,11 +118,7 @@ int runAgent(const QStringList &args)
     QObject::connect(&agent, &AgentRuntime::drained, &agent,
         [] { qInfo().noquote() << "agent: idle and draining; stop it when convenient (SIGTERM)"; });
 
-    QSocketNotifier notifier(sfd, QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &agent, [&] {
-        signalfd_siginfo info;
-        while (read(sfd, &info, sizeof info) == sizeof info) { }
-        notifier.setEnabled(false);
+    QObject::connect(&shutdown, &ShutdownSignals::requested, &agent, [&] {
         qInfo().noquote() << "agent: shutdown signal received; killing running jobs";
         agent.stop();
         QCoreApplication::exit(0);
@@ -140,19 +127,5 @@ int runAgent(const QStringList &args)
     agent.start();
     const int rc = QCoreApplication::exec();
     agent.stop();
-    if (sfd >= 0)
-        close(sfd);
     return rc;
-}
-
-AgentRuntime *startLocalAgent(const QUrl &server, const QString &key, const QString &dataDir, QObject *parent)
-{
-    AgentConfig cfg;
-    cfg.serverUrl = server;
-    cfg.registrationKey = key;
-    cfg.name = QStringLiteral("local");
-    cfg.workDir = QDir(dataDir).filePath(QStringLiteral("agent"));
-    auto *agent = new AgentRuntime(cfg, parent);
-    agent->start();
-    return agent;
 }

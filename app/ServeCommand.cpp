@@ -1,16 +1,15 @@
 // Flags, signals (SIGTERM/SIGINT through a signalfd, so shutdown runs on the event loop) and start-up.
 #include "ServeCommand.h"
 #include "ControlPlane.h"
+#include "HeapTrimmer.h"
 #include "LocalAgent.h"
 #include "Logging.h"
+#include "ShutdownSignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QSocketNotifier>
 #include <QStandardPaths>
 
-#include <csignal>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 namespace {
@@ -110,14 +109,7 @@ int runServe(const QStringList &args)
         return 2;
     }
 
-    // SIGTERM/SIGINT arrive on a signalfd and are handled on the event loop.
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-    const int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    ShutdownSignals shutdown;   // before any thread starts
 
     ControlPlane plane;
     QString error;
@@ -128,15 +120,13 @@ int runServe(const QStringList &args)
     Logging::always(QStringLiteral("listening url=%1 data-dir=%2 admin-key=%3")
                         .arg(plane.url().toString(), cfg.dataDir, plane.adminKeyPath()));
 
+    HeapTrimmer heapTrimmer;
+
     LocalAgent localAgent;
     if (p.isSet(QStringLiteral("with-agent")))
         localAgent.start(plane.url(), plane.adminKeyPath(), cfg.dataDir, agentSlots);
 
-    QSocketNotifier notifier(sfd, QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &plane, [&] {
-        signalfd_siginfo info;
-        while (read(sfd, &info, sizeof info) == sizeof info) {}
-        notifier.setEnabled(false);
+    QObject::connect(&shutdown, &ShutdownSignals::requested, &plane, [&] {
         qInfo().noquote() << "shutdown signal received; finishing in-flight requests";
         localAgent.stop();
         plane.shutdown(grace * 1000, [] {

@@ -6,16 +6,6 @@
 #include <QSqlError>
 #include <QVariant>
 
-namespace {
-bool run(QSqlQuery &q)
-{
-    if (q.exec())
-        return true;
-    qWarning().noquote() << "store:" << q.lastError().text();
-    return false;
-}
-}
-
 bool AgentRepository::upsert(SqlSession &s, const Agent &a)
 {
     QSqlQuery &q = s.prepare(QStringLiteral(
@@ -27,21 +17,21 @@ bool AgentRepository::upsert(SqlSession &s, const Agent &a)
     q.addBindValue(Agent::stateName(a.state));
     q.addBindValue(QString::fromUtf8(QJsonDocument(a.toJson()).toJson(QJsonDocument::Compact)));
     q.addBindValue(a.registeredAt);
-    return run(q);
+    return SqlSession::run(q);
 }
 
 bool AgentRepository::remove(SqlSession &s, const QString &id)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("DELETE FROM agents WHERE id = ?"));
     q.addBindValue(id);
-    return run(q);
+    return SqlSession::run(q);
 }
 
 QList<Agent> AgentRepository::loadAll(SqlSession &s)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT doc FROM agents ORDER BY id"));
     QList<Agent> out;
-    if (!run(q))
+    if (!SqlSession::run(q))
         return out;
     while (q.next())
         out.append(Agent::fromJson(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object()));
@@ -57,7 +47,7 @@ bool EventRepository::insert(SqlSession &s, const StoredEvent &e)
     q.addBindValue(e.type);
     q.addBindValue(e.at);
     q.addBindValue(QString::fromUtf8(e.doc));
-    return run(q);
+    return SqlSession::run(q);
 }
 
 QList<StoredEvent> EventRepository::after(SqlSession &s, qint64 seq, int limit)
@@ -67,7 +57,7 @@ QList<StoredEvent> EventRepository::after(SqlSession &s, qint64 seq, int limit)
     q.addBindValue(seq);
     q.addBindValue(limit);
     QList<StoredEvent> out;
-    if (!run(q))
+    if (!SqlSession::run(q))
         return out;
     while (q.next())
         out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(),
@@ -79,7 +69,7 @@ QList<StoredEvent> EventRepository::after(SqlSession &s, qint64 seq, int limit)
 qint64 EventRepository::maxSeq(SqlSession &s)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM events"));
-    if (!run(q) || !q.next())
+    if (!SqlSession::run(q) || !q.next())
         return 0;
     const qint64 v = q.value(0).toLongLong();
     q.finish();
@@ -90,5 +80,5 @@ bool EventRepository::pruneBefore(SqlSession &s, qint64 seq)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("DELETE FROM events WHERE seq < ?"));
     q.addBindValue(seq);
-    return run(q);
+    return SqlSession::run(q);
 }

@@ -6,13 +6,6 @@
 #include <QVariant>
 
 namespace {
-bool run(QSqlQuery &q)
-{
-    if (q.exec())
-        return true;
-    qWarning().noquote() << "store:" << q.lastError().text();
-    return false;
-}
 QVariant nullable(const QString &s)
 {
     return s.isEmpty() ? QVariant() : QVariant(s);
@@ -25,7 +18,7 @@ bool IdentityRepository::insertWorkspace(SqlSession &s, const QString &id, const
     q.addBindValue(id);
     q.addBindValue(name);
     q.addBindValue(at);
-    return run(q);
+    return SqlSession::run(q);
 }
 
 bool IdentityRepository::insertUser(SqlSession &s, const QString &id, const QString &email, const QString &name,
@@ -36,7 +29,7 @@ bool IdentityRepository::insertUser(SqlSession &s, const QString &id, const QStr
     q.addBindValue(email);
     q.addBindValue(name);
     q.addBindValue(at);
-    return run(q);
+    return SqlSession::run(q);
 }
 
 bool IdentityRepository::insertMember(SqlSession &s, const QString &workspaceId, const QString &userId,
@@ -48,7 +41,7 @@ bool IdentityRepository::insertMember(SqlSession &s, const QString &workspaceId,
     q.addBindValue(userId);
     q.addBindValue(role);
     q.addBindValue(at);
-    return run(q);
+    return SqlSession::run(q);
 }
 
 bool IdentityRepository::insertKey(SqlSession &s, const ApiKeyRecord &k)
@@ -65,7 +58,7 @@ bool IdentityRepository::insertKey(SqlSession &s, const ApiKeyRecord &k)
     q.addBindValue(k.hash);
     q.addBindValue(k.role);
     q.addBindValue(k.createdAt);
-    return run(q);
+    return SqlSession::run(q);
 }
 
 bool IdentityRepository::revokeKey(SqlSession &s, const QString &keyId, qint64 at)
@@ -73,7 +66,7 @@ bool IdentityRepository::revokeKey(SqlSession &s, const QString &keyId, qint64 a
     QSqlQuery &q = s.prepare(QStringLiteral("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
     q.addBindValue(at);
     q.addBindValue(keyId);
-    return run(q);
+    return SqlSession::run(q);
 }
 
 bool IdentityRepository::revokeNodeKeys(SqlSession &s, const QString &nodeId, qint64 at)
@@ -82,7 +75,7 @@ bool IdentityRepository::revokeNodeKeys(SqlSession &s, const QString &nodeId, qi
         "UPDATE api_keys SET revoked_at = ? WHERE node_id = ? AND revoked_at IS NULL"));
     q.addBindValue(at);
     q.addBindValue(nodeId);
-    return run(q);
+    return SqlSession::run(q);
 }
 
 std::optional<ApiKeyRecord> IdentityRepository::keyByHash(SqlSession &s, const QString &hash)
@@ -91,7 +84,7 @@ std::optional<ApiKeyRecord> IdentityRepository::keyByHash(SqlSession &s, const Q
         "SELECT id, workspace_id, user_id, node_id, name, prefix, hash, role, created_at, revoked_at "
         "FROM api_keys WHERE hash = ?"));
     q.addBindValue(hash);
-    if (!run(q) || !q.next())
+    if (!SqlSession::run(q) || !q.next())
         return std::nullopt;
     ApiKeyRecord k{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
                    q.value(4).toString(), q.value(5).toString(), q.value(6).toString(), q.value(7).toString(),
@@ -103,7 +96,7 @@ std::optional<ApiKeyRecord> IdentityRepository::keyByHash(SqlSession &s, const Q
 int IdentityRepository::workspaceCount(SqlSession &s)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT COUNT(*) FROM workspaces"));
-    if (!run(q) || !q.next())
+    if (!SqlSession::run(q) || !q.next())
         return -1;
     const int n = q.value(0).toInt();
     q.finish();

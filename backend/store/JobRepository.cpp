@@ -7,16 +7,6 @@
 #include <QSqlError>
 #include <QVariant>
 
-namespace {
-bool execOrWarn(QSqlQuery &q)
-{
-    if (q.exec())
-        return true;
-    qWarning().noquote() << "store:" << q.lastError().text();
-    return false;
-}
-}
-
 bool JobRepository::insert(SqlSession &s, const Job &job, const QByteArray &doc)
 {
     QSqlQuery &q = s.prepare(QStringLiteral(
@@ -30,7 +20,7 @@ bool JobRepository::insert(SqlSession &s, const Job &job, const QByteArray &doc)
     q.addBindValue(job.updatedAt);
     q.addBindValue(job.agentId.isEmpty() ? QVariant() : QVariant(job.agentId));
     q.addBindValue(QString::fromUtf8(doc));
-    return execOrWarn(q);
+    return SqlSession::run(q);
 }
 
 bool JobRepository::update(SqlSession &s, const Job &job, const QByteArray &doc)
@@ -42,7 +32,7 @@ bool JobRepository::update(SqlSession &s, const Job &job, const QByteArray &doc)
     q.addBindValue(job.agentId.isEmpty() ? QVariant() : QVariant(job.agentId));
     q.addBindValue(QString::fromUtf8(doc));
     q.addBindValue(job.id);
-    return execOrWarn(q) && q.numRowsAffected() == 1;
+    return SqlSession::run(q) && q.numRowsAffected() == 1;
 }
 
 std::optional<QByteArray> JobRepository::doc(SqlSession &s, const QString &workspaceId, const QString &id)
@@ -50,7 +40,7 @@ std::optional<QByteArray> JobRepository::doc(SqlSession &s, const QString &works
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT doc FROM jobs WHERE id = ? AND workspace_id = ?"));
     q.addBindValue(id);
     q.addBindValue(workspaceId);
-    if (!execOrWarn(q) || !q.next())
+    if (!SqlSession::run(q) || !q.next())
         return std::nullopt;
     QByteArray out = q.value(0).toString().toUtf8();
     q.finish();
@@ -88,7 +78,7 @@ QList<QPair<QString, QByteArray>> JobRepository::list(SqlSession &s, const JobQu
     for (const QVariant &b : binds)
         q.addBindValue(b);
     QList<QPair<QString, QByteArray>> rows;
-    *ok = execOrWarn(q);
+    *ok = SqlSession::run(q);
     while (*ok && q.next())
         rows.append({q.value(0).toString(), q.value(1).toString().toUtf8()});
     q.finish();
@@ -100,7 +90,7 @@ QList<Job> JobRepository::loadUnfinished(SqlSession &s)
     QSqlQuery &q = s.prepare(QStringLiteral(
         "SELECT doc FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED') ORDER BY id"));
     QList<Job> jobs;
-    if (!execOrWarn(q))
+    if (!SqlSession::run(q))
         return jobs;
     while (q.next())
         jobs.append(Job::fromJson(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object()));
@@ -112,7 +102,7 @@ QList<QPair<QString, qint64>> JobRepository::countByState(SqlSession &s)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT state, COUNT(*) FROM jobs GROUP BY state"));
     QList<QPair<QString, qint64>> out;
-    if (!execOrWarn(q))
+    if (!SqlSession::run(q))
         return out;
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toLongLong()});
@@ -128,7 +118,7 @@ bool JobRepository::putIdempotencyKey(SqlSession &s, const IdempotencyRecord &r)
     q.addBindValue(r.key);
     q.addBindValue(r.jobId);
     q.addBindValue(r.createdAt);
-    return execOrWarn(q);
+    return SqlSession::run(q);
 }
 
 QList<IdempotencyRecord> JobRepository::idempotencyKeysSince(SqlSession &s, qint64 sinceMs)
@@ -137,7 +127,7 @@ QList<IdempotencyRecord> JobRepository::idempotencyKeysSince(SqlSession &s, qint
         "SELECT workspace_id, key, job_id, created_at FROM idempotency_keys WHERE created_at >= ?"));
     q.addBindValue(sinceMs);
     QList<IdempotencyRecord> out;
-    if (!execOrWarn(q))
+    if (!SqlSession::run(q))
         return out;
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong()});
@@ -149,5 +139,5 @@ bool JobRepository::pruneIdempotencyKeys(SqlSession &s, qint64 beforeMs)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("DELETE FROM idempotency_keys WHERE created_at < ?"));
     q.addBindValue(beforeMs);
-    return execOrWarn(q);
+    return SqlSession::run(q);
 }

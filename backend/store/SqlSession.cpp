@@ -50,6 +50,14 @@ QSqlQuery &SqlSession::prepare(const QString &sql)
     return *it;
 }
 
+bool SqlSession::run(QSqlQuery &q)
+{
+    if (q.exec())
+        return true;
+    qWarning().noquote() << "store:" << q.lastError().text();
+    return false;
+}
+
 bool SqlSession::exec(const QString &sql, QString *error)
 {
     QSqlQuery q(m_db);

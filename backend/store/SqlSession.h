@@ -21,6 +21,7 @@ public:
     // A prepared statement for this SQL, prepared once per connection and reused.
     QSqlQuery &prepare(const QString &sql);
     bool exec(const QString &sql, QString *error = nullptr);   // unprepared, for DDL and pragmas
+    static bool run(QSqlQuery &q);   // executes a prepared query; logs the error on failure
     QSqlDatabase &db() { return m_db; }
     bool isOpen() const { return m_db.isOpen(); }
 

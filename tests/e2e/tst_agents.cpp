@@ -251,7 +251,7 @@ void TestAgents::noJobRunsTwice()
 {
     QVERIFY2(startServer(), diag().constData());
     for (int i = 0; i < 4; ++i)
-        QVERIFY2(startAgent(QStringLiteral("worker-%1").arg(i), {"--slots", "3"}), diag().constData());
+        QVERIFY2(startAgent(QStringLiteral("worker-%1").arg(i), {"--slots", "3", "--labels", "batch=many"}), diag().constData());
 
     constexpr int kJobs = 500;
     QStringList ids;

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Live-log fan-out benchmark: one job printing many short lines on one real agent, followed live by
+# F SSE readers (GET /v0/jobs/{id}/logs?follow=true) connected right after the submit's 201.
+#
+#   bench/logs_bench.sh [BUILD_DIR]        (default: <repo>/build)
+#
+# Prints one line per figure on stdout (details and errors go to stderr):
+#   logs_e2e_1_follower: X lines/s lag_p50=… ms lag_p99=… ms (...)
+#   logs_e2e_10_followers: X lines/s lag_p50=… ms lag_p99=… ms (...)
+#   logs_e2e_F_follower(s)_cpu: server=… s agent=… s job=… s   CPU seconds each process used
+# X: lines received by the slowest follower / (its end event − its first line). lag: arrival − the
+# line's "ts" (agent's read time, epoch ms), over every line of every follower (see logs_bench.cpp).
+# Each configuration gets a fresh server (new data dir) and agent, and stops after at most TIMEOUT s,
+# reporting partial figures. Everything is stopped and every temporary directory removed on exit.
+#
+# Environment:
+#   BENCH_NO_BUILD=1   do not build (tanvrit-compute logs_bench e2e_bench)
+#   SERVER=PATH        tanvrit-compute binary (default BUILD_DIR/app/tanvrit-compute)
+#   LINES=5000000 FOLLOWERS="1 10" TIMEOUT=300
+#   SERVE_FLAGS="..."  extra `serve` flags (e.g. --log-max-bytes 1073741824)
+# Exit status: 0 when every follower got every line and the end event.
+
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${1:-$ROOT/build}
+BUILD_DIR=$(cd "$BUILD_DIR" 2>/dev/null && pwd) || { echo "logs_bench: no build dir ${1:-$ROOT/build}" >&2; exit 2; }
+SERVER=${SERVER:-$BUILD_DIR/app/tanvrit-compute}
+LOGS=$BUILD_DIR/bench/logs_bench
+E2E=$BUILD_DIR/bench/e2e_bench
+LINES=${LINES:-5000000}
+FOLLOWERS=${FOLLOWERS:-1 10}
+TIMEOUT=${TIMEOUT:-300}
+SERVE_FLAGS=${SERVE_FLAGS:-}
+
+log() { echo "logs_bench: $*" >&2; }
+
+if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+    cmake --build "$BUILD_DIR" --target tanvrit-compute logs_bench e2e_bench >&2 || { log "build failed"; exit 2; }
+fi
+for b in "$SERVER" "$LOGS" "$E2E"; do
+    [[ -x $b ]] || { log "no binary at $b"; exit 2; }
+done
+
+TMP_ROOT=$(mktemp -d -t tanvrit-logs.XXXXXX)
+SERVER_PID=
+AGENT_PID=
+CONFIG_DIR=
+status=0
+
+stop_all() {
+    local pids=() p alive
+    [[ -n $AGENT_PID ]] && pids+=("$AGENT_PID")
+    [[ -n $SERVER_PID ]] && pids+=("$SERVER_PID")
+    ((${#pids[@]})) || return 0
+    kill -TERM "${pids[@]}" 2>/dev/null
+    for _ in $(seq 100); do
+        alive=0
+        for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+        ((alive)) || break
+        sleep 0.1
+    done
+    for p in "${pids[@]}"; do
+        if kill -0 "$p" 2>/dev/null; then
+            log "pid $p still running 10 s after SIGTERM; killing it"
+            kill -KILL "$p" 2>/dev/null
+        fi
+        wait "$p" 2>/dev/null
+    done
+    AGENT_PID=
+    SERVER_PID=
+}
+
+# shellcheck disable=SC2317  # invoked from the EXIT trap
+cleanup() {
+    stop_all
+    rm -rf "$TMP_ROOT"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# cpu_secs PID [children]: CPU seconds (user + system) of a live process, or of its reaped children.
+cpu_secs() {
+    local f=(); read -r -a f <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
+    local tck; tck=$(getconf CLK_TCK)
+    if [[ ${2:-} == children ]]; then
+        awk -v a="${f[15]}" -v b="${f[16]}" -v t="$tck" 'BEGIN { printf "%.2f", (a + b) / t }'
+    else
+        awk -v a="${f[13]}" -v b="${f[14]}" -v t="$tck" 'BEGIN { printf "%.2f", (a + b) / t }'
+    fi
+}
+
+show_logs() {
+    local f
+    for f in "$CONFIG_DIR"/*.log; do
+        [[ -s $f ]] || continue
+        log "last lines of $(basename "$f"):"
+        tail -n 10 "$f" >&2
+    done
+}
+
+for f in $FOLLOWERS; do
+    label=logs_e2e_${f}_follower
+    ((f > 1)) && label=${label}s
+    CONFIG_DIR=$TMP_ROOT/f$f
+    mkdir -p "$CONFIG_DIR/data"
+    # shellcheck disable=SC2086  # SERVE_FLAGS is a list of flags
+    "$SERVER" serve --listen 127.0.0.1:0 --data-dir "$CONFIG_DIR/data" --log-level warn $SERVE_FLAGS \
+        >"$CONFIG_DIR/server.log" 2>&1 &
+    SERVER_PID=$!
+    port=
+    for _ in $(seq 200); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        [[ -z $port ]] && port=$(sed -nE 's#.*url=http://127\.0\.0\.1:([0-9]+).*#\1#p' "$CONFIG_DIR/server.log" | head -n 1)
+        [[ -n $port && -s $CONFIG_DIR/data/admin.key ]] && break
+        sleep 0.1
+    done
+    if [[ -z $port || ! -s $CONFIG_DIR/data/admin.key ]]; then
+        log "$label: server did not start"
+        show_logs
+        echo "$label: not measured (setup failed)"
+        status=1
+        stop_all
+        continue
+    fi
+    URL=http://127.0.0.1:$port
+    KEY=$(head -n 1 "$CONFIG_DIR/data/admin.key" | tr -d '[:space:]')
+    "$SERVER" agent --server "$URL" --key "$KEY" --work-dir "$CONFIG_DIR/agent" --name a1 --slots 1 \
+        --log-level warn >"$CONFIG_DIR/agent.log" 2>&1 &
+    AGENT_PID=$!
+    if ! "$E2E" wait-agents --url "$URL" --key "$KEY" --count 1 --push --timeout 30; then
+        log "$label: agent did not come online"
+        show_logs
+        echo "$label: not measured (setup failed)"
+        status=1
+        stop_all
+        continue
+    fi
+    timeout -k 5 $((TIMEOUT + 30)) "$LOGS" --url "$URL" --key "$KEY" --followers "$f" --lines "$LINES" \
+        --label "$label" --timeout "$TIMEOUT" || { status=1; show_logs; }
+    echo "${label}_cpu: server=$(cpu_secs "$SERVER_PID") s agent=$(cpu_secs "$AGENT_PID") s" \
+        "job=$(cpu_secs "$AGENT_PID" children) s (CPU seconds since start)"
+    stop_all
+done
+exit $status
