@@ -4,7 +4,8 @@
 #include <dlfcn.h>
 #include <malloc.h>
 
-HeapTrimmer::HeapTrimmer(int intervalMs, QObject *parent) : QObject(parent)
+HeapTrimmer::HeapTrimmer(int intervalMs, QObject *parent)
+    : QObject(parent)
 {
     m_timer.setInterval(intervalMs);
     connect(&m_timer, &QTimer::timeout, this, &HeapTrimmer::releaseFreeMemory);
@@ -15,8 +16,8 @@ void HeapTrimmer::releaseFreeMemory()
 {
     // Looked up at run time: the binary links tcmalloc when the build found it, and glibc otherwise.
     using ReleaseFn = void (*)();
-    static const auto tcmallocRelease =
-        reinterpret_cast<ReleaseFn>(dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory"));
+    static const auto tcmallocRelease
+        = reinterpret_cast<ReleaseFn>(dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory"));
     if (tcmallocRelease)
         tcmallocRelease();
     else

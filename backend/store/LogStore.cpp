@@ -39,8 +39,9 @@ bool writeAll(int fd, const char *p, qint64 n)
 }
 
 LogStore::LogStore(QString root, Options opts)
-    : m_root(std::move(root)), m_opts(opts),
-      m_segmentBytes(std::clamp<qint64>(opts.maxBytesPerAttempt / 4, 4096, 8LL * 1024 * 1024))
+    : m_root(std::move(root))
+    , m_opts(opts)
+    , m_segmentBytes(std::clamp<qint64>(opts.maxBytesPerAttempt / 4, 4096, 8LL * 1024 * 1024))
 {
     QDir().mkpath(m_root);
 }
@@ -174,7 +175,8 @@ bool LogStore::startSegment(Log &log, qint64 firstSeq, QString *error)
     log.fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (log.fd < 0) {
         if (error)
-            *error = QStringLiteral("cannot open %1: %2").arg(QString::fromLocal8Bit(path), QString::fromLocal8Bit(strerror(errno)));
+            *error = QStringLiteral("cannot open %1: %2")
+                         .arg(QString::fromLocal8Bit(path), QString::fromLocal8Bit(strerror(errno)));
         return false;
     }
     log.segments.append(s);
@@ -190,7 +192,7 @@ bool LogStore::append(const QString &jobId, int attempt, const QList<LogLine> &l
     }
     int first = 0;
     while (first < lines.size() && lines[first].seq < log->nextSeq)
-        ++first;   // already stored: a resend
+        ++first; // already stored: a resend
     if (first < lines.size() && lines[first].seq != log->nextSeq) {
         *nextSeq = log->nextSeq;
         *error = QStringLiteral("gap: expected seq %1, got %2").arg(log->nextSeq).arg(lines[first].seq);
@@ -200,7 +202,7 @@ bool LogStore::append(const QString &jobId, int attempt, const QList<LogLine> &l
     qint64 expected = log->nextSeq;
     for (int i = first; i < lines.size(); ++i) {
         if (lines[i].seq != expected)
-            break;   // stop at the first hole inside the batch; the rest is resent later
+            break; // stop at the first hole inside the batch; the rest is resent later
         if (log->segments.isEmpty() || log->fd < 0 || log->segments.last().size + buf.size() >= m_segmentBytes) {
             if (!buf.isEmpty()) {
                 if (!writeAll(log->fd, buf.constData(), buf.size())) {
@@ -284,11 +286,13 @@ LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &curso
     }
     // locate the segment when the cursor has no position (or the segment list moved under it)
     if (cursor.segment < 0 || cursor.segment >= log->segments.size()
+        || log->segments[cursor.segment].number != cursor.segmentNumber
         || log->segments[cursor.segment].firstSeq > cursor.nextSeq) {
         cursor.segment = 0;
         for (int i = 0; i < log->segments.size(); ++i)
             if (log->segments[i].firstSeq <= cursor.nextSeq)
                 cursor.segment = i;
+        cursor.segmentNumber = log->segments[cursor.segment].number;
         cursor.offset = 0;
     }
     qint64 bytes = 0;
@@ -298,7 +302,7 @@ LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &curso
         QFile f(log->dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq));
         if (!f.open(QIODevice::ReadOnly))
             break;
-        const qint64 size = std::min(f.size(), s.size);   // never past what was acknowledged
+        const qint64 size = std::min(f.size(), s.size); // never past what was acknowledged
         qint64 chunkSize = 1 << 20;
         while (cursor.offset < size && !full()) {
             // lines before the cursor's seq (a read from the middle) are skipped without counting
@@ -319,8 +323,8 @@ LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &curso
             }
             if (pos == 0) {
                 if (chunkSize >= size)
-                    break;   // no complete line at all: nothing more to read
-                chunkSize *= 4;   // a line longer than the chunk
+                    break; // no complete line at all: nothing more to read
+                chunkSize *= 4; // a line longer than the chunk
                 continue;
             }
             cursor.offset += pos;
@@ -328,6 +332,7 @@ LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &curso
         if (cursor.offset < size || cursor.segment + 1 >= log->segments.size())
             break;
         ++cursor.segment;
+        cursor.segmentNumber = log->segments[cursor.segment].number;
         cursor.offset = 0;
     }
     return r;
@@ -355,8 +360,8 @@ int LogStore::removeOlderThan(qint64 cutoffMs, const std::function<bool(const QS
         if (keep(jobId))
             continue;
         qint64 newest = 0;
-        QDirIterator it(m_root + QLatin1Char('/') + jobId, {QStringLiteral("*.log")}, QDir::Files,
-                        QDirIterator::Subdirectories);
+        QDirIterator it(
+            m_root + QLatin1Char('/') + jobId, {QStringLiteral("*.log")}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             it.next();
             newest = std::max(newest, it.fileInfo().lastModified().toMSecsSinceEpoch());

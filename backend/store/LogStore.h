@@ -13,16 +13,17 @@
 
 struct LogCursor
 {
-    qint64 nextSeq = 1;     // first seq the reader has not seen
-    int segment = -1;       // index into the segment list where reading continues (-1: locate)
-    qint64 offset = 0;      // byte offset in that segment
+    qint64 nextSeq = 1; // first seq the reader has not seen
+    int segment = -1; // index into the segment list where reading continues (-1: locate)
+    int segmentNumber = -1; // that segment's number: the cap drops old segments and shifts indexes
+    qint64 offset = 0; // byte offset in that segment
 };
 
 struct LogReadResult
 {
     QList<LogLine> lines;
-    qint64 droppedBefore = 0;   // lines removed by the size cap before the first line returned
-    qint64 nextSeq = 1;         // the log's next sequence number (one past the last stored line)
+    qint64 droppedBefore = 0; // lines removed by the size cap before the first line returned
+    qint64 nextSeq = 1; // the log's next sequence number (one past the last stored line)
 };
 
 class LogStore
@@ -31,7 +32,7 @@ public:
     struct Options
     {
         qint64 maxBytesPerAttempt = 64LL * 1024 * 1024;
-        bool fsync = false;     // fdatasync before acknowledging (power-loss durability)
+        bool fsync = false; // fdatasync before acknowledging (power-loss durability)
     };
 
     explicit LogStore(QString root, Options opts);
@@ -51,7 +52,7 @@ public:
     void removeJob(const QString &jobId);
     // Deletes the logs of jobs whose newest file is older than cutoffMs, skipping `keep`.
     int removeOlderThan(qint64 cutoffMs, const std::function<bool(const QString &jobId)> &keep);
-    void closeIdle();   // releases file handles of logs nobody appended to recently
+    void closeIdle(); // releases file handles of logs nobody appended to recently
 
     QString root() const { return m_root; }
 
@@ -69,7 +70,7 @@ private:
         qint64 nextSeq = 1;
         qint64 dropped = 0;
         qint64 totalBytes = 0;
-        int fd = -1;              // open for append on the last segment
+        int fd = -1; // open for append on the last segment
         qint64 lastUse = 0;
     };
     Log *open(const QString &jobId, int attempt, bool create);
@@ -81,5 +82,5 @@ private:
     QString m_root;
     Options m_opts;
     qint64 m_segmentBytes;
-    QHash<QString, std::shared_ptr<Log>> m_logs;   // "jobId/attempt"
+    QHash<QString, std::shared_ptr<Log>> m_logs; // "jobId/attempt"
 };

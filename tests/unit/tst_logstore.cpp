@@ -41,6 +41,7 @@ private Q_SLOTS:
     void readsFromTheMiddleAndAcrossSegments();
     void escapesSurviveTheRoundTrip();
     void capDropsOldestWholeSegments();
+    void liveReaderKeepsItsPlaceWhileTheCapDrops();
     void tornTailIsCutOnReopen();
     void attemptsAreSeparate();
     void removeOlderThanKeepsActiveJobs();
@@ -57,7 +58,7 @@ void TestLogStore::appendIsIdempotent()
     // a resend overlapping the stored lines adds only the new ones
     QVERIFY(store.append(QStringLiteral("job_a"), 1, lines(5, 15), &next, &err));
     QCOMPARE(next, qint64(16));
-    QVERIFY(store.append(QStringLiteral("job_a"), 1, lines(1, 15), &next, &err));   // pure duplicate
+    QVERIFY(store.append(QStringLiteral("job_a"), 1, lines(1, 15), &next, &err)); // pure duplicate
     QCOMPARE(next, qint64(16));
     const auto all = readAll(store, QStringLiteral("job_a"), 1);
     QCOMPARE(all.size(), 15);
@@ -75,7 +76,7 @@ void TestLogStore::gapIsRefused()
     QString err;
     QVERIFY(store.append(QStringLiteral("job_b"), 1, lines(1, 3), &next, &err));
     QVERIFY(!store.append(QStringLiteral("job_b"), 1, lines(6, 8), &next, &err));
-    QCOMPARE(next, qint64(4));   // the caller learns where to resend from
+    QCOMPARE(next, qint64(4)); // the caller learns where to resend from
     QVERIFY(err.contains(QStringLiteral("gap")));
     QCOMPARE(readAll(store, QStringLiteral("job_b"), 1).size(), 3);
 }
@@ -83,7 +84,7 @@ void TestLogStore::gapIsRefused()
 void TestLogStore::readsFromTheMiddleAndAcrossSegments()
 {
     QTemporaryDir dir;
-    LogStore store(dir.path(), {1 << 20, false});   // 256 KiB segments
+    LogStore store(dir.path(), {1 << 20, false}); // 256 KiB segments
     qint64 next = 0;
     QString err;
     for (qint64 s = 1; s <= 50000; s += 1000)
@@ -109,11 +110,10 @@ void TestLogStore::escapesSurviveTheRoundTrip()
 {
     QTemporaryDir dir;
     LogStore store(dir.path(), {});
-    const QList<LogLine> tricky = {{1, 1, false, QStringLiteral("tab\there")},
-                                   {2, 2, true, QStringLiteral("back\\slash and \\n literal")},
-                                   {3, 3, false, QStringLiteral("embedded\nnewline\rcr")},
-                                   {4, 4, false, QString::fromUtf8("ünïcødé ✓")},
-                                   {5, 5, false, QString()}};
+    const QList<LogLine> tricky
+        = {{1, 1, false, QStringLiteral("tab\there")}, {2, 2, true, QStringLiteral("back\\slash and \\n literal")},
+            {3, 3, false, QStringLiteral("embedded\nnewline\rcr")}, {4, 4, false, QString::fromUtf8("ünïcødé ✓")},
+            {5, 5, false, QString()}};
     qint64 next = 0;
     QString err;
     QVERIFY(store.append(QStringLiteral("job_d"), 1, tricky, &next, &err));
@@ -138,14 +138,49 @@ void TestLogStore::capDropsOldestWholeSegments()
     QVERIFY(droppedCount > 0);
     qint64 dropped = 0;
     const auto kept = readAll(store, QStringLiteral("job_e"), 1, 1, &dropped);
-    QCOMPARE(dropped, droppedCount);                      // a reader from the start is told how many
-    QCOMPARE(kept.first().seq, droppedCount + 1);         // and gets the newest ones, contiguous
+    QCOMPARE(dropped, droppedCount); // a reader from the start is told how many
+    QCOMPARE(kept.first().seq, droppedCount + 1); // and gets the newest ones, contiguous
     QCOMPARE(kept.last().seq, qint64(20000));
     QCOMPARE(qint64(kept.size()), 20000 - droppedCount);
     qint64 bytes = 0;
     for (const QFileInfo &fi : QDir(dir.path() + QStringLiteral("/job_e/1")).entryInfoList({QStringLiteral("*.log")}))
         bytes += fi.size();
     QVERIFY2(bytes <= 64 * 1024 + 16 * 1024, qPrintable(QString::number(bytes)));
+}
+
+void TestLogStore::liveReaderKeepsItsPlaceWhileTheCapDrops()
+{
+    // A follower that is always caught up reads after every append while the cap drops the oldest
+    // segments. The hard case: it stopped exactly at the end of a full segment, and the next append
+    // both starts a new segment and drops an old one (so segment indexes shift under it).
+    QTemporaryDir dir;
+    LogStore store(dir.path(), {64 * 1024, false}); // segments of 16 KiB
+    const QString job = QStringLiteral("job_live");
+    const QDir logDir(dir.path() + QStringLiteral("/job_live/1"));
+    auto newestSegmentBytes = [&] {
+        const QFileInfoList files = logDir.entryInfoList({QStringLiteral("*.log")}, QDir::Files, QDir::Name);
+        return files.isEmpty() ? 0 : files.last().size();
+    };
+    LogCursor cursor;
+    qint64 next = 1;
+    qint64 expected = 1;
+    QString err;
+    auto appendAndRead = [&](qint64 n) {
+        const qint64 from = next;
+        if (!store.append(job, 1, lines(from, from + n - 1), &next, &err))
+            return false;
+        const LogReadResult r = store.read(job, 1, cursor, 100000);
+        bool ok = r.droppedBefore == 0; // never behind, so nothing was dropped under it
+        for (const LogLine &l : r.lines)
+            ok = ok && l.seq == expected++;
+        return ok && expected == next;
+    };
+    for (int round = 0; round < 6; ++round) {
+        while (newestSegmentBytes() < 16 * 1024) // one line at a time up to a full segment
+            QVERIFY2(appendAndRead(1), qPrintable(QStringLiteral("round %1, line %2").arg(round).arg(next)));
+        QVERIFY2(appendAndRead(1000), qPrintable(QStringLiteral("round %1, batch at %2").arg(round).arg(next)));
+    }
+    QVERIFY(store.droppedLines(job, 1) > 0); // the cap did drop segments meanwhile
 }
 
 void TestLogStore::tornTailIsCutOnReopen()
@@ -199,7 +234,8 @@ void TestLogStore::removeOlderThanKeepsActiveJobs()
     QVERIFY(store.append(QStringLiteral("job_old"), 1, lines(1, 3), &next, &err));
     QVERIFY(store.append(QStringLiteral("job_live"), 1, lines(1, 3), &next, &err));
     const qint64 future = QDateTime::currentMSecsSinceEpoch() + 60000;
-    const int removed = store.removeOlderThan(future, [](const QString &id) { return id == QLatin1String("job_live"); });
+    const int removed
+        = store.removeOlderThan(future, [](const QString &id) { return id == QLatin1String("job_live"); });
     QCOMPARE(removed, 1);
     QVERIFY(!QDir(dir.path() + QStringLiteral("/job_old")).exists());
     QCOMPARE(readAll(store, QStringLiteral("job_live"), 1).size(), 3);
