@@ -855,8 +855,13 @@ bool AgentRuntime::buildSpec(
                 = image.isEmpty() ? tr("CONTAINER job without an image") : tr("neither podman nor docker is installed");
             return false;
         }
-        spec.argv = {m_containerEngine, QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--label"),
-            QStringLiteral("tanvrit.job=%1/%2").arg(spec.jobId).arg(spec.attempt)};
+        // Named, so a stop reaches the container itself and not only the engine's client process.
+        const QString name = QStringLiteral("tanvrit-%1-%2").arg(spec.jobId).arg(spec.attempt);
+        spec.argv = {m_containerEngine, QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--name"), name,
+            QStringLiteral("--label"), QStringLiteral("tanvrit.job=%1/%2").arg(spec.jobId).arg(spec.attempt)};
+        spec.stopArgv = {m_containerEngine, QStringLiteral("stop"), QStringLiteral("-t"),
+            QString::number(std::max(1, spec.graceMs / 1000)), name};
+        spec.killArgv = {m_containerEngine, QStringLiteral("rm"), QStringLiteral("-f"), name};
         // `-e NAME` takes the value from the engine's own environment (spec.env): values stay off argv/ps.
         for (auto it = spec.env.cbegin(); it != spec.env.cend(); ++it)
             spec.argv << QStringLiteral("-e") << it.key();
@@ -887,7 +892,10 @@ bool AgentRuntime::buildSpec(
     }
     spec.command = command;
     spec.argv = argv;
-    // A job sees exactly the GPUs it was given; one that asked for none sees none.
+    // A job sees exactly the GPUs it was given; one that asked for none sees none. The indexes are
+    // NVML's, which count in PCI bus order; CUDA's default order is fastest first, so say which.
+    if (!m_gpus.isEmpty())
+        spec.env.insert(QStringLiteral("CUDA_DEVICE_ORDER"), QStringLiteral("PCI_BUS_ID"));
     if (!devices.isEmpty())
         spec.env.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), GpuAllocator::cudaVisibleDevices(devices));
     else if (!m_gpus.isEmpty() && !spec.env.contains(QStringLiteral("CUDA_VISIBLE_DEVICES")))

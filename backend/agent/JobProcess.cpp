@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -27,9 +28,9 @@ constexpr qsizetype kMaxLineBytes = 64 * 1024;
 constexpr int kMaxBatchLines = 1000;
 constexpr int kFlushIntervalMs = 5;
 constexpr qsizetype kReadChunk = 64 * 1024;
-constexpr qsizetype kReadBudget = 1024 * 1024;   // per notifier activation, so both streams get turns
-constexpr int kDrainDeadlineMs = 2000;           // for writers that escaped the process group
-constexpr int kPollFallbackMs = 10;              // only when pidfd_open is unavailable
+constexpr qsizetype kReadBudget = 1024 * 1024; // per notifier activation, so both streams get turns
+constexpr int kDrainDeadlineMs = 2000; // for writers that escaped the process group
+constexpr int kPollFallbackMs = 10; // only when pidfd_open is unavailable
 
 int openPidfd(pid_t pid)
 {
@@ -93,10 +94,11 @@ JobProcess::~JobProcess()
 {
     if (m_started && !m_exited) {
         killGroup(SIGKILL);
+        runDetached(m_spec.killArgv);
         int status = 0;
         while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) { }
     } else if (m_started && !m_finished) {
-        killGroup(SIGKILL);   // leftovers still holding the pipes while we drained
+        killGroup(SIGKILL); // leftovers still holding the pipes while we drained
     }
     cleanupChild();
     closeStream(m_out);
@@ -133,8 +135,8 @@ bool JobProcess::prepareWorkingDir(QString *error)
         *error = tr("cannot create work root %1").arg(root);
         return false;
     }
-    QByteArray tmpl = QFile::encodeName(QDir(root).absoluteFilePath(
-        QStringLiteral("%1-%2-XXXXXX").arg(safeName(m_spec.jobId)).arg(m_spec.attempt)));
+    QByteArray tmpl = QFile::encodeName(
+        QDir(root).absoluteFilePath(QStringLiteral("%1-%2-XXXXXX").arg(safeName(m_spec.jobId)).arg(m_spec.attempt)));
     if (!::mkdtemp(tmpl.data())) {
         *error = tr("cannot create working directory under %1: %2").arg(root, errnoText(errno));
         return false;
@@ -200,7 +202,7 @@ bool JobProcess::start(QString *error)
     const QByteArray wd = QFile::encodeName(m_workingDir);
     const auto removeOwnDir = [this] {
         if (m_spec.workingDir.isEmpty())
-            QDir().rmdir(m_workingDir);   // the fresh, still empty directory made above
+            QDir().rmdir(m_workingDir); // the fresh, still empty directory made above
     };
 
     int outPipe[2];
@@ -238,15 +240,14 @@ bool JobProcess::start(QString *error)
     // Dispositions a host process commonly sets to SIG_IGN (inherited across exec otherwise).
     sigset_t defaults;
     sigemptyset(&defaults);
-    for (int sig : {SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2,
-                    SIGTSTP, SIGTTIN, SIGTTOU})
+    for (int sig :
+        {SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU})
         sigaddset(&defaults, sig);
     posix_spawnattr_setsigdefault(&attr, &defaults);
 
     pid_t pid = 0;
-    const int rc = searchPath
-        ? ::posix_spawnp(&pid, program.constData(), &actions, &attr, argvPtrs.data(), envp)
-        : ::posix_spawn(&pid, program.constData(), &actions, &attr, argvPtrs.data(), envp);
+    const int rc = searchPath ? ::posix_spawnp(&pid, program.constData(), &actions, &attr, argvPtrs.data(), envp)
+                              : ::posix_spawn(&pid, program.constData(), &actions, &attr, argvPtrs.data(), envp);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     ::close(outPipe[1]);
@@ -303,13 +304,14 @@ void JobProcess::requestStop(Stop reason)
 {
     if (!m_started || m_exited || m_stop != Stop::None)
         return;
-    onPidfdReadable();   // an exit not yet noticed wins over the stop
+    onPidfdReadable(); // an exit not yet noticed wins over the stop
     if (m_exited)
         return;
     m_stop = reason;
     if (m_timeoutTimer)
         m_timeoutTimer->stop();
     killGroup(SIGTERM);
+    runDetached(m_spec.stopArgv);
     m_graceTimer = new QTimer(this);
     m_graceTimer->setSingleShot(true);
     connect(m_graceTimer, &QTimer::timeout, this, &JobProcess::onGraceExpired);
@@ -319,9 +321,17 @@ void JobProcess::requestStop(Stop reason)
 void JobProcess::onGraceExpired()
 {
     killGroup(SIGKILL);
+    if (!m_exited)
+        runDetached(m_spec.killArgv);
     if (m_exited)
         beginDrain();
     // else: the pidfd fires once the SIGKILL lands and onChildExited drains.
+}
+
+void JobProcess::runDetached(const QStringList &argv) const
+{
+    if (!argv.isEmpty())
+        QProcess::startDetached(argv.first(), argv.mid(1));
 }
 
 void JobProcess::killGroup(int sig) const
@@ -345,7 +355,7 @@ void JobProcess::onPidfdReadable()
         r = ::wait4(m_pid, &status, WNOHANG, &ru);
     } while (r < 0 && errno == EINTR);
     if (r == 0)
-        return;   // not yet (spurious wake-up or fallback poll)
+        return; // not yet (spurious wake-up or fallback poll)
     if (r < 0) {
         // Someone else reaped it (a foreign SIGCHLD handler); the status is gone.
         onChildExited(-1, 0);
@@ -401,7 +411,7 @@ void JobProcess::onChildExited(int status, double cpuSeconds)
         return;
     if (m_graceTimer)
         m_graceTimer->stop();
-    killGroup(SIGKILL);   // background leftovers must not keep the pipes open
+    killGroup(SIGKILL); // background leftovers must not keep the pipes open
     beginDrain();
 }
 
@@ -471,7 +481,7 @@ void JobProcess::readStream(Stream &s)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        eof = true;   // 0 = EOF; other errors end the stream too
+        eof = true; // 0 = EOF; other errors end the stream too
         break;
     }
 
@@ -523,7 +533,7 @@ void JobProcess::closeStream(Stream &s)
 {
     if (s.notifier) {
         s.notifier->setEnabled(false);
-        s.notifier->deleteLater();   // may be the sender we are running under
+        s.notifier->deleteLater(); // may be the sender we are running under
         s.notifier = nullptr;
     }
     closeFd(s.fd);

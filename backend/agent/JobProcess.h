@@ -48,6 +48,10 @@ public:
         int graceMs = 10000;        // SIGTERM -> SIGKILL grace
         QStringList redact;         // secret values: replaced by *** in every emitted line
         qint64 firstSeq = 1;        // sequence number of the first line
+        // Run (detached) when the job is stopped or killed: a container engine's client does not
+        // take the container down with it, so a CONTAINER job adds `<engine> rm -f <name>` here.
+        QStringList stopArgv;
+        QStringList killArgv;       // the same at SIGKILL time (grace over, or agent shutting down)
     };
 
     explicit JobProcess(Spec spec, QObject *parent = nullptr);
@@ -91,6 +95,7 @@ private:
     void beginDrain();
     void maybeFinish();
     void killGroup(int sig) const;
+    void runDetached(const QStringList &argv) const;
     void cleanupChild();
 
     Spec m_spec;

@@ -89,9 +89,14 @@ Result<AgentReport> AgentReport::fromJson(const QJsonObject &o)
     return r;
 }
 
-AgentService::AgentService(Store &store, AuthService &auth, JobService &jobs, EventBus &events, int timeoutSeconds,
-                           QObject *parent)
-    : QObject(parent), m_store(store), m_auth(auth), m_jobs(jobs), m_events(events), m_timeoutSeconds(timeoutSeconds)
+AgentService::AgentService(
+    Store &store, AuthService &auth, JobService &jobs, EventBus &events, int timeoutSeconds, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_auth(auth)
+    , m_jobs(jobs)
+    , m_events(events)
+    , m_timeoutSeconds(timeoutSeconds)
 {
     connect(&m_jobs, &JobService::cancelRequested, this, &AgentService::onCancelRequested);
     connect(&m_jobs, &JobService::jobChanged, this, &AgentService::onJobChanged);
@@ -107,7 +112,7 @@ bool AgentService::load()
         e.info = a;
         e.info.pushConnected = false;
         e.slotCount = std::max(1, a.slotCount);
-        e.lastSeen = now;   // give every agent a full timeout to come back after a restart
+        e.lastSeen = now; // give every agent a full timeout to come back after a restart
         m_agents.insert(a.id, e);
     }
     // re-attach unfinished jobs to their agents
@@ -135,7 +140,7 @@ QJsonObject AgentService::assignmentJson(const Job &j)
     o.insert(QStringLiteral("attempt"), j.attempt);
     const QStringList secrets = j.spec.secretValues();
     if (!secrets.isEmpty())
-        o.insert(QStringLiteral("redact"), QJsonArray::fromStringList(secrets));   // the agent masks them too
+        o.insert(QStringLiteral("redact"), QJsonArray::fromStringList(secrets)); // the agent masks them too
     return o;
 }
 
@@ -147,11 +152,12 @@ AgentEntry *AgentService::nodeEntry(const Principal &node)
     return &*it;
 }
 
-void AgentService::registerAgent(const Principal &p, const RegisterRequest &r,
-                                 std::function<void(Result<QJsonObject>)> done)
+void AgentService::registerAgent(
+    const Principal &p, const RegisterRequest &r, std::function<void(Result<QJsonObject>)> done)
 {
     if (!p.atLeast(Role::Admin))
-        return done(ApiError::make(ErrorCode::Forbidden, QStringLiteral("registering nodes needs an admin or owner key")));
+        return done(
+            ApiError::make(ErrorCode::Forbidden, QStringLiteral("registering nodes needs an admin or owner key")));
     AgentEntry e;
     Agent &a = e.info;
     a.id = Ulid::withPrefix(QStringLiteral("node"));
@@ -173,7 +179,7 @@ void AgentService::registerAgent(const Principal &p, const RegisterRequest &r,
     const Agent snapshot = a;
     m_agents.insert(a.id, e);
     const StoredEvent ev = m_events.make(a.workspaceId, QStringLiteral("agent.registered"),
-                                         {{QStringLiteral("agentId"), a.id}, {QStringLiteral("name"), a.name}});
+        {{QStringLiteral("agentId"), a.id}, {QStringLiteral("name"), a.name}});
     m_store.writer().enqueue([snapshot, ev](SqlSession &s) {
         return AgentRepository::upsert(s, snapshot) && EventRepository::insert(s, ev);
     });
@@ -185,10 +191,9 @@ void AgentService::registerAgent(const Principal &p, const RegisterRequest &r,
         m_events.announce(ev);
         qInfo().noquote() << "agent registered id=" + snapshot.id << "name=" + snapshot.name
                           << "slots=" + QString::number(slotCount);
-        done(QJsonObject{{QStringLiteral("nodeId"), snapshot.id},
-                         {QStringLiteral("nodeKey"), key.value().secret},
-                         {QStringLiteral("heartbeatIntervalSeconds"), std::min(30, std::max(1, m_timeoutSeconds / 3))},
-                         {QStringLiteral("pollWaitSeconds"), 25}});
+        done(QJsonObject {{QStringLiteral("nodeId"), snapshot.id}, {QStringLiteral("nodeKey"), key.value().secret},
+            {QStringLiteral("heartbeatIntervalSeconds"), std::min(30, std::max(1, m_timeoutSeconds / 3))},
+            {QStringLiteral("pollWaitSeconds"), 25}});
         Q_EMIT capacityChanged();
     });
 }
@@ -202,13 +207,13 @@ void AgentService::touch(const QString &nodeId)
     if (it->info.state == AgentState::Lost) {
         it->info.state = AgentState::Online;
         storeAgent(it->info);
-        const StoredEvent ev = m_events.make(it->info.workspaceId, QStringLiteral("agent.online"),
-                                             {{QStringLiteral("agentId"), nodeId}});
+        const StoredEvent ev = m_events.make(
+            it->info.workspaceId, QStringLiteral("agent.online"), {{QStringLiteral("agentId"), nodeId}});
         m_store.writer().enqueue([ev](SqlSession &s) { return EventRepository::insert(s, ev); },
-                                 [this, ev](bool ok) {
-                                     if (ok)
-                                         m_events.announce(ev);
-                                 });
+            [this, ev](bool ok) {
+                if (ok)
+                    m_events.announce(ev);
+            });
         qInfo().noquote() << "agent back online id=" + nodeId;
         Q_EMIT capacityChanged();
     }
@@ -243,7 +248,7 @@ Result<QJsonObject> AgentService::heartbeat(const Principal &node, const QJsonOb
             info.runningJobs << jobId;
         const JobPtr j = m_jobs.find(jobId);
         if (!j || j->agentId != node.nodeId || j->attempt != attempt || !a->jobs.contains(jobId))
-            kill.append(QJsonObject{{QStringLiteral("jobId"), jobId}, {QStringLiteral("attempt"), attempt}});
+            kill.append(QJsonObject {{QStringLiteral("jobId"), jobId}, {QStringLiteral("attempt"), attempt}});
     }
     if (body.value(QStringLiteral("restarted")).toBool()) {
         // A restarted agent process runs nothing it was given before: those jobs are lost.
@@ -256,7 +261,7 @@ Result<QJsonObject> AgentService::heartbeat(const Principal &node, const QJsonOb
         }
     }
     storeAgent(info);
-    return QJsonObject{{QStringLiteral("state"), Agent::stateName(info.state)}, {QStringLiteral("kill"), kill}};
+    return QJsonObject {{QStringLiteral("state"), Agent::stateName(info.state)}, {QStringLiteral("kill"), kill}};
 }
 
 void AgentService::flushPoll(AgentEntry &a)
@@ -287,19 +292,19 @@ void AgentService::flushPoll(AgentEntry &a)
         a.pollTimer->deleteLater();
         a.pollTimer = nullptr;
     }
-    waiter(QJsonArray{QJsonObject{{QStringLiteral("assignments"), assignments}, {QStringLiteral("cancel"), cancels}}});
+    waiter(
+        QJsonArray {QJsonObject {{QStringLiteral("assignments"), assignments}, {QStringLiteral("cancel"), cancels}}});
 }
 
-void AgentService::poll(const Principal &node, int waitMs, int max, std::function<void(const QJsonObject *)> done)
+void AgentService::poll(const Principal &node, int waitMs, std::function<void(const QJsonObject *)> done)
 {
-    Q_UNUSED(max);
     AgentEntry *a = nodeEntry(node);
     if (!a) {
         done(nullptr);
         return;
     }
     touch(node.nodeId);
-    if (a->pollWaiter) {   // a newer poll replaces a parked one
+    if (a->pollWaiter) { // a newer poll replaces a parked one
         auto old = std::move(a->pollWaiter);
         a->pollWaiter = nullptr;
         old(QJsonArray());
@@ -329,7 +334,7 @@ void AgentService::poll(const Principal &node, int waitMs, int max, std::functio
         it->pollWaiter = nullptr;
         it->pollTimer->deleteLater();
         it->pollTimer = nullptr;
-        touch(id);   // a parked poll is a sign of life
+        touch(id); // a parked poll is a sign of life
         waiter(QJsonArray());
     });
     a->pollTimer->start(waitMs);
@@ -343,8 +348,9 @@ void AgentService::deliver(const QString &agentId, const JobPtr &job)
     AgentEntry &a = *it;
     if (!a.undelivered.contains(job->id))
         a.undelivered.append(job->id);
-    if (a.push && a.push(QJsonObject{{QStringLiteral("type"), QStringLiteral("assign")},
-                                     {QStringLiteral("assignments"), QJsonArray{assignmentJson(*job)}}})) {
+    if (a.push
+        && a.push(QJsonObject {{QStringLiteral("type"), QStringLiteral("assign")},
+            {QStringLiteral("assignments"), QJsonArray {assignmentJson(*job)}}})) {
         a.sentAt[job->id] = nowMs();
         return;
     }
@@ -361,13 +367,15 @@ Result<QJsonObject> AgentService::started(const Principal &node, const QString &
     a->sentAt.remove(jobId);
     const JobPtr j = m_jobs.find(jobId);
     if (!j || j->agentId != node.nodeId || j->attempt != attempt || !JobStates::isActive(j->state))
-        return ApiError::conflict(QStringLiteral("job %1 attempt %2 is not this node's to run").arg(jobId).arg(attempt));
+        return ApiError::conflict(
+            QStringLiteral("job %1 attempt %2 is not this node's to run").arg(jobId).arg(attempt));
     if (j->state == JobState::Assigned)
         m_jobs.transition(j, JobState::Running, node.actor(), QStringLiteral("started on ") + a->info.name);
     else if (j->state == JobState::Cancelling)
-        sendControl(*a, {{QStringLiteral("type"), QStringLiteral("cancel")}, {QStringLiteral("jobId"), jobId},
-                         {QStringLiteral("attempt"), attempt}});
-    return QJsonObject{{QStringLiteral("state"), JobStates::name(j->state)}};
+        sendControl(*a,
+            {{QStringLiteral("type"), QStringLiteral("cancel")}, {QStringLiteral("jobId"), jobId},
+                {QStringLiteral("attempt"), attempt}});
+    return QJsonObject {{QStringLiteral("state"), JobStates::name(j->state)}};
 }
 
 void AgentService::result(const Principal &node, const AgentReport &r, std::function<void(Result<QJsonObject>)> done)
@@ -380,7 +388,7 @@ void AgentService::result(const Principal &node, const AgentReport &r, std::func
     a->sentAt.remove(r.jobId);
     const JobPtr j = m_jobs.find(r.jobId);
     auto refuse = [&](const QString &state) {
-        done(QJsonObject{{QStringLiteral("accepted"), false}, {QStringLiteral("state"), state}});
+        done(QJsonObject {{QStringLiteral("accepted"), false}, {QStringLiteral("state"), state}});
     };
     if (!j) {
         const auto st = m_jobs.terminalStateOf(r.jobId);
@@ -397,19 +405,19 @@ void AgentService::result(const Principal &node, const AgentReport &r, std::func
         job.cpuSeconds = r.cpuSeconds;
         job.error = r.error;
     };
-    const QString reason = r.error.isEmpty() ? (r.exitCode ? QStringLiteral("exit code %1").arg(*r.exitCode) : QString())
-                                             : r.error;
+    const QString reason
+        = r.error.isEmpty() ? (r.exitCode ? QStringLiteral("exit code %1").arg(*r.exitCode) : QString()) : r.error;
     const bool ownFailure = to == JobState::Failed || to == JobState::TimedOut;
     if (ownFailure && j->retryCount < j->spec.maxRetries) {
-        m_jobs.retryAutomatically(j, node.actor(), JobStates::name(to) + QStringLiteral(": ") + reason, setOutcome,
-                                  [done, j](bool ok) {
-                                      done(QJsonObject{{QStringLiteral("accepted"), ok},
-                                                       {QStringLiteral("state"), JobStates::name(j->state)}});
-                                  });
+        m_jobs.retryAutomatically(
+            j, node.actor(), JobStates::name(to) + QStringLiteral(": ") + reason, setOutcome, [done, j](bool ok) {
+                done(QJsonObject {
+                    {QStringLiteral("accepted"), ok}, {QStringLiteral("state"), JobStates::name(j->state)}});
+            });
         return;
     }
     const Status st = m_jobs.transition(j, to, node.actor(), reason, setOutcome, [done, j](bool ok) {
-        done(QJsonObject{{QStringLiteral("accepted"), ok}, {QStringLiteral("state"), JobStates::name(j->state)}});
+        done(QJsonObject {{QStringLiteral("accepted"), ok}, {QStringLiteral("state"), JobStates::name(j->state)}});
     });
     if (!st)
         refuse(JobStates::name(j->state));
@@ -426,7 +434,7 @@ void AgentService::onJobChanged(const JobPtr &job, JobState from)
             it->undelivered.removeAll(job->id);
             it->sentAt.remove(job->id);
             if (it->info.state == AgentState::Draining && it->jobs.isEmpty())
-                qInfo().noquote() << "agent drained id=" + it->info.id;
+                announceDrained(*it);
             Q_EMIT capacityChanged();
             break;
         }
@@ -437,26 +445,29 @@ void AgentService::onCancelRequested(const JobPtr &job)
 {
     auto it = m_agents.find(job->agentId);
     if (it == m_agents.end()) {
-        m_jobs.transition(job, JobState::Cancelled, QStringLiteral("system"), QStringLiteral("cancelled; its agent is gone"));
+        m_jobs.transition(
+            job, JobState::Cancelled, QStringLiteral("system"), QStringLiteral("cancelled; its agent is gone"));
         return;
     }
     AgentEntry &a = *it;
     if (job->state == JobState::Cancelling && a.undelivered.contains(job->id) && !a.sentAt.contains(job->id)) {
         // never handed out: nothing runs it
         a.undelivered.removeAll(job->id);
-        m_jobs.transition(job, JobState::Cancelled, QStringLiteral("system"), QStringLiteral("cancelled before it started"));
+        m_jobs.transition(
+            job, JobState::Cancelled, QStringLiteral("system"), QStringLiteral("cancelled before it started"));
         return;
     }
-    sendControl(a, {{QStringLiteral("type"), QStringLiteral("cancel")}, {QStringLiteral("jobId"), job->id},
-                    {QStringLiteral("attempt"), job->attempt}});
+    sendControl(a,
+        {{QStringLiteral("type"), QStringLiteral("cancel")}, {QStringLiteral("jobId"), job->id},
+            {QStringLiteral("attempt"), job->attempt}});
 }
 
 void AgentService::sendControl(AgentEntry &a, const QJsonObject &msg)
 {
     if (a.push && a.push(msg))
         return;
-    a.pendingControl.append(QJsonObject{{QStringLiteral("jobId"), msg.value(QStringLiteral("jobId"))},
-                                        {QStringLiteral("attempt"), msg.value(QStringLiteral("attempt"))}});
+    a.pendingControl.append(QJsonObject {{QStringLiteral("jobId"), msg.value(QStringLiteral("jobId"))},
+        {QStringLiteral("attempt"), msg.value(QStringLiteral("attempt"))}});
     flushPoll(a);
 }
 
@@ -476,8 +487,8 @@ void AgentService::checkLiveness()
                     continue;
                 const JobPtr j = m_jobs.find(id);
                 if (j && j->agentId == a.info.id
-                    && a.push(QJsonObject{{QStringLiteral("type"), QStringLiteral("assign")},
-                                          {QStringLiteral("assignments"), QJsonArray{assignmentJson(*j)}}}))
+                    && a.push(QJsonObject {{QStringLiteral("type"), QStringLiteral("assign")},
+                        {QStringLiteral("assignments"), QJsonArray {assignmentJson(*j)}}}))
                     a.sentAt[id] = now;
             }
         }
@@ -490,21 +501,34 @@ void AgentService::markLost(AgentEntry &a, const QString &why)
     a.info.state = AgentState::Lost;
     storeAgent(a.info);
     const StoredEvent ev = m_events.make(a.info.workspaceId, QStringLiteral("agent.lost"),
-                                         {{QStringLiteral("agentId"), a.info.id}, {QStringLiteral("reason"), why}});
+        {{QStringLiteral("agentId"), a.info.id}, {QStringLiteral("reason"), why}});
     m_store.writer().enqueue([ev](SqlSession &s) { return EventRepository::insert(s, ev); },
-                             [this, ev](bool ok) {
-                                 if (ok)
-                                     m_events.announce(ev);
-                             });
+        [this, ev](bool ok) {
+            if (ok)
+                m_events.announce(ev);
+        });
     const QSet<QString> jobs = a.jobs;
     for (const QString &id : jobs) {
         const JobPtr j = m_jobs.find(id);
         if (j && JobStates::isActive(j->state))
             m_jobs.requeueOrFail(j, QStringLiteral("system"), QStringLiteral("agent_lost"),
-                                 QStringLiteral("agent %1 lost: %2").arg(a.info.name, why));
+                QStringLiteral("agent %1 lost: %2").arg(a.info.name, why));
     }
     a.undelivered.clear();
     a.sentAt.clear();
+    Q_EMIT capacityChanged(); // queued jobs' pendingReason no longer counts this agent
+}
+
+void AgentService::announceDrained(const AgentEntry &a)
+{
+    qInfo().noquote() << "agent drained id=" + a.info.id;
+    const StoredEvent ev = m_events.make(a.info.workspaceId, QStringLiteral("agent.drained"),
+        {{QStringLiteral("agentId"), a.info.id}, {QStringLiteral("name"), a.info.name}});
+    m_store.writer().enqueue([ev](SqlSession &s) { return EventRepository::insert(s, ev); },
+        [this, ev](bool ok) {
+            if (ok)
+                m_events.announce(ev);
+        });
 }
 
 Result<QJsonObject> AgentService::drain(const Principal &p, const QString &agentId)
@@ -517,18 +541,13 @@ Result<QJsonObject> AgentService::drain(const Principal &p, const QString &agent
         return ApiError::make(ErrorCode::Forbidden, QStringLiteral("draining agents needs an admin or owner key"));
     if (it->info.state != AgentState::Draining) {
         it->info.state = AgentState::Draining;
-        const StoredEvent ev = m_events.make(it->info.workspaceId, QStringLiteral("agent.drained"),
-                                             {{QStringLiteral("agentId"), id}, {QStringLiteral("by"), p.actor()}});
-        const Agent snapshot = it->info;
-        m_store.writer().enqueue([snapshot, ev](SqlSession &s) {
-            return AgentRepository::upsert(s, snapshot) && EventRepository::insert(s, ev);
-        }, [this, ev](bool ok) {
-            if (ok)
-                m_events.announce(ev);
-        });
+        storeAgent(it->info);
         if (it->push)
             it->push({{QStringLiteral("type"), QStringLiteral("drain")}});
         qInfo().noquote() << "agent draining id=" + id << "by=" + p.actor();
+        if (it->jobs.isEmpty())
+            announceDrained(*it); // else once its last job is done
+        Q_EMIT capacityChanged();
     }
     QJsonObject o = it->info.toJson();
     o.insert(QStringLiteral("currentJobs"), QJsonArray::fromStringList(QStringList(it->jobs.begin(), it->jobs.end())));
@@ -541,7 +560,8 @@ void AgentService::remove(const Principal &p, const QString &agentId, std::funct
     if (it == m_agents.end() || it->info.workspaceId != p.workspaceId)
         return done(ApiError::notFound(QStringLiteral("no agent ") + agentId));
     if (!p.atLeast(Role::Admin))
-        return done(ApiError::make(ErrorCode::Forbidden, QStringLiteral("removing agents needs an admin or owner key")));
+        return done(
+            ApiError::make(ErrorCode::Forbidden, QStringLiteral("removing agents needs an admin or owner key")));
     AgentEntry &a = *it;
     if (a.info.state != AgentState::Lost)
         markLost(a, QStringLiteral("removed by ") + p.actor());
@@ -552,13 +572,13 @@ void AgentService::remove(const Principal &p, const QString &agentId, std::funct
     m_agents.erase(it);
     m_auth.revokeNodeKeys(agentId);
     const StoredEvent ev = m_events.make(wsId, QStringLiteral("agent.removed"), {{QStringLiteral("agentId"), agentId}});
-    m_store.writer().enqueue([agentId, ev](SqlSession &s) {
-        return AgentRepository::remove(s, agentId) && EventRepository::insert(s, ev);
-    }, [this, ev, done](bool ok) {
-        if (ok)
-            m_events.announce(ev);
-        ok ? done(Ok{}) : done(ApiError::internal(QStringLiteral("could not remove the agent")));
-    });
+    m_store.writer().enqueue(
+        [agentId, ev](SqlSession &s) { return AgentRepository::remove(s, agentId) && EventRepository::insert(s, ev); },
+        [this, ev, done](bool ok) {
+            if (ok)
+                m_events.announce(ev);
+            ok ? done(Ok {}) : done(ApiError::internal(QStringLiteral("could not remove the agent")));
+        });
 }
 
 void AgentService::rotateKey(const Principal &node, std::function<void(Result<QJsonObject>)> done)
@@ -570,7 +590,7 @@ void AgentService::rotateKey(const Principal &node, std::function<void(Result<QJ
         if (!key)
             return done(key.error());
         m_auth.revokeKey(oldKey, [done, secret = key.value().secret](bool ok) {
-            ok ? done(QJsonObject{{QStringLiteral("nodeKey"), secret}})
+            ok ? done(QJsonObject {{QStringLiteral("nodeKey"), secret}})
                : done(ApiError::internal(QStringLiteral("could not revoke the old key")));
         });
     });
@@ -626,8 +646,9 @@ void AgentService::attachChannel(const QString &nodeId, std::function<bool(const
     if (!assignments.isEmpty())
         it->push({{QStringLiteral("type"), QStringLiteral("assign")}, {QStringLiteral("assignments"), assignments}});
     for (const QJsonObject &c : std::exchange(it->pendingControl, {}))
-        it->push(QJsonObject{{QStringLiteral("type"), QStringLiteral("cancel")}, {QStringLiteral("jobId"), c.value(QStringLiteral("jobId"))},
-                             {QStringLiteral("attempt"), c.value(QStringLiteral("attempt"))}});
+        it->push(QJsonObject {{QStringLiteral("type"), QStringLiteral("cancel")},
+            {QStringLiteral("jobId"), c.value(QStringLiteral("jobId"))},
+            {QStringLiteral("attempt"), c.value(QStringLiteral("attempt"))}});
 }
 
 void AgentService::detachChannel(const QString &nodeId)

@@ -69,7 +69,7 @@ public:
 
     void registerAgent(const Principal &p, const RegisterRequest &r, std::function<void(Result<QJsonObject>)> done);
     Result<QJsonObject> heartbeat(const Principal &node, const QJsonObject &body);
-    void poll(const Principal &node, int waitMs, int max, std::function<void(const QJsonObject *payload)> done);
+    void poll(const Principal &node, int waitMs, std::function<void(const QJsonObject *payload)> done);
     Result<QJsonObject> started(const Principal &node, const QString &jobId, int attempt);
     void result(const Principal &node, const AgentReport &r, std::function<void(Result<QJsonObject>)> done);
     Result<QJsonObject> drain(const Principal &p, const QString &agentId);
@@ -100,6 +100,7 @@ private:
     AgentEntry *nodeEntry(const Principal &node);
     void checkLiveness();
     void markLost(AgentEntry &a, const QString &reason);
+    void announceDrained(const AgentEntry &a);   // agent.drained: draining and no job left
     void releaseJob(const QString &agentId, const QString &jobId);
     void sendControl(AgentEntry &a, const QJsonObject &msg);
     void storeAgent(const Agent &a);

@@ -13,34 +13,56 @@ int g_inFlight = 0;
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 402: return "Payment Required";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 402:
+        return "Payment Required";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 
 QString rpcStatus(const ApiError &e)
 {
     switch (e.code) {
-    case ErrorCode::Unauthorized: return QStringLiteral("UNAUTHORIZED");
-    case ErrorCode::Forbidden: return QStringLiteral("FORBIDDEN");
-    case ErrorCode::RateLimited: return QStringLiteral("RATE_LIMITED");
-    case ErrorCode::NotFound: return QStringLiteral("NO_DATA");
-    default: return QStringLiteral("ERROR");
+    case ErrorCode::Unauthorized:
+        return QStringLiteral("UNAUTHORIZED");
+    case ErrorCode::Forbidden:
+        return QStringLiteral("FORBIDDEN");
+    case ErrorCode::RateLimited:
+        return QStringLiteral("RATE_LIMITED");
+    case ErrorCode::NotFound:
+        return QStringLiteral("NO_DATA");
+    default:
+        return QStringLiteral("ERROR");
     }
 }
 }
@@ -62,9 +84,14 @@ void HttpExchange::setMetrics(Metrics *m)
 }
 
 HttpExchange::HttpExchange(QTcpSocket *socket, QByteArray method, QString path, QUrlQuery query,
-                           QList<QPair<QByteArray, QByteArray>> headers, QByteArray body, QHostAddress peer)
-    : m_socket(socket), m_method(std::move(method)), m_path(std::move(path)), m_query(std::move(query)),
-      m_headers(std::move(headers)), m_body(std::move(body)), m_peer(std::move(peer))
+    QList<QPair<QByteArray, QByteArray>> headers, QByteArray body, QHostAddress peer)
+    : m_socket(socket)
+    , m_method(std::move(method))
+    , m_path(std::move(path))
+    , m_query(std::move(query))
+    , m_headers(std::move(headers))
+    , m_body(std::move(body))
+    , m_peer(std::move(peer))
 {
     m_timer.start();
     ++g_inFlight;
@@ -99,7 +126,7 @@ bool HttpExchange::jsonBody(QJsonObject &out)
     const QJsonDocument doc = QJsonDocument::fromJson(m_body, &err);
     if (err.error != QJsonParseError::NoError) {
         replyError(ApiError::make(ErrorCode::InvalidRequest,
-                                  QStringLiteral("malformed JSON at offset %1: %2").arg(err.offset).arg(err.errorString())));
+            QStringLiteral("malformed JSON at offset %1: %2").arg(err.offset).arg(err.errorString())));
         return false;
     }
     if (!doc.isObject()) {
@@ -118,7 +145,7 @@ void HttpExchange::finishMetrics(int status)
 }
 
 void HttpExchange::reply(int status, const QByteArray &body, const QByteArray &contentType,
-                         const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+    const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
 {
     if (m_replied)
         return;
@@ -137,7 +164,8 @@ void HttpExchange::reply(int status, const QByteArray &body, const QByteArray &c
     if (m_close)
         out += "Connection: close\r\n";
     out += "\r\n";
-    out += body;
+    if (m_method != "HEAD") // HEAD: the GET's headers, Content-Length included, and no body
+        out += body;
     m_socket->write(out);
     if (m_close)
         m_socket->disconnectFromHost();
@@ -153,10 +181,9 @@ void HttpExchange::replyJson(int status, const QJsonObject &o)
 void HttpExchange::replyError(const ApiError &e, const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
 {
     if (m_surface == Surface::Rpc) {
-        const QJsonObject o{{QStringLiteral("status"), rpcStatus(e)},
-                            {QStringLiteral("message"), e.message},
-                            {QStringLiteral("code"), e.codeString()},
-                            {QStringLiteral("payload"), e.detail.isEmpty() ? QJsonValue() : QJsonValue(e.detail)}};
+        const QJsonObject o {{QStringLiteral("status"), rpcStatus(e)}, {QStringLiteral("message"), e.message},
+            {QStringLiteral("code"), e.codeString()},
+            {QStringLiteral("payload"), e.detail.isEmpty() ? QJsonValue() : QJsonValue(e.detail)}};
         return reply(e.httpStatus(), QJsonDocument(o).toJson(QJsonDocument::Compact), "application/json", extraHeaders);
     }
     QJsonObject o = e.detail;
@@ -168,9 +195,8 @@ void HttpExchange::replyError(const ApiError &e, const QList<QPair<QByteArray, Q
 
 void HttpExchange::replyRpc(const QJsonValue &payload, const QString &message, const QString &status)
 {
-    const QJsonObject o{{QStringLiteral("status"), status},
-                        {QStringLiteral("message"), message},
-                        {QStringLiteral("payload"), payload}};
+    const QJsonObject o {
+        {QStringLiteral("status"), status}, {QStringLiteral("message"), message}, {QStringLiteral("payload"), payload}};
     reply(200, QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
@@ -181,7 +207,7 @@ QTcpSocket *HttpExchange::beginStream(const QByteArray &contentType)
     m_replied = true;
     finishMetrics(200);
     m_socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + contentType
-                    + "\r\nCache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\n"
-                      "X-Compute-API-Version: v0\r\n\r\n");
+        + "\r\nCache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\n"
+          "X-Compute-API-Version: v0\r\n\r\n");
     return m_socket.data();
 }

@@ -3,9 +3,9 @@
 #include "AuthService.h"
 #include "HealthController.h"
 #include "JobsController.h"
+#include "LogsController.h"
 #include "Metrics.h"
 #include "NodesController.h"
-#include "LogsController.h"
 
 #include <QHttpServerRequest>
 #include <QTcpServer>
@@ -15,20 +15,29 @@ namespace {
 QByteArray methodName(QHttpServerRequest::Method m)
 {
     switch (m) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    default: return "OTHER";
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    default:
+        return "OTHER";
     }
 }
 }
 
 HttpServer::HttpServer(Services services, QObject *parent)
-    : QAbstractHttpServer(parent), m_services(services)
+    : QAbstractHttpServer(parent)
+    , m_services(services)
 {
     HttpExchange::setMetrics(m_services.metrics);
     m_controllers << new HealthController(m_services, m_router, this);
@@ -69,8 +78,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
         return true;
     auto ex = std::make_shared<HttpExchange>(socket, methodName(request.method()), request.url().path(),
-                                             request.query(), request.headers(), request.body(),
-                                             request.remoteAddress());
+        request.query(), request.headers(), request.body(), request.remoteAddress());
     // Qt 6.4's parser takes the first of several Content-Length headers and reads a malformed one
     // as 0; both are request-smuggling hazards, so refuse them and close the connection.
     int contentLengths = 0;
@@ -86,7 +94,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (contentLengths > 1 || badLength) {
         ex->replyError(ApiError::invalid(contentLengths > 1 ? QStringLiteral("more than one Content-Length header")
                                                             : QStringLiteral("malformed Content-Length header")),
-                       {{"Connection", "close"}});
+            {{"Connection", "close"}});
         socket->disconnectFromHost();
         return true;
     }
@@ -103,15 +111,15 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (ex->path().startsWith(QLatin1String("/api/")))
         ex->setSurface(Surface::Rpc);
     if (outcome == Router::Outcome::NotFound) {
-        ex->replyError(ApiError::notFound(QStringLiteral("no such endpoint: %1 %2")
-                                              .arg(QString::fromLatin1(ex->method()), ex->path().left(200))));
+        ex->replyError(ApiError::notFound(
+            QStringLiteral("no such endpoint: %1 %2").arg(QString::fromLatin1(ex->method()), ex->path().left(200))));
         return true;
     }
     if (outcome == Router::Outcome::WrongMethod) {
         ex->replyError(ApiError::make(ErrorCode::MethodNotAllowed,
-                                      QStringLiteral("%1 is not allowed here; use %2")
-                                          .arg(QString::fromLatin1(ex->method()), QString::fromLatin1(allowed))),
-                       {{"Allow", allowed}});
+                           QStringLiteral("%1 is not allowed here; use %2")
+                               .arg(QString::fromLatin1(ex->method()), QString::fromLatin1(allowed))),
+            {{"Allow", allowed}});
         return true;
     }
     ex->setSurface(route->opts.surface);
@@ -119,9 +127,9 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     ex->setParams(params);
     if (ex->body().size() > m_services.config.maxBodyBytes) {
         ex->replyError(ApiError::make(ErrorCode::PayloadTooLarge,
-                                      QStringLiteral("the body is %1 bytes; the limit is %2")
-                                          .arg(ex->body().size())
-                                          .arg(m_services.config.maxBodyBytes)));
+            QStringLiteral("the body is %1 bytes; the limit is %2")
+                .arg(ex->body().size())
+                .arg(m_services.config.maxBodyBytes)));
         return true;
     }
     if (route->opts.auth) {
@@ -131,15 +139,23 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
             key = QString::fromLatin1(authz.mid(7).trimmed());
         const auto principal = key.isEmpty() ? std::nullopt : m_services.auth->authenticate(key);
         if (!principal) {
-            ex->replyError(ApiError::make(ErrorCode::Unauthorized,
-                                          key.isEmpty() ? QStringLiteral("an X-API-Key or Authorization: Bearer header is required")
-                                                        : QStringLiteral("the credentials are not valid")),
-                           {{"WWW-Authenticate", "Bearer"}});
+            ex->replyError(
+                ApiError::make(ErrorCode::Unauthorized,
+                    key.isEmpty() ? QStringLiteral("an X-API-Key or Authorization: Bearer header is required")
+                                  : QStringLiteral("the credentials are not valid")),
+                {{"WWW-Authenticate", "Bearer"}});
             return true;
         }
         const QByteArray ws = ex->header("x-workspace-id");
         if (!ws.isEmpty() && QString::fromLatin1(ws) != principal->workspaceId) {
             ex->replyError(ApiError::notFound(QStringLiteral("no workspace %1").arg(QString::fromLatin1(ws.left(64)))));
+            return true;
+        }
+        const Callers callers = route->opts.callers;
+        if (callers != Callers::Any && principal->isNode() != (callers == Callers::Nodes)) {
+            ex->replyError(ApiError::make(ErrorCode::Forbidden,
+                principal->isNode() ? QStringLiteral("a node key is only good for the agent plane")
+                                    : QStringLiteral("this call takes a node key")));
             return true;
         }
         ex->setPrincipal(*principal);
@@ -151,7 +167,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     auto ex = std::make_shared<HttpExchange>(socket, methodName(request.method()), request.url().path(), QUrlQuery(),
-                                             request.headers(), QByteArray(), request.remoteAddress());
+        request.headers(), QByteArray(), request.remoteAddress());
     ex->replyError(ApiError::notFound(QStringLiteral("no such endpoint")));
 }
 

@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace {
 QHash<QString, QStringList> fromUrlQuery(const HttpExchange &ex)
 {
@@ -23,7 +25,9 @@ QString jobIdFrom(const QJsonObject &body)
 }
 }
 
-JobsController::JobsController(Services &s, Router &r, QObject *parent) : QObject(parent), m_s(s)
+JobsController::JobsController(Services &s, Router &r, QObject *parent)
+    : QObject(parent)
+    , m_s(s)
 {
     r.add("POST", QStringLiteral("/v0/jobs"), {}, [this](const ExchangePtr &ex) {
         QJsonObject body;
@@ -38,10 +42,11 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent) : QObjec
         cancel(ex, ex->param(QStringLiteral("id")), body.value(QStringLiteral("reason")).toString().left(500));
     });
     r.add("POST", QStringLiteral("/v0/jobs/{id}:retry"), {},
-          [this](const ExchangePtr &ex) { retry(ex, ex->param(QStringLiteral("id"))); });
-    r.add("GET", QStringLiteral("/v0/jobs/{id}"), {}, [this](const ExchangePtr &ex) { get(ex, ex->param(QStringLiteral("id"))); });
+        [this](const ExchangePtr &ex) { retry(ex, ex->param(QStringLiteral("id"))); });
+    r.add("GET", QStringLiteral("/v0/jobs/{id}"), {},
+        [this](const ExchangePtr &ex) { get(ex, ex->param(QStringLiteral("id"))); });
 
-    const RouteOptions rpc{Surface::Rpc, true};
+    const RouteOptions rpc {Surface::Rpc, true};
     r.add("POST", QStringLiteral("/api/compute/jobs/submit"), rpc, [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (ex->jsonBody(body))
@@ -61,6 +66,11 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent) : QObjec
                     const QJsonObject l = it.value().toObject();
                     for (auto li = l.begin(); li != l.end(); ++li)
                         params[QStringLiteral("label")] << li.key() + QLatin1Char(':') + li.value().toString();
+                } else if (it.value().isDouble()) {
+                    // epoch milliseconds stay digits (a double's text would be "1.7e+12")
+                    const double d = it.value().toDouble();
+                    params[it.key()] << (d == std::floor(d) && std::abs(d) < 9e15 ? QString::number(qint64(d))
+                                                                                  : QString::number(d));
                 } else {
                     params[it.key()] << it.value().toVariant().toString();
                 }
@@ -95,9 +105,8 @@ void JobsController::submit(const ExchangePtr &ex, const QJsonObject &body)
         if (!r)
             return ex->replyError(r.error());
         const Job &j = *r.value();
-        QJsonObject o{{QStringLiteral("id"), j.id},
-                      {QStringLiteral("state"), JobStates::name(j.state)},
-                      {QStringLiteral("createdAt"), isoTime(j.createdAt)}};
+        QJsonObject o {{QStringLiteral("id"), j.id}, {QStringLiteral("state"), JobStates::name(j.state)},
+            {QStringLiteral("createdAt"), isoTime(j.createdAt)}};
         if (ex->surface() == Surface::Rpc) {
             o.insert(QStringLiteral("jobId"), j.id);
             return ex->replyRpc(o, QStringLiteral("job submitted"));
@@ -125,7 +134,7 @@ Result<JobQuery> JobsController::parseQuery(const QHash<QString, QStringList> &p
 {
     static const QRegularExpression labelKey(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.\\-/]{0,62}$"));
     static const QStringList known = {QStringLiteral("state"), QStringLiteral("label"), QStringLiteral("since"),
-                                      QStringLiteral("until"), QStringLiteral("limit"), QStringLiteral("cursor")};
+        QStringLiteral("until"), QStringLiteral("limit"), QStringLiteral("cursor")};
     JobQuery q;
     for (auto it = params.begin(); it != params.end(); ++it) {
         if (!known.contains(it.key()))
@@ -170,8 +179,8 @@ Result<JobQuery> JobsController::parseQuery(const QHash<QString, QStringList> &p
     }
     if (params.contains(QStringLiteral("cursor"))) {
         const QByteArray raw = params.value(QStringLiteral("cursor")).first().toLatin1();
-        const auto decoded = QByteArray::fromBase64Encoding(raw, QByteArray::Base64UrlEncoding
-                                                                     | QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded = QByteArray::fromBase64Encoding(
+            raw, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
         const QString id = QString::fromLatin1(decoded.decoded);
         if (!decoded || !Ulid::isValid(id, QStringLiteral("job")))
             return ApiError::invalid(QStringLiteral("'cursor' is not a cursor this server issued"));

@@ -80,9 +80,7 @@ Result<LogParams> parseLogParams(const QUrlQuery &q, const QByteArray &lastEvent
 
 LogsController::LogsController(Services &s, Router &r, QObject *parent) : QObject(parent), m_s(s)
 {
-    r.add("POST", QStringLiteral("/api/compute/nodes/logs"), {Surface::Rpc, true}, [this](const ExchangePtr &ex) {
-        if (!ex->principal().isNode())
-            return ex->replyError(ApiError::make(ErrorCode::Forbidden, QStringLiteral("this call takes a node key")));
+    r.add("POST", QStringLiteral("/api/compute/nodes/logs"), {Surface::Rpc, true, Callers::Nodes}, [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (!ex->jsonBody(body))
             return;

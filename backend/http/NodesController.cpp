@@ -8,19 +8,20 @@
 #include <QTimer>
 #include <QWebSocket>
 
-NodesController::NodesController(Services &s, Router &r, QObject *parent) : QObject(parent), m_s(s)
+NodesController::NodesController(Services &s, Router &r, QObject *parent)
+    : QObject(parent)
+    , m_s(s)
 {
-    const RouteOptions rpc{Surface::Rpc, true};
-    auto withBody = [](const ExchangePtr &ex, QJsonObject &body) {
-        return ex->body().trimmed().isEmpty() || ex->jsonBody(body);
-    };
+    const RouteOptions rpc {Surface::Rpc, true}; // workspace keys
+    const RouteOptions node {Surface::Rpc, true, Callers::Nodes}; // the agent's own node key
+    const RouteOptions either {Surface::Rpc, true, Callers::Any};
+    auto withBody
+        = [](const ExchangePtr &ex, QJsonObject &body) { return ex->body().trimmed().isEmpty() || ex->jsonBody(body); };
 
     r.add("POST", QStringLiteral("/api/compute/nodes/register"), rpc, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
         if (!withBody(ex, body))
             return;
-        if (ex->principal().isNode())
-            return ex->replyError(ApiError::make(ErrorCode::Forbidden, QStringLiteral("a node key cannot register nodes")));
         const auto req = RegisterRequest::fromJson(body);
         if (!req)
             return ex->replyError(req.error());
@@ -28,38 +29,37 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent) : QObj
             r ? ex->replyRpc(r.value(), QStringLiteral("registered")) : ex->replyError(r.error());
         });
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/heartbeat"), rpc, [this, withBody](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/heartbeat"), node, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!requireNode(ex) || !withBody(ex, body))
+        if (!withBody(ex, body))
             return;
         const auto r = m_s.agents->heartbeat(ex->principal(), body);
         r ? ex->replyRpc(r.value()) : ex->replyError(r.error());
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/poll"), rpc, [this, withBody](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/poll"), node, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!requireNode(ex) || !withBody(ex, body))
+        if (!withBody(ex, body))
             return;
         const double wait = body.value(QStringLiteral("waitSeconds")).toDouble(25);
         const int waitMs = int(std::clamp(wait, 0.0, m_s.config.pollWaitMs / 1000.0) * 1000);
-        m_s.agents->poll(ex->principal(), waitMs, body.value(QStringLiteral("max")).toInt(100),
-                         [ex](const QJsonObject *payload) {
-                             if (payload)
-                                 ex->replyRpc(*payload, QStringLiteral("work assigned"));
-                             else
-                                 ex->replyRpc(QJsonValue(), QStringLiteral("nothing to do"), QStringLiteral("NO_DATA"));
-                         });
+        m_s.agents->poll(ex->principal(), waitMs, [ex](const QJsonObject *payload) {
+            if (payload)
+                ex->replyRpc(*payload, QStringLiteral("work assigned"));
+            else
+                ex->replyRpc(QJsonValue(), QStringLiteral("nothing to do"), QStringLiteral("NO_DATA"));
+        });
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/started"), rpc, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/started"), node, [this](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!requireNode(ex) || !ex->jsonBody(body))
+        if (!ex->jsonBody(body))
             return;
         const auto r = m_s.agents->started(ex->principal(), body.value(QStringLiteral("jobId")).toString(),
-                                           body.value(QStringLiteral("attempt")).toInt());
+            body.value(QStringLiteral("attempt")).toInt());
         r ? ex->replyRpc(r.value()) : ex->replyError(r.error());
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/result"), rpc, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/result"), node, [this](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!requireNode(ex) || !ex->jsonBody(body))
+        if (!ex->jsonBody(body))
             return;
         const auto report = AgentReport::fromJson(body);
         if (!report)
@@ -68,12 +68,13 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent) : QObj
             if (!r)
                 return ex->replyError(r.error());
             const bool accepted = r.value().value(QStringLiteral("accepted")).toBool();
-            ex->replyRpc(r.value(), accepted ? QStringLiteral("result recorded")
-                                             : QStringLiteral("the job is already %1; result ignored")
-                                                   .arg(r.value().value(QStringLiteral("state")).toString()));
+            ex->replyRpc(r.value(),
+                accepted ? QStringLiteral("result recorded")
+                         : QStringLiteral("the job is already %1; result ignored")
+                               .arg(r.value().value(QStringLiteral("state")).toString()));
         });
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/drain"), rpc, [this, withBody](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/drain"), either, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
         if (!withBody(ex, body))
             return;
@@ -81,11 +82,9 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent) : QObj
         r ? ex->replyRpc(r.value(), QStringLiteral("draining")) : ex->replyError(r.error());
     });
     r.add("POST", QStringLiteral("/api/compute/nodes/list"), rpc, [this](const ExchangePtr &ex) {
-        ex->replyRpc(QJsonObject{{QStringLiteral("nodes"), m_s.agents->list(ex->principal())}});
+        ex->replyRpc(QJsonObject {{QStringLiteral("nodes"), m_s.agents->list(ex->principal())}});
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/rotate-key"), rpc, [this](const ExchangePtr &ex) {
-        if (!requireNode(ex))
-            return;
+    r.add("POST", QStringLiteral("/api/compute/nodes/rotate-key"), node, [this](const ExchangePtr &ex) {
         m_s.agents->rotateKey(ex->principal(), [ex](Result<QJsonObject> r) {
             r ? ex->replyRpc(r.value(), QStringLiteral("key rotated")) : ex->replyError(r.error());
         });
@@ -104,18 +103,9 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent) : QObj
         r ? ex->replyJson(200, r.value()) : ex->replyError(r.error());
     });
     r.add("DELETE", QStringLiteral("/v0/agents/{id}"), {}, [this](const ExchangePtr &ex) {
-        m_s.agents->remove(ex->principal(), ex->param(QStringLiteral("id")), [ex](Status st) {
-            st ? ex->reply(204, QByteArray()) : ex->replyError(st.error());
-        });
+        m_s.agents->remove(ex->principal(), ex->param(QStringLiteral("id")),
+            [ex](Status st) { st ? ex->reply(204, QByteArray()) : ex->replyError(st.error()); });
     });
-}
-
-bool NodesController::requireNode(const ExchangePtr &ex)
-{
-    if (ex->principal().isNode())
-        return true;
-    ex->replyError(ApiError::make(ErrorCode::Forbidden, QStringLiteral("this call takes a node key")));
-    return false;
 }
 
 void NodesController::acceptChannel(QWebSocket *ws)

@@ -18,6 +18,5 @@ public:
     void acceptChannel(QWebSocket *socket);   // takes ownership
 
 private:
-    bool requireNode(const ExchangePtr &ex);
     Services &m_s;
 };

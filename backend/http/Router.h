@@ -10,10 +10,15 @@
 
 using Handler = std::function<void(const ExchangePtr &)>;
 
+// Which credentials a route takes: workspace keys (people, scripts), node keys (agents), or both.
+// A node key is good for the agent plane only; anything else refuses it with 403.
+enum class Callers { Clients, Nodes, Any };
+
 struct RouteOptions
 {
     Surface surface = Surface::V0;
     bool auth = true;
+    Callers callers = Callers::Clients;
 };
 
 class Router
@@ -32,7 +37,7 @@ public:
     enum class Outcome { Found, WrongMethod, NotFound };
     // On WrongMethod, `allowed` lists the methods the path does accept.
     Outcome match(const QByteArray &method, const QString &path, const Route **route, QHash<QString, QString> &params,
-                  QByteArray &allowed) const;
+        QByteArray &allowed) const;
 
 private:
     static bool matchSegments(const Route &r, const QStringList &parts, QHash<QString, QString> &params);

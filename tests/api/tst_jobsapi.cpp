@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QUuid>
 #include <QtTest>
 
@@ -28,6 +29,7 @@ private slots:
     void authentication_data();
     void authentication();
     void apiVersionHeader();
+    void headAnswersHeadersOnly();
     void adminKeyFileIsPrivate();
 
     void submitAndGetEveryField();
@@ -44,7 +46,7 @@ private slots:
     void idempotentSubmit_data();
     void idempotentSubmit();
 
-    void sigtermExitsCleanlyAndKeepsJobs();   // last: stops the server
+    void sigtermExitsCleanlyAndKeepsJobs(); // last: stops the server
 
 private:
     // A label value unique to one test, so list assertions see only that test's jobs.
@@ -53,7 +55,7 @@ private:
     QStringList listIds(const QString &query);
 
     std::unique_ptr<TestServer> m_server;
-    QString m_keptJob;   // checked after the clean restart at the end
+    QString m_keptJob; // checked after the clean restart at the end
 };
 
 QJsonObject TestJobsApi::getJob(const QString &id)
@@ -131,8 +133,8 @@ void TestJobsApi::metricsCountJobsByState()
     const TestServer::Reply before = m_server->get(QStringLiteral("/metrics"), false);
     QCOMPARE(before.status, 200);
     QVERIFY2(before.header("content-type").startsWith("text/plain"), before.header("content-type").constData());
-    for (const char *state : {"QUEUED", "ASSIGNED", "RUNNING", "CANCELLING", "SUCCEEDED", "FAILED", "TIMED_OUT",
-                              "CANCELLED"}) {
+    for (const char *state :
+        {"QUEUED", "ASSIGNED", "RUNNING", "CANCELLING", "SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED"}) {
         const QByteArray series = QByteArray("tanvrit_jobs{state=\"") + state + "\"}";
         QVERIFY2(before.body.contains(series), series.constData());
     }
@@ -173,7 +175,8 @@ void TestJobsApi::authentication()
     TestServer::Headers headers;
     if (!header.isEmpty())
         headers << qMakePair(header, value);
-    for (const QString &path : {QStringLiteral("/v0/jobs"), QStringLiteral("/v0/jobs/job_00000000000000000000000000")}) {
+    for (const QString &path :
+        {QStringLiteral("/v0/jobs"), QStringLiteral("/v0/jobs/job_00000000000000000000000000")}) {
         const TestServer::Reply r = m_server->request("GET", path, {}, headers, /*auth=*/false);
         if (status == 401) {
             const QString problem = errorProblem(r, 401);
@@ -181,29 +184,56 @@ void TestJobsApi::authentication()
         } else if (path == QLatin1String("/v0/jobs")) {
             QVERIFY2(r.status == 200, r.describe().constData());
         } else {
-            QVERIFY2(r.status == 404, r.describe().constData());   // authenticated, so the id is looked up
+            QVERIFY2(r.status == 404, r.describe().constData()); // authenticated, so the id is looked up
         }
     }
     // A submit without valid credentials creates nothing.
-    const QJsonObject body{{"command", "echo auth"}};
-    const TestServer::Reply submit = m_server->request("POST", QStringLiteral("/v0/jobs"),
-                                                       QJsonDocument(body).toJson(), headers, false);
+    const QJsonObject body {{"command", "echo auth"}};
+    const TestServer::Reply submit
+        = m_server->request("POST", QStringLiteral("/v0/jobs"), QJsonDocument(body).toJson(), headers, false);
     QCOMPARE(submit.status, status == 401 ? 401 : 201);
+}
+
+void TestJobsApi::headAnswersHeadersOnly()
+{
+    // HEAD then GET on one keep-alive connection: the HEAD answer has the GET's Content-Length but no
+    // body, so the GET's answer follows its header block directly.
+    QTcpSocket sock;
+    sock.connectToHost(m_server->url().host(), quint16(m_server->url().port()));
+    QVERIFY(sock.waitForConnected(5000));
+    const QByteArray key = m_server->adminKey().toLatin1();
+    sock.write("HEAD /v0/jobs HTTP/1.1\r\nHost: t\r\nX-API-Key: " + key
+        + "\r\n\r\n"
+          "GET /version HTTP/1.1\r\nHost: t\r\n\r\n");
+    QByteArray in;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            sock.waitForReadyRead(50);
+            in += sock.readAll();
+            return in.endsWith("}");
+        },
+        10000));
+    const qsizetype headEnd = in.indexOf("\r\n\r\n");
+    QVERIFY(headEnd > 0);
+    QVERIFY2(in.startsWith("HTTP/1.1 200"), in.constData());
+    QVERIFY2(in.contains("Content-Length: "), in.constData());
+    QVERIFY2(in.mid(headEnd + 4).startsWith("HTTP/1.1 200"), in.constData());
+    QVERIFY2(in.mid(headEnd + 4).contains("\"name\":\"tanvrit-compute\""), in.constData());
 }
 
 void TestJobsApi::apiVersionHeader()
 {
-    const TestServer::Reply v1 =
-        m_server->request("GET", QStringLiteral("/v0/jobs"), {}, {{"X-Compute-API-Version", "v1"}});
+    const TestServer::Reply v1
+        = m_server->request("GET", QStringLiteral("/v0/jobs"), {}, {{"X-Compute-API-Version", "v1"}});
     const QString problem = errorProblem(v1, 400);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
-    const TestServer::Reply submitV1 = m_server->request("POST", QStringLiteral("/v0/jobs"),
-                                                         R"({"command":"echo v1"})", {{"X-Compute-API-Version", "v1"}});
+    const TestServer::Reply submitV1 = m_server->request(
+        "POST", QStringLiteral("/v0/jobs"), R"({"command":"echo v1"})", {{"X-Compute-API-Version", "v1"}});
     QVERIFY2(errorProblem(submitV1, 400).isEmpty(), submitV1.describe().constData());
 
-    const TestServer::Reply v0 =
-        m_server->request("GET", QStringLiteral("/v0/jobs"), {}, {{"X-Compute-API-Version", "v0"}});
+    const TestServer::Reply v0
+        = m_server->request("GET", QStringLiteral("/v0/jobs"), {}, {{"X-Compute-API-Version", "v0"}});
     QVERIFY2(v0.status == 200, v0.describe().constData());
     QCOMPARE(v0.header("x-compute-api-version"), QByteArray("v0"));
 
@@ -215,20 +245,21 @@ void TestJobsApi::apiVersionHeader()
 void TestJobsApi::adminKeyFileIsPrivate()
 {
     const QByteArray path = QDir(m_server->dataDir()).filePath(QStringLiteral("admin.key")).toLocal8Bit();
-    struct stat st {};
+    struct stat st
+    {
+    };
     QCOMPARE(::stat(path.constData(), &st), 0);
     QCOMPARE(int(st.st_mode & 0777), 0600);
 }
 
 void TestJobsApi::submitAndGetEveryField()
 {
-    const QJsonObject env{{"FOO", "bar"}, {"EMPTY", ""}};
-    const QJsonObject resources{{"cpu", 2.5}, {"memGib", 1.5}, {"gpus", 1}};
-    const QJsonObject labels{{"arch", "arm64"}, {"team", "ml"}};
-    const QJsonObject body{{"type", "COMMAND"},       {"command", "echo hello"},   {"env", env},
-                           {"secrets", QJsonArray{"DB_PASSWORD"}},                {"resources", resources},
-                           {"priority", -7},          {"maxRetries", 3},           {"timeoutSeconds", 30},
-                           {"workingDir", "/tmp"},    {"artifacts", QJsonArray{"out/*.txt"}}, {"labels", labels}};
+    const QJsonObject env {{"FOO", "bar"}, {"EMPTY", ""}};
+    const QJsonObject resources {{"cpu", 2.5}, {"memGib", 1.5}, {"gpus", 1}};
+    const QJsonObject labels {{"arch", "arm64"}, {"team", "ml"}};
+    const QJsonObject body {{"type", "COMMAND"}, {"command", "echo hello"}, {"env", env},
+        {"secrets", QJsonArray {"DB_PASSWORD"}}, {"resources", resources}, {"priority", -7}, {"maxRetries", 3},
+        {"timeoutSeconds", 30}, {"workingDir", "/tmp"}, {"artifacts", QJsonArray {"out/*.txt"}}, {"labels", labels}};
     const qint64 before = QDateTime::currentMSecsSinceEpoch();
     const TestServer::Reply submit = m_server->post(QStringLiteral("/v0/jobs"), body);
     const qint64 after = QDateTime::currentMSecsSinceEpoch();
@@ -266,9 +297,9 @@ void TestJobsApi::submitAndGetEveryField()
     if (job.contains("workingDir"))
         QCOMPARE(job.value("workingDir").toString(), QStringLiteral("/tmp"));
     if (job.contains("artifacts"))
-        QCOMPARE(job.value("artifacts").toArray(), QJsonArray{"out/*.txt"});
+        QCOMPARE(job.value("artifacts").toArray(), QJsonArray {"out/*.txt"});
     if (job.contains("secrets"))
-        QCOMPARE(job.value("secrets").toArray(), QJsonArray{"DB_PASSWORD"});
+        QCOMPARE(job.value("secrets").toArray(), QJsonArray {"DB_PASSWORD"});
 
     const QJsonArray history = job.value("history").toArray();
     QCOMPARE(history.size(), 1);
@@ -279,14 +310,14 @@ void TestJobsApi::submitAndGetEveryField()
     QVERIFY(first.contains("actor"));
     QVERIFY(first.contains("reason"));
     // No agent is registered, so the job says why it waits (a scheduler pass may set it just after the 201).
-    QTRY_VERIFY2_WITH_TIMEOUT(!getJob(id).value("pendingReason").toString().isEmpty(),
-                              QJsonDocument(getJob(id)).toJson().constData(), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        !getJob(id).value("pendingReason").toString().isEmpty(), QJsonDocument(getJob(id)).toJson().constData(), 5000);
 
     // The list shows the same job with the same representation.
     const TestServer::Reply list = m_server->get(QStringLiteral("/v0/jobs?label=team:ml&label=arch:arm64"));
     QCOMPARE(list.status, 200);
     const QJsonArray jobs = list.json.value("jobs").toArray();
-    QCOMPARE(idsOf(jobs), QStringList{id});
+    QCOMPARE(idsOf(jobs), QStringList {id});
     QCOMPARE(jobs.first().toObject().value("command").toString(), QStringLiteral("echo hello"));
     QCOMPARE(jobs.first().toObject().value("history").toArray().size(), 1);
 }
@@ -295,20 +326,20 @@ void TestJobsApi::submitOtherJobKinds()
 {
     const QString plain = m_server->submitJob({{"command", "true"}});
     QVERIFY(!plain.isEmpty());
-    QCOMPARE(getJob(plain).value("type").toString(), QStringLiteral("COMMAND"));   // the default type
+    QCOMPARE(getJob(plain).value("type").toString(), QStringLiteral("COMMAND")); // the default type
 
-    const QJsonArray argv{"printf", "%s\\n", "a b", "$HOME"};
+    const QJsonArray argv {"printf", "%s\\n", "a b", "$HOME"};
     const QString withArgv = m_server->submitJob({{"argv", argv}});
     QVERIFY(!withArgv.isEmpty());
     QCOMPARE(getJob(withArgv).value("argv").toArray(), argv);
 
     const QString container = m_server->submitJob(
-        {{"type", "CONTAINER"}, {"image", "docker.io/library/alpine:3.19"}, {"cmd", QJsonArray{"echo", "hi"}}});
+        {{"type", "CONTAINER"}, {"image", "docker.io/library/alpine:3.19"}, {"cmd", QJsonArray {"echo", "hi"}}});
     QVERIFY(!container.isEmpty());
     const QJsonObject c = getJob(container);
     QCOMPARE(c.value("type").toString(), QStringLiteral("CONTAINER"));
     QCOMPARE(c.value("image").toString(), QStringLiteral("docker.io/library/alpine:3.19"));
-    QCOMPARE(c.value("cmd").toArray(), (QJsonArray{"echo", "hi"}));
+    QCOMPARE(c.value("cmd").toArray(), (QJsonArray {"echo", "hi"}));
 
     const QString render = m_server->submitJob({{"type", "render"}, {"command", "blender -b scene.blend"}});
     QVERIFY(!render.isEmpty());
@@ -341,23 +372,25 @@ void TestJobsApi::getUnknownJobIs404()
 void TestJobsApi::listFiltersByStateAndLabels()
 {
     const QString run = uniqueRun();
-    const QString a = m_server->submitJob({{"command", "a"}, {"labels", QJsonObject{{"run", run}, {"arch", "arm64"}}}});
-    const QString b = m_server->submitJob({{"command", "b"}, {"labels", QJsonObject{{"run", run}, {"arch", "amd64"}}}});
+    const QString a
+        = m_server->submitJob({{"command", "a"}, {"labels", QJsonObject {{"run", run}, {"arch", "arm64"}}}});
+    const QString b
+        = m_server->submitJob({{"command", "b"}, {"labels", QJsonObject {{"run", run}, {"arch", "amd64"}}}});
     const QString c = m_server->submitJob(
-        {{"command", "c"}, {"labels", QJsonObject{{"run", run}, {"arch", "arm64"}, {"gpu", "h100"}}}});
+        {{"command", "c"}, {"labels", QJsonObject {{"run", run}, {"arch", "arm64"}, {"gpu", "h100"}}}});
     QVERIFY(!a.isEmpty() && !b.isEmpty() && !c.isEmpty());
     const QString byRun = QStringLiteral("label=run:") + run;
 
-    QCOMPARE(listIds(byRun), (QStringList{c, b, a}));   // newest first
-    QCOMPARE(listIds(byRun + QStringLiteral("&label=arch:arm64")), (QStringList{c, a}));
-    QCOMPARE(listIds(byRun + QStringLiteral("&label=arch:arm64&label=gpu:h100")), QStringList{c});
+    QCOMPARE(listIds(byRun), (QStringList {c, b, a})); // newest first
+    QCOMPARE(listIds(byRun + QStringLiteral("&label=arch:arm64")), (QStringList {c, a}));
+    QCOMPARE(listIds(byRun + QStringLiteral("&label=arch:arm64&label=gpu:h100")), QStringList {c});
     QCOMPARE(listIds(byRun + QStringLiteral("&label=arch:riscv")), QStringList());
-    QCOMPARE(listIds(byRun + QStringLiteral("&state=QUEUED")), (QStringList{c, b, a}));
+    QCOMPARE(listIds(byRun + QStringLiteral("&state=QUEUED")), (QStringList {c, b, a}));
 
     const TestServer::Reply cancel = m_server->request("POST", QStringLiteral("/v0/jobs/%1:cancel").arg(b));
     QVERIFY2(cancel.status == 200, cancel.describe().constData());
-    QCOMPARE(listIds(byRun + QStringLiteral("&state=QUEUED")), (QStringList{c, a}));
-    QCOMPARE(listIds(byRun + QStringLiteral("&state=CANCELLED")), QStringList{b});
+    QCOMPARE(listIds(byRun + QStringLiteral("&state=QUEUED")), (QStringList {c, a}));
+    QCOMPARE(listIds(byRun + QStringLiteral("&state=CANCELLED")), QStringList {b});
     QCOMPARE(listIds(byRun + QStringLiteral("&state=SUCCEEDED")), QStringList());
     QCOMPARE(listIds(byRun + QStringLiteral("&state=CANCELLED&label=arch:arm64")), QStringList());
 
@@ -380,8 +413,8 @@ void TestJobsApi::listFiltersBySinceAndUntil()
             const qint64 last = created.last();
             QTRY_VERIFY(QDateTime::currentMSecsSinceEpoch() > last + 2);
         }
-        const TestServer::Reply r =
-            m_server->post(QStringLiteral("/v0/jobs"), {{"command", "t"}, {"labels", QJsonObject{{"run", run}}}});
+        const TestServer::Reply r
+            = m_server->post(QStringLiteral("/v0/jobs"), {{"command", "t"}, {"labels", QJsonObject {{"run", run}}}});
         QVERIFY2(r.status == 201, r.describe().constData());
         ids << r.json.value("id").toString();
         created << isoToMs(r.json.value("createdAt").toString());
@@ -390,12 +423,12 @@ void TestJobsApi::listFiltersBySinceAndUntil()
     const QString byRun = QStringLiteral("label=run:") + run;
     auto enc = [](const QString &s) { return QString::fromUtf8(QUrl::toPercentEncoding(s)); };
 
-    QCOMPARE(listIds(byRun + QStringLiteral("&since=%1").arg(created[0] + 1)), (QStringList{ids[2], ids[1]}));
-    QCOMPARE(listIds(byRun + QStringLiteral("&until=%1").arg(created[2] - 1)), (QStringList{ids[1], ids[0]}));
+    QCOMPARE(listIds(byRun + QStringLiteral("&since=%1").arg(created[0] + 1)), (QStringList {ids[2], ids[1]}));
+    QCOMPARE(listIds(byRun + QStringLiteral("&until=%1").arg(created[2] - 1)), (QStringList {ids[1], ids[0]}));
     QCOMPARE(listIds(byRun + QStringLiteral("&since=%1&until=%2").arg(created[0] + 1).arg(created[2] - 1)),
-             QStringList{ids[1]});
-    QCOMPARE(listIds(byRun + QStringLiteral("&since=") + enc(msToIso(created[0] + 1))), (QStringList{ids[2], ids[1]}));
-    QCOMPARE(listIds(byRun + QStringLiteral("&until=") + enc(msToIso(created[2] - 1))), (QStringList{ids[1], ids[0]}));
+        QStringList {ids[1]});
+    QCOMPARE(listIds(byRun + QStringLiteral("&since=") + enc(msToIso(created[0] + 1))), (QStringList {ids[2], ids[1]}));
+    QCOMPARE(listIds(byRun + QStringLiteral("&until=") + enc(msToIso(created[2] - 1))), (QStringList {ids[1], ids[0]}));
     QCOMPARE(listIds(byRun + QStringLiteral("&since=%1").arg(created[2] + 1)), QStringList());
     QCOMPARE(listIds(byRun + QStringLiteral("&until=%1").arg(created[0] - 1)), QStringList());
 }
@@ -405,22 +438,22 @@ void TestJobsApi::listLimitAndDefault()
     const QString run = uniqueRun();
     QStringList ids;
     for (int i = 0; i < 55; ++i) {
-        ids.prepend(m_server->submitJob({{"command", "l"}, {"labels", QJsonObject{{"run", run}}}}));
+        ids.prepend(m_server->submitJob({{"command", "l"}, {"labels", QJsonObject {{"run", run}}}}));
         QVERIFY(!ids.first().isEmpty());
     }
     const QString byRun = QStringLiteral("label=run:") + run;
 
     const TestServer::Reply dflt = m_server->get(QStringLiteral("/v0/jobs?") + byRun);
     QCOMPARE(dflt.status, 200);
-    QCOMPARE(idsOf(dflt.json.value("jobs").toArray()), ids.mid(0, 50));   // default limit 50
+    QCOMPARE(idsOf(dflt.json.value("jobs").toArray()), ids.mid(0, 50)); // default limit 50
     QVERIFY(dflt.json.value("nextCursor").isString());
 
     const TestServer::Reply two = m_server->get(QStringLiteral("/v0/jobs?limit=2&") + byRun);
     QCOMPARE(idsOf(two.json.value("jobs").toArray()), ids.mid(0, 2));
     const QString cursor = two.json.value("nextCursor").toString();
     QVERIFY(!cursor.isEmpty());
-    const TestServer::Reply next = m_server->get(QStringLiteral("/v0/jobs?limit=2&") + byRun
-                                                 + QStringLiteral("&cursor=") + QUrl::toPercentEncoding(cursor));
+    const TestServer::Reply next = m_server->get(
+        QStringLiteral("/v0/jobs?limit=2&") + byRun + QStringLiteral("&cursor=") + QUrl::toPercentEncoding(cursor));
     QVERIFY2(next.status == 200, next.describe().constData());
     QCOMPARE(idsOf(next.json.value("jobs").toArray()), ids.mid(2, 2));
 
@@ -449,21 +482,23 @@ void TestJobsApi::cancelQueuedJobIsIdempotent()
     QCOMPARE(history.at(1).toObject().value("state").toString(), QStringLiteral("CANCELLED"));
     QVERIFY(isIsoUtcMs(history.at(1).toObject().value("at").toString()));
     QVERIFY(!job.contains("pendingReason") || job.value("pendingReason").isNull()
-            || job.value("pendingReason").toString().isEmpty());
+        || job.value("pendingReason").toString().isEmpty());
 
     const TestServer::Reply again = m_server->request("POST", QStringLiteral("/v0/jobs/%1:cancel").arg(id));
     QVERIFY2(again.status == 200, again.describe().constData());
     QCOMPARE(again.json.value("state").toString(), QStringLiteral("CANCELLED"));
     job = getJob(id);
     QCOMPARE(job.value("state").toString(), QStringLiteral("CANCELLED"));
-    QCOMPARE(job.value("history").toArray().size(), 2);   // a repeated cancel records nothing new
+    QCOMPARE(job.value("history").toArray().size(), 2); // a repeated cancel records nothing new
 }
 
 void TestJobsApi::cancelUnknownJobIs404()
 {
-    const TestServer::Reply r = m_server->request("POST", QStringLiteral("/v0/jobs/job_00000000000000000000000000:cancel"));
+    const TestServer::Reply r
+        = m_server->request("POST", QStringLiteral("/v0/jobs/job_00000000000000000000000000:cancel"));
     QVERIFY2(errorProblem(r, 404).isEmpty(), qPrintable(errorProblem(r, 404)));
-    const TestServer::Reply retry = m_server->request("POST", QStringLiteral("/v0/jobs/job_00000000000000000000000000:retry"));
+    const TestServer::Reply retry
+        = m_server->request("POST", QStringLiteral("/v0/jobs/job_00000000000000000000000000:retry"));
     QVERIFY2(errorProblem(retry, 404).isEmpty(), qPrintable(errorProblem(retry, 404)));
 }
 
@@ -482,7 +517,7 @@ void TestJobsApi::retryQueuedJobIsConflict()
 
 void TestJobsApi::retryCancelledJobStartsAttemptTwo()
 {
-    const QString id = m_server->submitJob({{"command", "true"}, {"labels", QJsonObject{{"kept", "yes"}}}});
+    const QString id = m_server->submitJob({{"command", "true"}, {"labels", QJsonObject {{"kept", "yes"}}}});
     QVERIFY(!id.isEmpty());
     QCOMPARE(m_server->request("POST", QStringLiteral("/v0/jobs/%1:cancel").arg(id)).status, 200);
 
@@ -518,7 +553,7 @@ void TestJobsApi::idempotentSubmit()
     QFETCH(QByteArray, header);
     const QString run = uniqueRun();
     const QByteArray key = "key-" + run.toUtf8();
-    const QJsonObject body{{"command", "echo once"}, {"labels", QJsonObject{{"run", run}}}};
+    const QJsonObject body {{"command", "echo once"}, {"labels", QJsonObject {{"run", run}}}};
 
     const TestServer::Reply first = m_server->post(QStringLiteral("/v0/jobs"), body, {{header, key}});
     QVERIFY2(first.status == 201, first.describe().constData());
@@ -529,11 +564,11 @@ void TestJobsApi::idempotentSubmit()
         QVERIFY2(repeat.status == 201, repeat.describe().constData());
         QCOMPARE(repeat.json.value("id").toString(), id);
     }
-    QCOMPARE(listIds(QStringLiteral("label=run:") + run), QStringList{id});
+    QCOMPARE(listIds(QStringLiteral("label=run:") + run), QStringList {id});
 
     // The first job wins even when the repeat carries a different body.
-    const TestServer::Reply other = m_server->post(
-        QStringLiteral("/v0/jobs"), {{"command", "echo other"}, {"labels", QJsonObject{{"run", run}}}}, {{header, key}});
+    const TestServer::Reply other = m_server->post(QStringLiteral("/v0/jobs"),
+        {{"command", "echo other"}, {"labels", QJsonObject {{"run", run}}}}, {{header, key}});
     QVERIFY2(other.status == 201, other.describe().constData());
     QCOMPARE(other.json.value("id").toString(), id);
     QCOMPARE(getJob(id).value("command").toString(), QStringLiteral("echo once"));
@@ -542,7 +577,7 @@ void TestJobsApi::idempotentSubmit()
     const TestServer::Reply fresh = m_server->post(QStringLiteral("/v0/jobs"), body, {{header, key + "-2"}});
     QVERIFY2(fresh.status == 201, fresh.describe().constData());
     QVERIFY(fresh.json.value("id").toString() != id);
-    QCOMPARE(listIds(QStringLiteral("label=run:") + run), (QStringList{fresh.json.value("id").toString(), id}));
+    QCOMPARE(listIds(QStringLiteral("label=run:") + run), (QStringList {fresh.json.value("id").toString(), id}));
 }
 
 void TestJobsApi::sigtermExitsCleanlyAndKeepsJobs()
@@ -553,7 +588,7 @@ void TestJobsApi::sigtermExitsCleanlyAndKeepsJobs()
     QVERIFY(!m_server->isRunning());
 
     QVERIFY2(m_server->restart(), m_server->output().right(4000).constData());
-    QCOMPARE(m_server->adminKey(), key);   // the owner key survives a restart
+    QCOMPARE(m_server->adminKey(), key); // the owner key survives a restart
     const QJsonObject job = getJob(m_keptJob);
     QCOMPARE(job.value("state").toString(), QStringLiteral("QUEUED"));
     QCOMPARE(job.value("attempt").toInt(), 2);

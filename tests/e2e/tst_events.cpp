@@ -1,9 +1,12 @@
 // The /v0/events stream end to end: a job run by a real agent shows up as job.created, job.transitioned…,
-// job.terminal in seq order; Last-Event-ID resumes; agents announce agent.registered and agent.lost.
+// job.terminal in seq order; Last-Event-ID resumes; agents announce agent.registered, agent.lost and
+// agent.drained.
 #include "E2eSupport.h"
 #include "SseStream.h"
 
+#include <QFile>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace E2e;
@@ -22,6 +25,7 @@ private slots:
     void resume();
     void typeFilter();
     void agentRegisteredAndLost();
+    void agentDrainedOnceItsLastJobIsDone();
 
 private:
     std::unique_ptr<SseStream> openEvents(const QString &query = {}, const QByteArray &lastEventId = {});
@@ -65,7 +69,7 @@ QString summary(const QList<SseEvent> &events)
 
 void TestEvents::initTestCase()
 {
-    m_server = std::make_unique<TestServer>(QStringList{"--agent-timeout", "2"});
+    m_server = std::make_unique<TestServer>(QStringList {"--agent-timeout", "2"});
     QVERIFY2(m_server->start(), m_server->output().right(4000).constData());
     m_agents.push_back(std::make_unique<TestAgent>(m_server->url(), m_server->adminKey(), QStringLiteral("announcer")));
     QVERIFY2(m_agents.back()->start(), tails(m_server.get(), m_agents).constData());
@@ -86,8 +90,7 @@ void TestEvents::cleanup()
 std::unique_ptr<SseStream> TestEvents::openEvents(const QString &query, const QByteArray &lastEventId)
 {
     auto s = std::make_unique<SseStream>(m_server->url(), m_server->adminKey(),
-                                         QStringLiteral("/v0/events") + (query.isEmpty() ? QString() : QLatin1Char('?') + query),
-                                         lastEventId);
+        QStringLiteral("/v0/events") + (query.isEmpty() ? QString() : QLatin1Char('?') + query), lastEventId);
     s->open();
     return s;
 }
@@ -102,8 +105,10 @@ void TestEvents::jobLifecycle_data()
     QTest::addColumn<QString>("command");
     QTest::addColumn<QString>("state");
     QTest::addColumn<int>("exitCode");
-    QTest::newRow("succeeds") << "echo hi" << "SUCCEEDED" << 0;
-    QTest::newRow("fails") << "exit 4" << "FAILED" << 4;
+    QTest::newRow("succeeds") << "echo hi"
+                              << "SUCCEEDED" << 0;
+    QTest::newRow("fails") << "exit 4"
+                           << "FAILED" << 4;
 }
 
 void TestEvents::jobLifecycle()
@@ -126,10 +131,12 @@ void TestEvents::jobLifecycle()
         froms << e.json.value("data").toObject().value("from").toString();
     }
     const QString all = summary(mine);
-    QVERIFY2(types == (QStringList{"job.created", "job.transitioned", "job.transitioned", "job.transitioned", "job.terminal"}),
-             qPrintable(all));
-    QVERIFY2(states == (QStringList{"QUEUED", "ASSIGNED", "RUNNING", state, state}), qPrintable(all));
-    QVERIFY2(froms.mid(1, 3) == (QStringList{"QUEUED", "ASSIGNED", "RUNNING"}), qPrintable(all));
+    QVERIFY2(types
+            == (QStringList {
+                "job.created", "job.transitioned", "job.transitioned", "job.transitioned", "job.terminal"}),
+        qPrintable(all));
+    QVERIFY2(states == (QStringList {"QUEUED", "ASSIGNED", "RUNNING", state, state}), qPrintable(all));
+    QVERIFY2(froms.mid(1, 3) == (QStringList {"QUEUED", "ASSIGNED", "RUNNING"}), qPrintable(all));
     QCOMPARE(mine.last().json.value("data").toObject().value("exitCode").toInt(-1), exitCode);
 
     // every frame: id = seq, event = type, one workspace, a time; seqs only grow across the whole stream
@@ -168,8 +175,8 @@ void TestEvents::resume()
         if (e.id > created && e.id <= terminal)
             expected << e.id;
 
-    const auto resumed = viaHeader ? openEvents({}, QByteArray::number(created))
-                                   : openEvents(QStringLiteral("since=%1").arg(created));
+    const auto resumed
+        = viaHeader ? openEvents({}, QByteArray::number(created)) : openEvents(QStringLiteral("since=%1").arg(created));
     QTRY_VERIFY2_WITH_TIMEOUT(resumed->lastId() >= terminal, diag(*resumed).constData(), 15000);
     QList<qint64> got;
     for (const SseEvent &e : resumed->events()) {
@@ -197,7 +204,8 @@ void TestEvents::agentRegisteredAndLost()
 {
     const auto s = openEvents();
     QTRY_COMPARE(s->status(), 200);
-    m_agents.push_back(std::make_unique<TestAgent>(m_server->url(), m_server->adminKey(), QStringLiteral("short-lived")));
+    m_agents.push_back(
+        std::make_unique<TestAgent>(m_server->url(), m_server->adminKey(), QStringLiteral("short-lived")));
     TestAgent *agent = m_agents.back().get();
     QVERIFY2(agent->start(), tails(m_server.get(), m_agents).constData());
 
@@ -205,7 +213,7 @@ void TestEvents::agentRegisteredAndLost()
         for (const SseEvent &e : s->eventsOfType(type))
             if (e.json.value("data").toObject().value("agentId").toString() == agent->nodeId())
                 return e;
-        return SseEvent{};
+        return SseEvent {};
     };
     QTRY_VERIFY2_WITH_TIMEOUT(find("agent.registered").id > 0, diag(*s).constData(), 10000);
     QCOMPARE(find("agent.registered").json.value("data").toObject().value("name").toString(), agent->name());
@@ -214,6 +222,43 @@ void TestEvents::agentRegisteredAndLost()
     QTRY_VERIFY2_WITH_TIMEOUT(find("agent.lost").id > 0, diag(*s).constData(), 20000);
     QVERIFY(find("agent.lost").id > find("agent.registered").id);
     QCOMPARE(findAgent(*m_server, agent->nodeId()).value("state").toString(), QStringLiteral("LOST"));
+}
+
+void TestEvents::agentDrainedOnceItsLastJobIsDone()
+{
+    const auto s = openEvents();
+    QTRY_COMPARE(s->status(), 200);
+    m_agents.push_back(std::make_unique<TestAgent>(
+        m_server->url(), m_server->adminKey(), QStringLiteral("drainee"), QStringList {"--labels", "pool=drain"}));
+    TestAgent *agent = m_agents.back().get();
+    QVERIFY2(agent->start(), tails(m_server.get(), m_agents).constData());
+    auto drained = [&] {
+        for (const SseEvent &e : s->eventsOfType("agent.drained"))
+            if (e.json.value("data").toObject().value("agentId").toString() == agent->nodeId())
+                return e;
+        return SseEvent {};
+    };
+    // a job that waits for a file, so the test decides when it ends
+    QTemporaryDir dir;
+    const QString flag = dir.filePath(QStringLiteral("go"));
+    const QString id
+        = m_server->submitJob({{"command", QStringLiteral("while [ ! -e '%1' ]; do sleep 0.05; done").arg(flag)},
+            {"labels", QJsonObject {{"pool", "drain"}}}});
+    QVERIFY(!id.isEmpty());
+    QTRY_VERIFY2_WITH_TIMEOUT(stateOf(*m_server, id) == QStringLiteral("RUNNING"), diag(*s).constData(), 20000);
+
+    const auto r = m_server->post(QStringLiteral("/v0/agents/%1:drain").arg(agent->nodeId()), QJsonObject {});
+    QVERIFY2(r.status == 200, r.describe().constData());
+    QCOMPARE(findAgent(*m_server, agent->nodeId()).value("state").toString(), QStringLiteral("DRAINING"));
+    QTest::qWait(500); // the drain itself announces nothing while the job runs
+    QCOMPARE(drained().id, qint64(-1));
+
+    QFile f(flag);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    QTRY_VERIFY2_WITH_TIMEOUT(drained().id > 0, diag(*s).constData(), 20000);
+    QCOMPARE(stateOf(*m_server, id), QStringLiteral("SUCCEEDED"));
+    QCOMPARE(drained().json.value("data").toObject().value("name").toString(), agent->name());
 }
 
 QTEST_GUILESS_MAIN(TestEvents)
