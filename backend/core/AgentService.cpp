@@ -627,12 +627,14 @@ int AgentService::onlineCount() const
     return n;
 }
 
-void AgentService::attachChannel(const QString &nodeId, std::function<bool(const QJsonObject &)> push)
+quint64 AgentService::attachChannel(const QString &nodeId, std::function<bool(const QJsonObject &)> push)
 {
+    static quint64 lastChannel = 0;
     auto it = m_agents.find(nodeId);
     if (it == m_agents.end())
-        return;
+        return 0;
     it->push = std::move(push);
+    it->channel = ++lastChannel;
     it->info.pushConnected = true;
     touch(nodeId);
     // hand over anything waiting
@@ -649,12 +651,13 @@ void AgentService::attachChannel(const QString &nodeId, std::function<bool(const
         it->push(QJsonObject {{QStringLiteral("type"), QStringLiteral("cancel")},
             {QStringLiteral("jobId"), c.value(QStringLiteral("jobId"))},
             {QStringLiteral("attempt"), c.value(QStringLiteral("attempt"))}});
+    return it->channel;
 }
 
-void AgentService::detachChannel(const QString &nodeId)
+void AgentService::detachChannel(const QString &nodeId, quint64 channel)
 {
     auto it = m_agents.find(nodeId);
-    if (it == m_agents.end())
+    if (it == m_agents.end() || it->channel != channel)
         return;
     it->push = nullptr;
     it->info.pushConnected = false;

@@ -22,13 +22,14 @@ struct AgentEntry
 {
     Agent info;
     int slotCount = 1;
-    QSet<QString> jobs;                    // ids of unfinished jobs assigned to this agent
-    QList<QString> undelivered;            // assigned, not yet acknowledged by started/result
-    QHash<QString, qint64> sentAt;         // job id -> when last pushed/polled out
-    std::function<bool(const QJsonObject &)> push;   // live channel; returns false if it is gone
-    std::function<void(const QJsonArray &)> pollWaiter;   // a parked long poll
+    QSet<QString> jobs; // ids of unfinished jobs assigned to this agent
+    QList<QString> undelivered; // assigned, not yet acknowledged by started/result
+    QHash<QString, qint64> sentAt; // job id -> when last pushed/polled out
+    std::function<bool(const QJsonObject &)> push; // live channel; returns false if it is gone
+    quint64 channel = 0; // which attach `push` came from
+    std::function<void(const QJsonArray &)> pollWaiter; // a parked long poll
     QTimer *pollTimer = nullptr;
-    QList<QJsonObject> pendingControl;     // cancel/kill notes for a node without a channel
+    QList<QJsonObject> pendingControl; // cancel/kill notes for a node without a channel
     qint64 lastSeen = 0;
 };
 
@@ -46,7 +47,7 @@ struct RegisterRequest
     static Result<RegisterRequest> fromJson(const QJsonObject &o);
 };
 
-struct AgentReport   // nodes/result
+struct AgentReport // nodes/result
 {
     QString jobId;
     int attempt = 0;
@@ -63,7 +64,7 @@ class AgentService : public QObject
     Q_OBJECT
 public:
     AgentService(Store &store, AuthService &auth, JobService &jobs, EventBus &events, int timeoutSeconds,
-                 QObject *parent = nullptr);
+        QObject *parent = nullptr);
 
     bool load();
 
@@ -81,26 +82,28 @@ public:
     int onlineCount() const;
 
     // Live channel (WebSocket) of a node. `push` returns false once the channel is gone.
-    void attachChannel(const QString &nodeId, std::function<bool(const QJsonObject &)> push);
-    void detachChannel(const QString &nodeId);
-    void touch(const QString &nodeId);   // any sign of life
+    // A node's push socket; attach returns its channel number. Detach names it, so the close of an old
+    // socket noticed after the agent reconnected leaves the new channel alone.
+    quint64 attachChannel(const QString &nodeId, std::function<bool(const QJsonObject &)> push);
+    void detachChannel(const QString &nodeId, quint64 channel);
+    void touch(const QString &nodeId); // any sign of life
 
     // For the scheduler.
     QHash<QString, AgentEntry> &entries() { return m_agents; }
     bool isSchedulable(const AgentEntry &a) const { return a.info.state == AgentState::Online; }
-    void deliver(const QString &agentId, const JobPtr &job);   // after the ASSIGNED commit
+    void deliver(const QString &agentId, const JobPtr &job); // after the ASSIGNED commit
     int timeoutSeconds() const { return m_timeoutSeconds; }
 
     static QJsonObject assignmentJson(const Job &job);
 
 Q_SIGNALS:
-    void capacityChanged();   // an agent appeared, came back, or finished a job
+    void capacityChanged(); // an agent appeared, came back, or finished a job
 
 private:
     AgentEntry *nodeEntry(const Principal &node);
     void checkLiveness();
     void markLost(AgentEntry &a, const QString &reason);
-    void announceDrained(const AgentEntry &a);   // agent.drained: draining and no job left
+    void announceDrained(const AgentEntry &a); // agent.drained: draining and no job left
     void releaseJob(const QString &agentId, const QString &jobId);
     void sendControl(AgentEntry &a, const QJsonObject &msg);
     void storeAgent(const Agent &a);

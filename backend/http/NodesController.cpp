@@ -150,14 +150,15 @@ void NodesController::acceptChannel(QWebSocket *ws)
     });
     // the service holds a push function; it becomes a no-op (returns false) once the socket is gone
     auto alive = std::make_shared<bool>(true);
-    connect(ws, &QWebSocket::disconnected, this, [this, nodeId, ws, alive] {
+    auto channel = std::make_shared<quint64>(0);
+    connect(ws, &QWebSocket::disconnected, this, [this, nodeId, ws, alive, channel] {
         if (*alive) {
             *alive = false;
-            m_s.agents->detachChannel(nodeId);
+            m_s.agents->detachChannel(nodeId, *channel);
         }
         ws->deleteLater();
     });
-    m_s.agents->attachChannel(nodeId, [guard, alive](const QJsonObject &msg) {
+    *channel = m_s.agents->attachChannel(nodeId, [guard, alive](const QJsonObject &msg) {
         if (!*alive || !guard || guard->state() != QAbstractSocket::ConnectedState)
             return false;
         guard->sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
