@@ -191,6 +191,7 @@ void AgentService::registerAgent(
         m_events.announce(ev);
         qInfo().noquote() << "agent registered id=" + snapshot.id << "name=" + snapshot.name
                           << "slots=" + QString::number(slotCount);
+        Q_EMIT agentsChanged();
         done(QJsonObject {{QStringLiteral("nodeId"), snapshot.id}, {QStringLiteral("nodeKey"), key.value().secret},
             {QStringLiteral("heartbeatIntervalSeconds"), std::min(30, std::max(1, m_timeoutSeconds / 3))},
             {QStringLiteral("pollWaitSeconds"), 25}});
@@ -215,6 +216,7 @@ void AgentService::touch(const QString &nodeId)
                     m_events.announce(ev);
             });
         qInfo().noquote() << "agent back online id=" + nodeId;
+        Q_EMIT agentsChanged();
         Q_EMIT capacityChanged();
     }
 }
@@ -516,7 +518,8 @@ void AgentService::markLost(AgentEntry &a, const QString &why)
     }
     a.undelivered.clear();
     a.sentAt.clear();
-    Q_EMIT capacityChanged(); // queued jobs' pendingReason no longer counts this agent
+    Q_EMIT agentsChanged(); // queued jobs' pendingReason no longer counts this agent
+    Q_EMIT capacityChanged();
 }
 
 void AgentService::announceDrained(const AgentEntry &a)
@@ -547,7 +550,7 @@ Result<QJsonObject> AgentService::drain(const Principal &p, const QString &agent
         qInfo().noquote() << "agent draining id=" + id << "by=" + p.actor();
         if (it->jobs.isEmpty())
             announceDrained(*it); // else once its last job is done
-        Q_EMIT capacityChanged();
+        Q_EMIT agentsChanged();
     }
     QJsonObject o = it->info.toJson();
     o.insert(QStringLiteral("currentJobs"), QJsonArray::fromStringList(QStringList(it->jobs.begin(), it->jobs.end())));
@@ -570,6 +573,7 @@ void AgentService::remove(const Principal &p, const QString &agentId, std::funct
     delete a.pollTimer;
     const QString wsId = a.info.workspaceId;
     m_agents.erase(it);
+    Q_EMIT agentsChanged();
     m_auth.revokeNodeKeys(agentId);
     const StoredEvent ev = m_events.make(wsId, QStringLiteral("agent.removed"), {{QStringLiteral("agentId"), agentId}});
     m_store.writer().enqueue(

@@ -98,6 +98,8 @@ public:
 
 Q_SIGNALS:
     void capacityChanged(); // an agent appeared, came back, or finished a job
+    // An agent registered, came back, was lost, drains or was removed: why a job waits may change.
+    void agentsChanged();
 
 private:
     AgentEntry *nodeEntry(const Principal &node);

@@ -8,7 +8,10 @@
 #include <QDateTime>
 
 Scheduler::Scheduler(JobService &jobs, AgentService &agents, Metrics &metrics, QObject *parent)
-    : QObject(parent), m_jobs(jobs), m_agents(agents), m_metrics(metrics)
+    : QObject(parent)
+    , m_jobs(jobs)
+    , m_agents(agents)
+    , m_metrics(metrics)
 {
     m_trigger.setSingleShot(true);
     m_trigger.setInterval(0);
@@ -20,6 +23,11 @@ Scheduler::Scheduler(JobService &jobs, AgentService &agents, Metrics &metrics, Q
     });
     connect(&m_agents, &AgentService::capacityChanged, this, [this] {
         m_capacityChanged = true;
+        requestPass();
+    });
+    connect(&m_agents, &AgentService::agentsChanged, this, [this] {
+        m_capacityChanged = true;
+        m_reasonsStale = true;
         requestPass();
     });
 }
@@ -57,31 +65,41 @@ QString Scheduler::whyNot(const Job &job) const
             c << &a;
     if (c.isEmpty())
         return QStringLiteral("no agent is registered in this workspace");
-    c.erase(std::remove_if(c.begin(), c.end(), [](const AgentEntry *a) { return a->info.state == AgentState::Lost; }), c.end());
+    c.erase(std::remove_if(c.begin(), c.end(), [](const AgentEntry *a) { return a->info.state == AgentState::Lost; }),
+        c.end());
     if (c.isEmpty())
         return QStringLiteral("no agent is online");
-    c.erase(std::remove_if(c.begin(), c.end(), [](const AgentEntry *a) { return a->info.state != AgentState::Online; }), c.end());
+    c.erase(std::remove_if(c.begin(), c.end(), [](const AgentEntry *a) { return a->info.state != AgentState::Online; }),
+        c.end());
     if (c.isEmpty())
         return QStringLiteral("every online agent is draining");
     for (auto it = job.spec.labels.begin(); it != job.spec.labels.end(); ++it)
-        c.erase(std::remove_if(c.begin(), c.end(), [&](const AgentEntry *a) { return a->info.labels.value(it.key()) != it.value(); }), c.end());
+        c.erase(std::remove_if(c.begin(), c.end(),
+                    [&](const AgentEntry *a) { return a->info.labels.value(it.key()) != it.value(); }),
+            c.end());
     if (c.isEmpty()) {
         QStringList wanted;
         for (auto it = job.spec.labels.begin(); it != job.spec.labels.end(); ++it)
             wanted << it.key() + QLatin1Char('=') + it.value();
         return QStringLiteral("no online agent has the labels %1").arg(wanted.join(QLatin1Char(',')));
     }
-    c.erase(std::remove_if(c.begin(), c.end(), [&](const AgentEntry *a) { return !a->info.capabilities.contains(job.spec.type); }), c.end());
+    c.erase(std::remove_if(
+                c.begin(), c.end(), [&](const AgentEntry *a) { return !a->info.capabilities.contains(job.spec.type); }),
+        c.end());
     if (c.isEmpty())
         return QStringLiteral("no matching agent offers job type %1").arg(job.spec.type);
     const JobResources &r = job.spec.resources;
-    c.erase(std::remove_if(c.begin(), c.end(), [&](const AgentEntry *a) {
-                return r.gpus > a->info.gpus.size() || (a->info.cpu > 0 && r.cpu > a->info.cpu)
-                    || (a->info.memGib > 0 && r.memGib > a->info.memGib);
-            }), c.end());
+    c.erase(std::remove_if(c.begin(), c.end(),
+                [&](const AgentEntry *a) {
+                    return r.gpus > a->info.gpus.size() || (a->info.cpu > 0 && r.cpu > a->info.cpu)
+                        || (a->info.memGib > 0 && r.memGib > a->info.memGib);
+                }),
+        c.end());
     if (c.isEmpty())
         return QStringLiteral("no matching agent is large enough (cpu %1, memGib %2, gpus %3)")
-            .arg(r.cpu).arg(r.memGib).arg(r.gpus);
+            .arg(r.cpu)
+            .arg(r.memGib)
+            .arg(r.gpus);
     return QStringLiteral("waiting for free capacity on %1 matching agent(s)").arg(c.size());
 }
 
@@ -118,9 +136,14 @@ void Scheduler::pass()
                 m_jobs.setPendingReason(job, whyNot(*job));
         return;
     }
-    m_fresh.clear();
+    const QList<JobPtr> fresh = std::exchange(m_fresh, {});
+    const bool refreshReasons = std::exchange(m_reasonsStale, false);
     m_capacityChanged = false;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    // A reason depends on the agents only, so it is worked out again only when they changed.
+    auto explain = [&](const JobPtr &job) {
+        if (refreshReasons || job->pendingReason.isEmpty())
+            m_jobs.setPendingReason(job, whyNot(*job));
+    };
     for (auto it = m_queue.begin(); it != m_queue.end();) {
         const JobPtr job = m_jobs.find(it->second);
         if (!job || job->state != JobState::Queued) {
@@ -128,14 +151,23 @@ void Scheduler::pass()
             continue;
         }
         if (totalFreeSlots <= 0) {
-            m_jobs.setPendingReason(job, whyNot(*job));
+            if (!refreshReasons) {
+                // nothing more fits and no reason changed: stop here (a long queue is not walked for
+                // every freed slot); jobs that arrived since the last pass still get their reason
+                for (const JobPtr &j : fresh)
+                    if (j->state == JobState::Queued)
+                        explain(j);
+                break;
+            }
+            explain(job);
             ++it;
             continue;
         }
         Capacity *best = nullptr;
         for (auto c = caps.begin(); c != caps.end(); ++c) {
             const AgentEntry &a = m_agents.entries()[c->agentId];
-            if (a.info.workspaceId != job->workspaceId || !a.info.capabilities.contains(job->spec.type) || !fits(*job, *c))
+            if (a.info.workspaceId != job->workspaceId || !a.info.capabilities.contains(job->spec.type)
+                || !fits(*job, *c))
                 continue;
             bool labelsOk = true;
             for (auto l = job->spec.labels.begin(); l != job->spec.labels.end() && labelsOk; ++l)
@@ -146,7 +178,7 @@ void Scheduler::pass()
                 best = &*c;
         }
         if (!best) {
-            m_jobs.setPendingReason(job, whyNot(*job));
+            explain(job);
             ++it;
             continue;
         }
@@ -173,6 +205,5 @@ void Scheduler::pass()
         if (!st)
             entry.jobs.remove(job->id);
         it = m_queue.erase(it);
-        Q_UNUSED(now);
     }
 }

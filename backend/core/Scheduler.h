@@ -1,6 +1,7 @@
 // Places QUEUED jobs on agents: online and not draining, every label the job asks for, the job's type,
 // and free slots/cpu/memory/GPUs. Higher priority first, then oldest. One pass at a time, on the
-// owner thread, so a job is never assigned twice. Unplaceable jobs carry a pendingReason.
+// owner thread, so a job is never assigned twice. Unplaceable jobs carry a pendingReason, worked out
+// when the job arrives and again only when the agents change (a freed slot changes no reason).
 #pragma once
 
 #include "JobService.h"
@@ -19,7 +20,7 @@ class Scheduler : public QObject
 public:
     Scheduler(JobService &jobs, AgentService &agents, Metrics &metrics, QObject *parent = nullptr);
     void start();
-    void requestPass();   // coalesced: many triggers in one event-loop turn make one pass
+    void requestPass(); // coalesced: many triggers in one event-loop turn make one pass
 
 private:
     struct Capacity
@@ -39,8 +40,9 @@ private:
     JobService &m_jobs;
     AgentService &m_agents;
     Metrics &m_metrics;
-    std::set<std::pair<int, QString>> m_queue;   // (-priority, id): id order is age order
-    QList<JobPtr> m_fresh;                       // queued since the last pass
+    std::set<std::pair<int, QString>> m_queue; // (-priority, id): id order is age order
+    QList<JobPtr> m_fresh; // queued since the last pass
     bool m_capacityChanged = true;
+    bool m_reasonsStale = true; // the set of agents changed since reasons were given
     QTimer m_trigger;
 };
