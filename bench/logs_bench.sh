@@ -18,6 +18,8 @@
 #   SERVER=PATH        tanvrit-compute binary (default BUILD_DIR/app/tanvrit-compute)
 #   LINES=5000000 FOLLOWERS="1 10" TIMEOUT=300
 #   SERVE_FLAGS="..."  extra `serve` flags (e.g. --log-max-bytes 1073741824)
+#   RATE=N             the job prints about N lines/s (RATE/10 lines every 100 ms) instead of as fast as
+#                      `seq` can: the lag of a follower that keeps up. Labels get "_at_N_per_s".
 # Exit status: 0 when every follower got every line and the end event.
 
 set -u
@@ -32,6 +34,13 @@ LINES=${LINES:-5000000}
 FOLLOWERS=${FOLLOWERS:-1 10}
 TIMEOUT=${TIMEOUT:-300}
 SERVE_FLAGS=${SERVE_FLAGS:-}
+RATE=${RATE:-0}
+COMMAND="seq 1 $LINES"
+if ((RATE > 0)); then
+    CHUNK=$(( RATE / 10 > 0 ? RATE / 10 : 1 ))
+    LINES=$(( (LINES + CHUNK - 1) / CHUNK * CHUNK ))
+    COMMAND="for i in \$(seq 1 $((LINES / CHUNK))); do seq 1 $CHUNK; sleep 0.1; done"
+fi
 
 log() { echo "logs_bench: $*" >&2; }
 
@@ -102,6 +111,7 @@ show_logs() {
 for f in $FOLLOWERS; do
     label=logs_e2e_${f}_follower
     ((f > 1)) && label=${label}s
+    ((RATE > 0)) && label=${label}_at_${RATE}_per_s
     CONFIG_DIR=$TMP_ROOT/f$f
     mkdir -p "$CONFIG_DIR/data"
     # shellcheck disable=SC2086  # SERVE_FLAGS is a list of flags
@@ -137,7 +147,7 @@ for f in $FOLLOWERS; do
         continue
     fi
     timeout -k 5 $((TIMEOUT + 30)) "$LOGS" --url "$URL" --key "$KEY" --followers "$f" --lines "$LINES" \
-        --label "$label" --timeout "$TIMEOUT" || { status=1; show_logs; }
+        --command "$COMMAND" --label "$label" --timeout "$TIMEOUT" || { status=1; show_logs; }
     echo "${label}_cpu: server=$(cpu_secs "$SERVER_PID") s agent=$(cpu_secs "$AGENT_PID") s" \
         "job=$(cpu_secs "$AGENT_PID" children) s (CPU seconds since start)"
     stop_all

@@ -253,12 +253,14 @@ Result<QJsonObject> AgentService::heartbeat(const Principal &node, const QJsonOb
             kill.append(QJsonObject {{QStringLiteral("jobId"), jobId}, {QStringLiteral("attempt"), attempt}});
     }
     if (body.value(QStringLiteral("restarted")).toBool()) {
-        // A restarted agent process runs nothing it was given before: those jobs are lost.
+        // A restarted agent process runs nothing an earlier one started: those jobs are lost. A job
+        // still ASSIGNED is not: its assignment is (re)sent until this process reports it started,
+        // and it may be on its way right now (assigned after this heartbeat left the agent).
         const QSet<QString> mine = a->jobs;
         for (const QString &id : mine) {
             if (reported.contains(id) || a->undelivered.contains(id))
                 continue;
-            if (JobPtr j = m_jobs.find(id))
+            if (JobPtr j = m_jobs.find(id); j && j->state != JobState::Assigned)
                 m_jobs.requeueOrFail(j, node.actor(), QStringLiteral("agent_lost"), QStringLiteral("agent restarted"));
         }
     }

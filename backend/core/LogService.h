@@ -41,12 +41,17 @@ public:
     {
         QString jobId;
         int attempt = 1;
-        bool finished = false;     // the attempt will get no more lines
-        QString state;             // the job's state (for the end event)
+        bool finished = false; // the attempt will get no more lines
+        QString state; // the job's state (for the end event)
         QStringList redact;
     };
     Result<Target> target(const Principal &p, const QString &jobId, int attempt);
     LogReadResult read(const Target &t, LogCursor &cursor, int maxLines, qint64 maxBytes = 1 << 20);
+    LogReadResult scan(const Target &t, LogCursor &cursor, int maxLines, qint64 maxBytes,
+        const std::function<void(const RawLogLine &)> &visit)
+    {
+        return m_store.scan(t.jobId, t.attempt, cursor, maxLines, maxBytes, visit);
+    }
     qint64 nextSeq(const Target &t) { return m_store.nextSeq(t.jobId, t.attempt); }
 
     // Wakes `wake` whenever lines are appended to the job or it changes state. Returns a token.

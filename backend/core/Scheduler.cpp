@@ -200,7 +200,8 @@ void Scheduler::pass()
                     return;
                 }
                 m_metrics.recordDispatch((QDateTime::currentMSecsSinceEpoch() - queuedAt) / 1000.0);
-                m_agents.deliver(agentId, job);
+                if (job->state == JobState::Assigned && job->agentId == agentId) // not taken back meanwhile
+                    m_agents.deliver(agentId, job);
             });
         if (!st)
             entry.jobs.remove(job->id);

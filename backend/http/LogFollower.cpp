@@ -15,11 +15,21 @@ void appendJsonString(QByteArray &out, const QString &s)
     out += '"';
     for (char c : u) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (uchar(c) < 0x20) {
                 char buf[8];
@@ -45,14 +55,49 @@ QByteArray logLineJson(const LogLine &l)
     return o;
 }
 
+void appendLineJson(QByteArray &out, const RawLogLine &l)
+{
+    out += "{\"seq\":";
+    out += QByteArray::number(l.seq);
+    out += ",\"ts\":";
+    out += QByteArray::number(l.tsMs);
+    out += l.stderrStream ? ",\"stream\":\"stderr\",\"text\":\"" : ",\"stream\":\"stdout\",\"text\":\"";
+    // Stored text is UTF-8 with \\ \n \r \t already escaped the JSON way; what is left to escape is
+    // the quote and the other control characters.
+    const char *p = l.escapedText;
+    const char *end = p + l.escapedLength;
+    while (p < end) {
+        const char *run = p;
+        while (p < end && *p != '"' && uchar(*p) >= 0x20)
+            ++p;
+        out.append(run, p - run);
+        if (p == end)
+            break;
+        if (*p == '"') {
+            out += "\\\"";
+        } else {
+            char buf[8];
+            snprintf(buf, sizeof buf, "\\u%04x", uchar(*p));
+            out += buf;
+        }
+        ++p;
+    }
+    out += "\"}";
+}
+
 int LogFollower::liveCount()
 {
     return g_live;
 }
 
 LogFollower::LogFollower(LogService &logs, Principal principal, LogService::Target target, qint64 nextSeq,
-                         StreamFilter filter, QTcpSocket *sse, QWebSocket *ws)
-    : m_logs(logs), m_principal(std::move(principal)), m_target(std::move(target)), m_filter(filter), m_sse(sse), m_ws(ws)
+    StreamFilter filter, QTcpSocket *sse, QWebSocket *ws)
+    : m_logs(logs)
+    , m_principal(std::move(principal))
+    , m_target(std::move(target))
+    , m_filter(filter)
+    , m_sse(sse)
+    , m_ws(ws)
 {
     ++g_live;
     m_cursor.nextSeq = std::max<qint64>(1, nextSeq);
@@ -114,37 +159,46 @@ void LogFollower::pump()
     if (m_done || (!m_sse && !m_ws))
         return;
     while (buffered() < kHighWater) {
-        const LogReadResult r = m_logs.read(m_target, m_cursor, 2000, kHighWater);
+        // Lines go from their stored form straight into JSON: no QString per line and follower.
+        QByteArray batch;
+        QList<QByteArray> messages; // WebSocket: one message per line
+        const LogReadResult r = m_logs.scan(m_target, m_cursor, 2000, kHighWater, [&](const RawLogLine &l) {
+            if ((m_filter == StreamFilter::Stdout && l.stderrStream)
+                || (m_filter == StreamFilter::Stderr && !l.stderrStream))
+                return;
+            if (m_sse) {
+                batch += "id: ";
+                batch += QByteArray::number(l.seq);
+                batch += "\nevent: line\ndata: ";
+                appendLineJson(batch, l);
+                batch += "\n\n";
+            } else {
+                QByteArray json;
+                appendLineJson(json, l);
+                messages.append(json);
+            }
+        });
         if (r.droppedBefore > 0) {
             const QByteArray d = "{\"event\":\"dropped\",\"dropped\":" + QByteArray::number(r.droppedBefore) + '}';
             send("event: dropped\ndata: " + d + "\n\n", d);
         }
-        if (r.lines.isEmpty()) {
+        if (r.count == 0) {
             if (!m_target.finished) {
                 // re-check: the job may have finished since we started following
                 const auto t = m_logs.target(m_principal, m_target.jobId, m_target.attempt);
                 if (t && t.value().finished) {
                     m_target = t.value();
-                    continue;   // read once more: lines stored before the end are sent first
+                    continue; // read once more: lines stored before the end are sent first
                 }
-                return;   // wait to be woken
+                return; // wait to be woken
             }
             finish();
             return;
         }
-        QByteArray batch;
-        for (const LogLine &l : r.lines) {
-            if ((m_filter == StreamFilter::Stdout && l.stderrStream) || (m_filter == StreamFilter::Stderr && !l.stderrStream))
-                continue;
-            const QByteArray json = logLineJson(l);
-            if (m_sse) {
-                batch += "id: " + QByteArray::number(l.seq) + "\nevent: line\ndata: " + json + "\n\n";
-            } else {
-                m_ws->sendTextMessage(QString::fromUtf8(json));
-            }
-        }
         if (m_sse && !batch.isEmpty())
             m_sse->write(batch);
+        for (const QByteArray &m : std::as_const(messages))
+            m_ws->sendTextMessage(QString::fromUtf8(m));
     }
 }
 

@@ -16,7 +16,7 @@ class LogFollower : public QObject
 public:
     enum class StreamFilter { Both, Stdout, Stderr };
     LogFollower(LogService &logs, Principal principal, LogService::Target target, qint64 nextSeq, StreamFilter filter,
-                QTcpSocket *sse, QWebSocket *ws);
+        QTcpSocket *sse, QWebSocket *ws);
     ~LogFollower() override;
     void start();
     static int liveCount();
@@ -41,3 +41,5 @@ private:
 };
 
 QByteArray logLineJson(const LogLine &l);
+// The same JSON from a line as stored (no decoding).
+void appendLineJson(QByteArray &out, const RawLogLine &l);

@@ -73,7 +73,7 @@ QByteArray LogStore::encode(const LogLine &l)
     return out;
 }
 
-bool LogStore::decode(const char *p, qint64 n, LogLine &out)
+bool LogStore::decode(const char *p, qint64 n, RawLogLine &out)
 {
     // seq \t ts \t s \t text   (n excludes the newline)
     const char *end = p + n;
@@ -87,24 +87,27 @@ bool LogStore::decode(const char *p, qint64 n, LogLine &out)
     out.seq = QByteArray::fromRawData(p, t1 - p).toLongLong(&ok1);
     out.tsMs = QByteArray::fromRawData(t1 + 1, t2 - t1 - 1).toLongLong(&ok2);
     out.stderrStream = t2[1] == 'e';
-    const char *text = t2 + 3;
-    const qint64 len = end - text;
-    if (memchr(text, '\\', size_t(len))) {
-        QByteArray raw;
-        raw.reserve(len);
-        for (const char *c = text; c < end; ++c) {
-            if (*c == '\\' && c + 1 < end) {
-                ++c;
-                raw += *c == 'n' ? '\n' : *c == 'r' ? '\r' : *c == 't' ? '\t' : *c;
-            } else {
-                raw += *c;
-            }
-        }
-        out.text = QString::fromUtf8(raw);
-    } else {
-        out.text = QString::fromUtf8(text, len);
-    }
+    out.escapedText = t2 + 3;
+    out.escapedLength = end - out.escapedText;
     return ok1 && ok2;
+}
+
+QString LogStore::unescape(const char *text, qint64 len)
+{
+    if (!memchr(text, '\\', size_t(len)))
+        return QString::fromUtf8(text, len);
+    const char *end = text + len;
+    QByteArray raw;
+    raw.reserve(len);
+    for (const char *c = text; c < end; ++c) {
+        if (*c == '\\' && c + 1 < end) {
+            ++c;
+            raw += *c == 'n' ? '\n' : *c == 'r' ? '\r' : *c == 't' ? '\t' : *c;
+        } else {
+            raw += *c;
+        }
+    }
+    return QString::fromUtf8(raw);
 }
 
 LogStore::Log *LogStore::open(const QString &jobId, int attempt, bool create)
@@ -152,7 +155,7 @@ LogStore::Log *LogStore::open(const QString &jobId, int attempt, bool create)
             }
             if (lastNl >= 0) {
                 const qint64 start = data.lastIndexOf('\n', lastNl - 1) + 1;
-                LogLine l;
+                RawLogLine l;
                 if (decode(data.constData() + start, lastNl - start, l))
                     log->nextSeq = l.seq + 1;
             }
@@ -271,6 +274,17 @@ qint64 LogStore::droppedLines(const QString &jobId, int attempt)
 
 LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &cursor, int maxLines, qint64 maxBytes)
 {
+    QList<LogLine> lines;
+    LogReadResult r = scan(jobId, attempt, cursor, maxLines, maxBytes, [&lines](const RawLogLine &raw) {
+        lines.append({raw.seq, raw.tsMs, raw.stderrStream, unescape(raw.escapedText, raw.escapedLength)});
+    });
+    r.lines = std::move(lines);
+    return r;
+}
+
+LogReadResult LogStore::scan(const QString &jobId, int attempt, LogCursor &cursor, int maxLines, qint64 maxBytes,
+    const std::function<void(const RawLogLine &)> &visit)
+{
     LogReadResult r;
     Log *log = open(jobId, attempt, false);
     if (!log || log->segments.isEmpty()) {
@@ -296,7 +310,7 @@ LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &curso
         cursor.offset = 0;
     }
     qint64 bytes = 0;
-    auto full = [&] { return r.lines.size() >= maxLines || bytes >= maxBytes; };
+    auto full = [&] { return r.count >= maxLines || bytes >= maxBytes; };
     while (cursor.segment < log->segments.size() && !full()) {
         const Segment &s = log->segments[cursor.segment];
         QFile f(log->dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq));
@@ -313,11 +327,12 @@ LogReadResult LogStore::read(const QString &jobId, int attempt, LogCursor &curso
                 const qint64 nl = chunk.indexOf('\n', pos);
                 if (nl < 0)
                     break;
-                LogLine l;
+                RawLogLine l;
                 if (decode(chunk.constData() + pos, nl - pos, l) && l.seq >= cursor.nextSeq) {
                     cursor.nextSeq = l.seq + 1;
                     bytes += nl - pos;
-                    r.lines.append(std::move(l));
+                    ++r.count;
+                    visit(l);
                 }
                 pos = nl + 1;
             }

@@ -19,9 +19,21 @@ struct LogCursor
     qint64 offset = 0; // byte offset in that segment
 };
 
+// A stored line as it is on disk: text in UTF-8 with \\, \n, \r and \t escaped (JSON's own escapes),
+// pointing into a read buffer that lives only for the visitor's call.
+struct RawLogLine
+{
+    qint64 seq = 0;
+    qint64 tsMs = 0;
+    bool stderrStream = false;
+    const char *escapedText = nullptr;
+    qint64 escapedLength = 0;
+};
+
 struct LogReadResult
 {
-    QList<LogLine> lines;
+    QList<LogLine> lines; // read() only
+    int count = 0; // lines read (scan() visits them instead of filling `lines`)
     qint64 droppedBefore = 0; // lines removed by the size cap before the first line returned
     qint64 nextSeq = 1; // the log's next sequence number (one past the last stored line)
 };
@@ -48,6 +60,11 @@ public:
 
     // Reads forward from the cursor, at most maxLines / about maxBytes, advancing the cursor.
     LogReadResult read(const QString &jobId, int attempt, LogCursor &cursor, int maxLines, qint64 maxBytes = 4 << 20);
+    // The same without decoding: each line is handed to `visit` as stored (live followers turn it into
+    // JSON without a round trip through QString).
+    LogReadResult scan(const QString &jobId, int attempt, LogCursor &cursor, int maxLines, qint64 maxBytes,
+        const std::function<void(const RawLogLine &)> &visit);
+    static QString unescape(const char *text, qint64 length);
 
     void removeJob(const QString &jobId);
     // Deletes the logs of jobs whose newest file is older than cutoffMs, skipping `keep`.
@@ -77,7 +94,7 @@ private:
     bool startSegment(Log &log, qint64 firstSeq, QString *error);
     void enforceCap(Log &log);
     static QByteArray encode(const LogLine &l);
-    static bool decode(const char *p, qint64 n, LogLine &out);
+    static bool decode(const char *p, qint64 n, RawLogLine &out);
 
     QString m_root;
     Options m_opts;

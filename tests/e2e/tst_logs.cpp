@@ -24,6 +24,7 @@ private slots:
     void cleanup();
     void follow_data();
     void follow();
+    void followKeepsEveryCharacter();
     void resumeAfterDroppedConnection();
     void endEventForUnsuccessfulJobs_data();
     void endEventForUnsuccessfulJobs();
@@ -41,21 +42,23 @@ private slots:
 
 private:
     QString submitAndWaitFor(TestServer &server, const QJsonObject &body, const QString &state);
-    std::unique_ptr<SseStream> followLogs(TestServer &server, const QString &jobId, const QByteArray &lastEventId = {},
-                                          const QString &extraQuery = {});
+    std::unique_ptr<SseStream> followLogs(
+        TestServer &server, const QString &jobId, const QByteArray &lastEventId = {}, const QString &extraQuery = {});
     QByteArray diag(TestServer &server, const QString &jobId = {}) const;
 
-    std::unique_ptr<TestServer> m_server;          // shared: one agent with 8 slots
+    std::unique_ptr<TestServer> m_server; // shared: one agent with 8 slots
     std::vector<std::unique_ptr<TestAgent>> m_agents;
-    std::unique_ptr<TestServer> m_own;             // a test's own server (size cap, restart)
+    std::unique_ptr<TestServer> m_own; // a test's own server (size cap, restart)
     std::vector<std::unique_ptr<TestAgent>> m_ownAgents;
-    QString m_mixedJob;                             // 10 stdout + 10 stderr lines, finished
+    QString m_mixedJob; // 10 stdout + 10 stderr lines, finished
 };
 
 namespace {
 QString linesCommand(int n, bool paced)
 {
-    return QStringLiteral("for i in $(seq 1 %1); do echo line $i;%2 done").arg(n).arg(paced ? QStringLiteral(" sleep 0.002;") : QString());
+    return QStringLiteral("for i in $(seq 1 %1); do echo line $i;%2 done")
+        .arg(n)
+        .arg(paced ? QStringLiteral(" sleep 0.002;") : QString());
 }
 
 QStringList lineTexts(const SseStream &s)
@@ -68,7 +71,9 @@ QStringList lineTexts(const SseStream &s)
 
 int fdCount(qint64 pid)
 {
-    return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid)).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size());
+    return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid))
+                   .entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System)
+                   .size());
 }
 
 qint64 rssKiB(qint64 pid)
@@ -85,15 +90,15 @@ qint64 rssKiB(qint64 pid)
 
 void TestLogs::initTestCase()
 {
-    rlimit rl{};
+    rlimit rl {};
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;   // 1,000 followers need that many sockets here and in the server
+        rl.rlim_cur = rl.rlim_max; // 1,000 followers need that many sockets here and in the server
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     m_server = std::make_unique<TestServer>();
     QVERIFY2(m_server->start(), m_server->output().right(4000).constData());
-    m_agents.push_back(std::make_unique<TestAgent>(m_server->url(), m_server->adminKey(), QStringLiteral("logger"),
-                                                   QStringList{"--slots", "8"}));
+    m_agents.push_back(std::make_unique<TestAgent>(
+        m_server->url(), m_server->adminKey(), QStringLiteral("logger"), QStringList {"--slots", "8"}));
     QVERIFY2(m_agents.back()->start(), diag(*m_server).constData());
     m_mixedJob = submitAndWaitFor(
         *m_server, {{"command", "for i in 1 2 3 4 5 6 7 8 9 10; do echo out $i; echo err $i >&2; done"}}, "SUCCEEDED");
@@ -139,11 +144,11 @@ QString TestLogs::submitAndWaitFor(TestServer &server, const QJsonObject &body, 
     return id;
 }
 
-std::unique_ptr<SseStream> TestLogs::followLogs(TestServer &server, const QString &jobId, const QByteArray &lastEventId,
-                                            const QString &extraQuery)
+std::unique_ptr<SseStream> TestLogs::followLogs(
+    TestServer &server, const QString &jobId, const QByteArray &lastEventId, const QString &extraQuery)
 {
     auto s = std::make_unique<SseStream>(server.url(), server.adminKey(),
-                                         QStringLiteral("/v0/jobs/%1/logs?follow=true%2").arg(jobId, extraQuery), lastEventId);
+        QStringLiteral("/v0/jobs/%1/logs?follow=true%2").arg(jobId, extraQuery), lastEventId);
     s->open();
     return s;
 }
@@ -188,6 +193,25 @@ void TestLogs::follow()
     QTRY_VERIFY2(s->closed(), "the server should close the stream after the end event");
 }
 
+void TestLogs::followKeepsEveryCharacter()
+{
+    // quotes, backslashes, tabs, escape and other control characters, non-ASCII: the follower's JSON
+    // (built from the stored bytes) and the buffer endpoint (decoded) give back exactly what was printed
+    const QString id = m_server->submitJob(
+        {{"command", "printf 'a \"q\" b\\\\c\\tT\\033[1m\\001 \xc3\xa9\xe2\x9c\x93\\n'; printf 'x\\\\n y\\n' >&2"}});
+    QVERIFY(!id.isEmpty());
+    const QStringList expected = {QStringLiteral("a \"q\" b\\c\tT\x1b[1m\x01 \u00e9\u2713"), QStringLiteral("x\\n y")};
+    const auto s = followLogs(*m_server, id);
+    QTRY_VERIFY2_WITH_TIMEOUT(s->hasEnd(), qPrintable(s->describe()), 30000);
+    // two streams: their relative order is the agent's read order, so compare as sets
+    auto sorted = [](QStringList l) {
+        l.sort();
+        return l;
+    };
+    QCOMPARE(sorted(lineTexts(*s)), sorted(expected));
+    QCOMPARE(sorted(logTexts(logBuffer(*m_server, id))), sorted(expected));
+}
+
 void TestLogs::resumeAfterDroppedConnection()
 {
     constexpr int kLines = 2000;
@@ -203,7 +227,7 @@ void TestLogs::resumeAfterDroppedConnection()
     const auto second = followLogs(*m_server, id, QByteArray::number(first->lastId()));
     QTRY_VERIFY2_WITH_TIMEOUT(second->hasEnd(), qPrintable(second->describe()), 60000);
     QCOMPARE(second->lineSeqs().value(0), first->lastId() + 1);
-    QCOMPARE(before + second->lineSeqs(), range(1, kLines));   // no gap, no duplicate
+    QCOMPARE(before + second->lineSeqs(), range(1, kLines)); // no gap, no duplicate
     QCOMPARE(second->endEvent().json.value("state").toString(), QStringLiteral("SUCCEEDED"));
 }
 
@@ -212,9 +236,10 @@ void TestLogs::endEventForUnsuccessfulJobs_data()
     QTest::addColumn<QJsonObject>("body");
     QTest::addColumn<bool>("cancel");
     QTest::addColumn<QString>("state");
-    QTest::newRow("FAILED") << QJsonObject{{"command", "echo first; exit 2"}} << false << "FAILED";
-    QTest::newRow("TIMED_OUT") << QJsonObject{{"command", "echo first; sleep 30"}, {"timeoutSeconds", 1}} << false << "TIMED_OUT";
-    QTest::newRow("CANCELLED") << QJsonObject{{"command", "echo first; sleep 30"}} << true << "CANCELLED";
+    QTest::newRow("FAILED") << QJsonObject {{"command", "echo first; exit 2"}} << false << "FAILED";
+    QTest::newRow("TIMED_OUT") << QJsonObject {{"command", "echo first; sleep 30"}, {"timeoutSeconds", 1}} << false
+                               << "TIMED_OUT";
+    QTest::newRow("CANCELLED") << QJsonObject {{"command", "echo first; sleep 30"}} << true << "CANCELLED";
 }
 
 void TestLogs::endEventForUnsuccessfulJobs()
@@ -227,7 +252,7 @@ void TestLogs::endEventForUnsuccessfulJobs()
     const auto s = followLogs(*m_server, id);
     QTRY_VERIFY2_WITH_TIMEOUT(!s->lineSeqs().isEmpty(), qPrintable(s->describe()), 30000);
     if (cancel) {
-        const TestServer::Reply r = m_server->post(QStringLiteral("/v0/jobs/%1:cancel").arg(id), QJsonObject{});
+        const TestServer::Reply r = m_server->post(QStringLiteral("/v0/jobs/%1:cancel").arg(id), QJsonObject {});
         QVERIFY2(r.status == 200, r.describe().constData());
     }
     QTRY_VERIFY2_WITH_TIMEOUT(s->hasEnd(), qPrintable(s->describe()), 40000);
@@ -241,13 +266,14 @@ void TestLogs::endEventForUnsuccessfulJobs()
 void TestLogs::slowAndFastFollowers()
 {
     constexpr int kLines = 10000;
-    const QString id = m_server->submitJob(
-        {{"command", QStringLiteral("awk 'BEGIN { for (i = 1; i <= %1; i++) printf \"line %d %s\\n\", i, \"%2\" }'")
-                         .arg(kLines).arg(QString(100, QLatin1Char('x')))}});
+    const QString id = m_server->submitJob({{"command",
+        QStringLiteral("awk 'BEGIN { for (i = 1; i <= %1; i++) printf \"line %d %s\\n\", i, \"%2\" }'")
+            .arg(kLines)
+            .arg(QString(100, QLatin1Char('x')))}});
     QVERIFY(!id.isEmpty());
-    auto slow = std::make_unique<SseStream>(m_server->url(), m_server->adminKey(),
-                                            QStringLiteral("/v0/jobs/%1/logs?follow=true").arg(id));
-    slow->setSlowReader(2048, 10);   // about 200 KB/s for about 2 MB
+    auto slow = std::make_unique<SseStream>(
+        m_server->url(), m_server->adminKey(), QStringLiteral("/v0/jobs/%1/logs?follow=true").arg(id));
+    slow->setSlowReader(2048, 10); // about 200 KB/s for about 2 MB
     slow->open();
     const auto fast = followLogs(*m_server, id);
 
@@ -293,8 +319,10 @@ void TestLogs::bufferEndpoint()
         QVERIFY2(l.value("ts").toDouble() > 1.6e12, "ts is epoch milliseconds");
         (l.value("stream").toString() == "stderr" ? err : out) << l.value("text").toString();
     }
-    QCOMPARE(out, (QStringList{"out 1", "out 2", "out 3", "out 4", "out 5", "out 6", "out 7", "out 8", "out 9", "out 10"}));
-    QCOMPARE(err, (QStringList{"err 1", "err 2", "err 3", "err 4", "err 5", "err 6", "err 7", "err 8", "err 9", "err 10"}));
+    QCOMPARE(
+        out, (QStringList {"out 1", "out 2", "out 3", "out 4", "out 5", "out 6", "out 7", "out 8", "out 9", "out 10"}));
+    QCOMPARE(
+        err, (QStringList {"err 1", "err 2", "err 3", "err 4", "err 5", "err 6", "err 7", "err 8", "err 9", "err 10"}));
 
     // what the documented semantics select from the whole buffer
     QList<qint64> expectedSeqs;
@@ -302,7 +330,8 @@ void TestLogs::bufferEndpoint()
     for (const QJsonValue &v : all.value("lines").toArray()) {
         const QJsonObject l = v.toObject();
         const qint64 seq = qint64(l.value("seq").toDouble());
-        if (seq <= since || (tail >= 0 && seq <= 20 - tail) || (!stream.isEmpty() && l.value("stream").toString() != stream))
+        if (seq <= since || (tail >= 0 && seq <= 20 - tail)
+            || (!stream.isEmpty() && l.value("stream").toString() != stream))
             continue;
         expectedSeqs << seq;
         expectedTexts << l.value("text").toString();
@@ -368,7 +397,7 @@ void TestLogs::webSocket()
     QList<QJsonObject> messages;
     bool gone = false;
     connect(&ws, &QWebSocket::textMessageReceived, this,
-            [&](const QString &m) { messages << QJsonDocument::fromJson(m.toUtf8()).object(); });
+        [&](const QString &m) { messages << QJsonDocument::fromJson(m.toUtf8()).object(); });
     connect(&ws, &QWebSocket::disconnected, this, [&] { gone = true; });
     QUrl url = m_server->url();
     url.setScheme(QStringLiteral("ws"));
@@ -378,7 +407,8 @@ void TestLogs::webSocket()
     if (!lastEventId.isEmpty())
         req.setRawHeader("Last-Event-ID", lastEventId);
     ws.open(req);
-    QTRY_VERIFY2_WITH_TIMEOUT(gone, qPrintable(QStringLiteral("%1 messages, state %2").arg(messages.size()).arg(ws.state())), 60000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        gone, qPrintable(QStringLiteral("%1 messages, state %2").arg(messages.size()).arg(ws.state())), 60000);
 
     if (!goodKey) {
         QCOMPARE(int(ws.closeCode()), 4001);
@@ -401,17 +431,16 @@ void TestLogs::webSocket()
 void TestLogs::secretIsRedacted()
 {
     const QByteArray secret = "s3cr3tvalue";
-    const QString id = submitAndWaitFor(
-        *m_server,
-        {{"command", R"(echo token=$TOKEN; echo "$TOKEN$TOKEN" >&2; echo "prefix-${TOKEN}-suffix"; echo plain; printenv TOKEN | wc -c)"},
-         {"env", QJsonObject{{"TOKEN", QString::fromLatin1(secret)}}},
-         {"secrets", QJsonArray{"TOKEN"}}},
+    const QString id = submitAndWaitFor(*m_server,
+        {{"command",
+             R"(echo token=$TOKEN; echo "$TOKEN$TOKEN" >&2; echo "prefix-${TOKEN}-suffix"; echo plain; printenv TOKEN | wc -c)"},
+            {"env", QJsonObject {{"TOKEN", QString::fromLatin1(secret)}}}, {"secrets", QJsonArray {"TOKEN"}}},
         "SUCCEEDED");
     QVERIFY(!id.isEmpty());
     QStringList texts = logTexts(logBuffer(*m_server, id));
     texts.sort();
     // the job saw the real value (11 characters and a newline); readers see only ***
-    QCOMPARE(texts, (QStringList{"******", "12", "plain", "prefix-***-suffix", "token=***"}));
+    QCOMPARE(texts, (QStringList {"******", "12", "plain", "prefix-***-suffix", "token=***"}));
 
     const auto s = followLogs(*m_server, id);
     QTRY_VERIFY2_WITH_TIMEOUT(s->hasEnd(), qPrintable(s->describe()), 30000);
@@ -420,7 +449,8 @@ void TestLogs::secretIsRedacted()
     const TestServer::Reply text = m_server->get(QStringLiteral("/v0/jobs/%1/logs?format=text").arg(id));
     QVERIFY(text.body.contains("token=***") && !text.body.contains(secret));
     // nor is it in the stored log files
-    for (QDirIterator it(m_server->dataDir() + QStringLiteral("/logs"), QDir::Files, QDirIterator::Subdirectories); it.hasNext();) {
+    for (QDirIterator it(m_server->dataDir() + QStringLiteral("/logs"), QDir::Files, QDirIterator::Subdirectories);
+         it.hasNext();) {
         QFile f(it.next());
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY2(!f.readAll().contains(secret), qPrintable(f.fileName()));
@@ -429,13 +459,14 @@ void TestLogs::secretIsRedacted()
 
 void TestLogs::sizeCapDropsOldestLines()
 {
-    m_own = std::make_unique<TestServer>(QStringList{"--log-max-bytes", "65536"});
+    m_own = std::make_unique<TestServer>(QStringList {"--log-max-bytes", "65536"});
     QVERIFY2(m_own->start(), m_own->output().right(4000).constData());
     m_ownAgents.push_back(std::make_unique<TestAgent>(m_own->url(), m_own->adminKey(), QStringLiteral("capped")));
     QVERIFY2(m_ownAgents.back()->start(), diag(*m_own).constData());
     constexpr int kLines = 20000;
-    const QString id = submitAndWaitFor(
-        *m_own, {{"command", QStringLiteral("awk 'BEGIN { for (i = 1; i <= %1; i++) print \"line \" i }'").arg(kLines)}}, "SUCCEEDED");
+    const QString id = submitAndWaitFor(*m_own,
+        {{"command", QStringLiteral("awk 'BEGIN { for (i = 1; i <= %1; i++) print \"line \" i }'").arg(kLines)}},
+        "SUCCEEDED");
     QVERIFY(!id.isEmpty());
 
     const QJsonObject buf = logBuffer(*m_own, id, QStringLiteral("limit=100000"));
@@ -443,7 +474,7 @@ void TestLogs::sizeCapDropsOldestLines()
     const qint64 dropped = buf.value("dropped").toInteger();
     QVERIFY2(dropped > 0, QJsonDocument(buf).toJson().left(2000).constData());
     QVERIFY(!seqs.isEmpty());
-    QCOMPARE(seqs, range(seqs.first(), kLines));   // the newest lines, contiguous, up to the last
+    QCOMPARE(seqs, range(seqs.first(), kLines)); // the newest lines, contiguous, up to the last
     QCOMPARE(seqs.first(), dropped + 1);
     QCOMPARE(logTexts(buf).last(), QStringLiteral("line %1").arg(kLines));
     QCOMPARE(logTexts(buf).first(), QStringLiteral("line %1").arg(seqs.first()));
@@ -463,14 +494,14 @@ void TestLogs::sizeCapDropsOldestLines()
 void TestLogs::serverRestartLosesNoLines()
 {
     const quint16 port = freePort();
-    m_own = std::make_unique<TestServer>(QStringList{"--listen", QStringLiteral("127.0.0.1:%1").arg(port)});
+    m_own = std::make_unique<TestServer>(QStringList {"--listen", QStringLiteral("127.0.0.1:%1").arg(port)});
     QVERIFY2(m_own->start(), m_own->output().right(4000).constData());
     QCOMPARE(m_own->url().port(), int(port));
     m_ownAgents.push_back(std::make_unique<TestAgent>(m_own->url(), m_own->adminKey(), QStringLiteral("pusher")));
     QVERIFY2(m_ownAgents.back()->start(), diag(*m_own).constData());
     const QString id = m_own->submitJob({{"command",
-                                          "for i in $(seq 1 50); do echo before $i; done; sleep 4; "
-                                          "for i in $(seq 1 50); do echo after $i; done"}});
+        "for i in $(seq 1 50); do echo before $i; done; sleep 4; "
+        "for i in $(seq 1 50); do echo after $i; done"}});
     QVERIFY(!id.isEmpty());
     QTRY_VERIFY2_WITH_TIMEOUT(logSeqs(logBuffer(*m_own, id)).size() == 50, diag(*m_own, id).constData(), 20000);
     QVERIFY(!isTerminal(stateOf(*m_own, id)));
@@ -498,7 +529,8 @@ void TestLogs::thousandFollowersAreReleased()
 {
     const QString id = m_server->submitJob({{"command", "echo hello; sleep 300"}});
     QVERIFY(!id.isEmpty());
-    QTRY_VERIFY2_WITH_TIMEOUT(logTexts(logBuffer(*m_server, id)).contains("hello"), diag(*m_server, id).constData(), 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        logTexts(logBuffer(*m_server, id)).contains("hello"), diag(*m_server, id).constData(), 20000);
     const qint64 pid = m_server->pid();
 
     // Opens n followers in batches and waits until each has received the first line.
@@ -508,9 +540,12 @@ void TestLogs::thousandFollowersAreReleased()
             for (int i = 0; i < batch; ++i)
                 out.push_back(followLogs(*m_server, id));
             done += batch;
-            if (!QTest::qWaitFor([&] {
-                    return std::all_of(out.begin(), out.end(), [](const auto &s) { return !s->lineSeqs().isEmpty(); });
-                }, 30000))
+            if (!QTest::qWaitFor(
+                    [&] {
+                        return std::all_of(
+                            out.begin(), out.end(), [](const auto &s) { return !s->lineSeqs().isEmpty(); });
+                    },
+                    30000))
                 return false;
         }
         return true;
@@ -521,7 +556,8 @@ void TestLogs::thousandFollowersAreReleased()
         std::vector<std::unique_ptr<SseStream>> warm;
         QVERIFY(openFollowers(50, warm));
     }
-    QTRY_VERIFY2_WITH_TIMEOUT(fdCount(pid) <= fdStart + 2, qPrintable(QStringLiteral("fds %1 -> %2").arg(fdStart).arg(fdCount(pid))), 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        fdCount(pid) <= fdStart + 2, qPrintable(QStringLiteral("fds %1 -> %2").arg(fdStart).arg(fdCount(pid))), 20000);
     const int fdBefore = fdCount(pid);
     const qint64 rssBefore = rssKiB(pid);
     QVERIFY(fdBefore > 0 && rssBefore > 0);
@@ -529,22 +565,34 @@ void TestLogs::thousandFollowersAreReleased()
     std::vector<std::unique_ptr<SseStream>> followers;
     QVERIFY2(openFollowers(1000, followers), diag(*m_server, id).constData());
     const int fdOpen = fdCount(pid);
-    QVERIFY2(fdOpen >= fdBefore + 950, qPrintable(QStringLiteral("server fds %1 with 1000 followers, %2 before").arg(fdOpen).arg(fdBefore)));
+    QVERIFY2(fdOpen >= fdBefore + 950,
+        qPrintable(QStringLiteral("server fds %1 with 1000 followers, %2 before").arg(fdOpen).arg(fdBefore)));
     const qint64 rssOpen = rssKiB(pid);
     for (auto &s : followers)
         s->abort();
     followers.clear();
 
     QTRY_VERIFY2_WITH_TIMEOUT(fdCount(pid) <= fdBefore + 5,
-                              qPrintable(QStringLiteral("server fds: %1 before, %2 with followers, %3 after")
-                                             .arg(fdBefore).arg(fdOpen).arg(fdCount(pid))), 30000);
+        qPrintable(QStringLiteral("server fds: %1 before, %2 with followers, %3 after")
+                       .arg(fdBefore)
+                       .arg(fdOpen)
+                       .arg(fdCount(pid))),
+        30000);
     QTRY_VERIFY2_WITH_TIMEOUT(rssKiB(pid) <= rssBefore + 8 * 1024,
-                              qPrintable(QStringLiteral("server VmRSS: %1 KiB before, %2 KiB with followers, %3 KiB after")
-                                             .arg(rssBefore).arg(rssOpen).arg(rssKiB(pid))), 20000);
+        qPrintable(QStringLiteral("server VmRSS: %1 KiB before, %2 KiB with followers, %3 KiB after")
+                       .arg(rssBefore)
+                       .arg(rssOpen)
+                       .arg(rssKiB(pid))),
+        20000);
     qInfo().noquote() << QStringLiteral("server fds %1 -> %2 -> %3, VmRSS %4 -> %5 -> %6 KiB")
-                             .arg(fdBefore).arg(fdOpen).arg(fdCount(pid)).arg(rssBefore).arg(rssOpen).arg(rssKiB(pid));
+                             .arg(fdBefore)
+                             .arg(fdOpen)
+                             .arg(fdCount(pid))
+                             .arg(rssBefore)
+                             .arg(rssOpen)
+                             .arg(rssKiB(pid));
     QVERIFY(m_server->isRunning());
-    m_server->post(QStringLiteral("/v0/jobs/%1:cancel").arg(id), QJsonObject{});
+    m_server->post(QStringLiteral("/v0/jobs/%1:cancel").arg(id), QJsonObject {});
 }
 
 QTEST_GUILESS_MAIN(TestLogs)
