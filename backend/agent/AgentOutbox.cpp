@@ -23,11 +23,6 @@ qint64 seqOf(const QJsonValue &payload)
     return v.isDouble() ? qint64(v.toDouble()) : -1;
 }
 
-QJsonObject lineJson(const LogLine &l)
-{
-    return {{QStringLiteral("seq"), l.seq}, {QStringLiteral("ts"), l.tsMs}, {QStringLiteral("stream"), l.streamName()},
-        {QStringLiteral("text"), l.text}};
-}
 } // namespace
 
 QString AgentReply::describe() const
@@ -139,30 +134,31 @@ void AgentOutbox::sendStarted(const QString &k)
     QPointer<AgentOutbox> self(this);
     const QJsonObject body {{QStringLiteral("jobId"), rep.jobId}, {QStringLiteral("attempt"), rep.attempt},
         {QStringLiteral("pid"), rep.pid}};
-    m_post(QStringLiteral("started"), body, [self, k, serial, gen](const AgentReply &r) {
-        if (!self || gen != self->m_generation)
-            return;
-        Report *rep = self->find(k, serial);
-        if (!rep)
-            return;
-        rep->startedInFlight = false;
-        if (r.kind == AgentReply::Kind::Rejected
-            && (r.code == QLatin1String("conflict") || r.code == QLatin1String("not_found") || r.httpStatus == 403
-                || r.httpStatus == 404 || r.httpStatus == 409)) {
-            Q_EMIT self->startRefused(rep->jobId, rep->attempt, r.describe());
-            return;
-        }
-        if (r.kind == AgentReply::Kind::Transport || r.kind == AgentReply::Kind::Unauthorized) {
-            self->retryLater(*rep, &AgentOutbox::sendStarted, r.retryAfterMs);
-            return;
-        }
-        if (r.kind == AgentReply::Kind::Rejected)
-            qWarning().noquote() << "agent: server refused started of job" << rep->jobId << r.describe()
-                                 << "(going on)";
-        rep->started = true;
-        rep->backoff.reset();
-        self->flushLogs(k);
-    });
+    m_post(QStringLiteral("started"), QJsonDocument(body).toJson(QJsonDocument::Compact),
+        [self, k, serial, gen](const AgentReply &r) {
+            if (!self || gen != self->m_generation)
+                return;
+            Report *rep = self->find(k, serial);
+            if (!rep)
+                return;
+            rep->startedInFlight = false;
+            if (r.kind == AgentReply::Kind::Rejected
+                && (r.code == QLatin1String("conflict") || r.code == QLatin1String("not_found") || r.httpStatus == 403
+                    || r.httpStatus == 404 || r.httpStatus == 409)) {
+                Q_EMIT self->startRefused(rep->jobId, rep->attempt, r.describe());
+                return;
+            }
+            if (r.kind == AgentReply::Kind::Transport || r.kind == AgentReply::Kind::Unauthorized) {
+                self->retryLater(*rep, &AgentOutbox::sendStarted, r.retryAfterMs);
+                return;
+            }
+            if (r.kind == AgentReply::Kind::Rejected)
+                qWarning().noquote() << "agent: server refused started of job" << rep->jobId << r.describe()
+                                     << "(going on)";
+            rep->started = true;
+            rep->backoff.reset();
+            self->flushLogs(k);
+        });
 }
 
 void AgentOutbox::appendLines(const QString &jobId, int attempt, const QList<LogLine> &lines)
@@ -193,24 +189,33 @@ void AgentOutbox::flushLogs(const QString &k)
         return;
     }
 
-    QJsonArray batch;
+    // {"jobId":…,"attempt":…,"lines":[…]} written directly: thousands of lines per batch
+    QByteArray body;
+    body.reserve(qMin(rep.byteCap, qsizetype(rep.lines.size()) * 96) + 256);
+    body += "{\"jobId\":";
+    appendJsonString(body, rep.jobId);
+    body += ",\"attempt\":";
+    appendNumber(body, rep.attempt);
+    body += ",\"lines\":[";
     qsizetype bytes = 0;
     qint64 lastSent = 0;
+    int count = 0;
     for (const LogLine &l : std::as_const(rep.lines)) {
         const qsizetype size = l.text.size() + kLineOverhead;
-        if (!batch.isEmpty() && (batch.size() >= kMaxBatchLines || bytes + size > rep.byteCap))
+        if (count > 0 && (count >= kMaxBatchLines || bytes + size > rep.byteCap))
             break;
-        batch.append(lineJson(l));
+        if (count > 0)
+            body += ',';
+        l.appendWireJson(body);
         bytes += size;
         lastSent = l.seq;
+        ++count;
     }
+    body += "]}";
     rep.logsInFlight = true;
     const quint64 serial = rep.serial;
     const quint64 gen = m_generation;
-    const int count = int(batch.size());
     QPointer<AgentOutbox> self(this);
-    const QJsonObject body {{QStringLiteral("jobId"), rep.jobId}, {QStringLiteral("attempt"), rep.attempt},
-        {QStringLiteral("lines"), batch}};
     m_post(QStringLiteral("logs"), body, [self, k, serial, gen, lastSent, count](const AgentReply &r) {
         if (!self || gen != self->m_generation)
             return;
@@ -330,41 +335,42 @@ void AgentOutbox::sendNextResult()
     const PendingResult item = m_results.first();
     const quint64 gen = m_generation;
     QPointer<AgentOutbox> self(this);
-    m_post(QStringLiteral("result"), item.body, [self, item, gen](const AgentReply &r) {
-        if (!self || gen != self->m_generation)
-            return;
-        AgentOutbox *o = self;
-        o->m_resultInFlight = false;
-        if (r.kind == AgentReply::Kind::Transport || r.kind == AgentReply::Kind::Unauthorized) {
-            o->m_resultWaiting = true;
-            QTimer::singleShot(qMax(o->m_resultBackoff.next(), r.retryAfterMs), o, [o, gen] {
-                if (gen != o->m_generation)
-                    return;
-                o->m_resultWaiting = false;
-                o->sendNextResult();
-            });
-            return;
-        }
-        o->m_resultBackoff.reset();
-        qsizetype idx = -1;
-        for (qsizetype i = 0; i < o->m_results.size() && idx < 0; ++i) {
-            if (o->m_results.at(i).key == item.key)
-                idx = i;
-        }
-        if (idx >= 0)
-            o->m_results.removeAt(idx);
-        const QString jobId = item.body.value(QStringLiteral("jobId")).toString();
-        const int attempt = item.body.value(QStringLiteral("attempt")).toInt();
-        bool accepted = false;
-        if (r.kind == AgentReply::Kind::Rejected)
-            qWarning().noquote() << "agent: server refused the result of job" << jobId << r.describe();
-        else
-            accepted = r.payload.toObject().value(QStringLiteral("accepted")).toBool();
-        if (idx >= 0)
-            Q_EMIT o->resultAnswered(jobId, attempt, accepted);
-        o->sendNextResult();
-        o->checkIdle();
-    });
+    m_post(QStringLiteral("result"), QJsonDocument(item.body).toJson(QJsonDocument::Compact),
+        [self, item, gen](const AgentReply &r) {
+            if (!self || gen != self->m_generation)
+                return;
+            AgentOutbox *o = self;
+            o->m_resultInFlight = false;
+            if (r.kind == AgentReply::Kind::Transport || r.kind == AgentReply::Kind::Unauthorized) {
+                o->m_resultWaiting = true;
+                QTimer::singleShot(qMax(o->m_resultBackoff.next(), r.retryAfterMs), o, [o, gen] {
+                    if (gen != o->m_generation)
+                        return;
+                    o->m_resultWaiting = false;
+                    o->sendNextResult();
+                });
+                return;
+            }
+            o->m_resultBackoff.reset();
+            qsizetype idx = -1;
+            for (qsizetype i = 0; i < o->m_results.size() && idx < 0; ++i) {
+                if (o->m_results.at(i).key == item.key)
+                    idx = i;
+            }
+            if (idx >= 0)
+                o->m_results.removeAt(idx);
+            const QString jobId = item.body.value(QStringLiteral("jobId")).toString();
+            const int attempt = item.body.value(QStringLiteral("attempt")).toInt();
+            bool accepted = false;
+            if (r.kind == AgentReply::Kind::Rejected)
+                qWarning().noquote() << "agent: server refused the result of job" << jobId << r.describe();
+            else
+                accepted = r.payload.toObject().value(QStringLiteral("accepted")).toBool();
+            if (idx >= 0)
+                Q_EMIT o->resultAnswered(jobId, attempt, accepted);
+            o->sendNextResult();
+            o->checkIdle();
+        });
 }
 
 void AgentOutbox::drop(const QString &jobId, int attempt)

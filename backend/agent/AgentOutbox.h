@@ -58,8 +58,9 @@ class AgentOutbox : public QObject
 
 public:
     using Done = std::function<void(const AgentReply &)>;
-    // Sends one agent-plane call (`started`, `logs`, `result`) with the node's current key.
-    using Poster = std::function<void(const QString &call, const QJsonObject &body, Done done)>;
+    // Sends one agent-plane call (`started`, `logs`, `result`) with the node's current key; the body
+    // is compact JSON.
+    using Poster = std::function<void(const QString &call, const QByteArray &body, Done done)>;
 
     explicit AgentOutbox(Poster post, QObject *parent = nullptr);
 

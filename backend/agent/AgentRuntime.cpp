@@ -103,7 +103,7 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
 
     m_nam = new QNetworkAccessManager(this);
     m_outbox = new AgentOutbox(
-        [this](const QString &call, const QJsonObject &body, Done done) { post(call, body, std::move(done)); }, this);
+        [this](const QString &call, const QByteArray &body, Done done) { post(call, body, std::move(done)); }, this);
     connect(m_outbox, &AgentOutbox::startRefused, this, [this](const QString &jobId, int attempt, const QString &why) {
         killJob(jobId, attempt, QStringLiteral("server refused started: ") + why);
     });
@@ -177,11 +177,18 @@ QUrl AgentRuntime::endpoint(const QString &path, bool webSocket) const
 QNetworkReply *AgentRuntime::post(
     const QString &call, const QJsonObject &body, Done done, int timeoutMs, bool withRegistrationKey)
 {
+    return post(
+        call, QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(done), timeoutMs, withRegistrationKey);
+}
+
+QNetworkReply *AgentRuntime::post(
+    const QString &call, const QByteArray &jsonBody, Done done, int timeoutMs, bool withRegistrationKey)
+{
     QNetworkRequest req(endpoint(QStringLiteral("/api/compute/nodes/") + call));
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     req.setRawHeader("X-API-Key", (withRegistrationKey ? m_config.registrationKey : m_nodeKey).toUtf8());
     req.setTransferTimeout(timeoutMs);
-    QNetworkReply *reply = m_nam->post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = m_nam->post(req, jsonBody);
     const quint64 epoch = m_epoch;
     connect(
         reply, &QNetworkReply::finished, this, [this, reply, epoch, withRegistrationKey, call, done = std::move(done)] {

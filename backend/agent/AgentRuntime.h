@@ -77,6 +77,8 @@ private:
     using Done = AgentOutbox::Done;
 
     // Transport.
+    QNetworkReply *post(const QString &call, const QByteArray &jsonBody, Done done, int timeoutMs = 15000,
+        bool withRegistrationKey = false);
     QNetworkReply *post(const QString &call, const QJsonObject &body, Done done, int timeoutMs = 15000,
         bool withRegistrationKey = false);
     QUrl endpoint(const QString &path, bool webSocket = false) const;

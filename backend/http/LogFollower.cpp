@@ -9,58 +9,22 @@ namespace {
 constexpr qint64 kHighWater = 256 * 1024;
 int g_live = 0;
 
-void appendJsonString(QByteArray &out, const QString &s)
-{
-    const QByteArray u = s.toUtf8();
-    out += '"';
-    for (char c : u) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (uchar(c) < 0x20) {
-                char buf[8];
-                snprintf(buf, sizeof buf, "\\u%04x", uchar(c));
-                out += buf;
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
 }
 
 QByteArray logLineJson(const LogLine &l)
 {
     QByteArray o;
     o.reserve(l.text.size() + 64);
-    o += "{\"seq\":" + QByteArray::number(l.seq) + ",\"ts\":" + QByteArray::number(l.tsMs) + ",\"stream\":\""
-        + (l.stderrStream ? "stderr" : "stdout") + "\",\"text\":";
-    appendJsonString(o, l.text);
-    o += '}';
+    l.appendWireJson(o);
     return o;
 }
 
 void appendLineJson(QByteArray &out, const RawLogLine &l)
 {
     out += "{\"seq\":";
-    out += QByteArray::number(l.seq);
+    appendNumber(out, l.seq);
     out += ",\"ts\":";
-    out += QByteArray::number(l.tsMs);
+    appendNumber(out, l.tsMs);
     out += l.stderrStream ? ",\"stream\":\"stderr\",\"text\":\"" : ",\"stream\":\"stdout\",\"text\":\"";
     // Stored text is UTF-8 with \\ \n \r \t already escaped the JSON way; what is left to escape is
     // the quote and the other control characters.
@@ -168,7 +132,7 @@ void LogFollower::pump()
                 return;
             if (m_sse) {
                 batch += "id: ";
-                batch += QByteArray::number(l.seq);
+                appendNumber(batch, l.seq);
                 batch += "\nevent: line\ndata: ";
                 appendLineJson(batch, l);
                 batch += "\n\n";

@@ -53,24 +53,24 @@ LogStore::~LogStore()
             ::close(l->fd);
 }
 
-QByteArray LogStore::encode(const LogLine &l)
+void LogStore::encode(QByteArray &out, const LogLine &l)
 {
-    QByteArray text = l.text.toUtf8();
-    if (text.contains('\\') || text.contains('\n') || text.contains('\r') || text.contains('\t')) {
-        text.replace('\\', "\\\\");
-        text.replace('\n', "\\n");
-        text.replace('\r', "\\r");
-        text.replace('\t', "\\t");
-    }
-    QByteArray out;
-    out.reserve(text.size() + 40);
-    out += QByteArray::number(l.seq);
+    appendNumber(out, l.seq);
     out += '\t';
-    out += QByteArray::number(l.tsMs);
+    appendNumber(out, l.tsMs);
     out += l.stderrStream ? "\te\t" : "\to\t";
-    out += text;
+    const qsizetype from = out.size();
+    out += l.text.toUtf8();
+    // escape \\ \n \r \t in what was just appended (rare: most lines have none)
+    for (qsizetype i = from; i < out.size(); ++i) {
+        const char c = out.at(i);
+        if (c == '\\' || c == '\n' || c == '\r' || c == '\t') {
+            out[i] = c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            out.insert(i, '\\');
+            ++i;
+        }
+    }
     out += '\n';
-    return out;
 }
 
 bool LogStore::decode(const char *p, qint64 n, RawLogLine &out)
@@ -202,6 +202,7 @@ bool LogStore::append(const QString &jobId, int attempt, const QList<LogLine> &l
         return false;
     }
     QByteArray buf;
+    buf.reserve(qMin<qsizetype>((lines.size() - first) * 48 + 64, 4 << 20));
     qint64 expected = log->nextSeq;
     for (int i = first; i < lines.size(); ++i) {
         if (lines[i].seq != expected)
@@ -227,7 +228,7 @@ bool LogStore::append(const QString &jobId, int attempt, const QList<LogLine> &l
                     return false;
             }
         }
-        buf += encode(lines[i]);
+        encode(buf, lines[i]);
         ++expected;
     }
     if (!buf.isEmpty()) {

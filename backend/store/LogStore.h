@@ -93,7 +93,7 @@ private:
     Log *open(const QString &jobId, int attempt, bool create);
     bool startSegment(Log &log, qint64 firstSeq, QString *error);
     void enforceCap(Log &log);
-    static QByteArray encode(const LogLine &l);
+    static void encode(QByteArray &out, const LogLine &l);
     static bool decode(const char *p, qint64 n, RawLogLine &out);
 
     QString m_root;
