@@ -2,6 +2,7 @@
 // asked to close. Errors are rendered in the shape of the surface the route belongs to.
 #include "HttpExchange.h"
 #include "Metrics.h"
+#include "RequestGuard.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -167,6 +168,7 @@ void HttpExchange::reply(int status, const QByteArray &body, const QByteArray &c
     if (m_method != "HEAD") // HEAD: the GET's headers, Content-Length included, and no body
         out += body;
     m_socket->write(out);
+    RequestGuard::rearm(m_socket);
     if (m_close)
         m_socket->disconnectFromHost();
 }

@@ -6,6 +6,7 @@
 #include "LogsController.h"
 #include "Metrics.h"
 #include "NodesController.h"
+#include "RequestGuard.h"
 
 #include <QHttpServerRequest>
 #include <QTcpServer>
@@ -57,7 +58,13 @@ HttpServer::~HttpServer() = default;
 
 quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port)
 {
-    return listen(address, port);
+    auto *server = new GuardedTcpServer(m_services.config.maxBodyBytes, this);
+    if (!server->listen(address, port)) {
+        delete server;
+        return 0;
+    }
+    bind(server);
+    return server->serverPort();
 }
 
 int HttpServer::inFlight()

@@ -3,7 +3,9 @@
 #include "ApiChecks.h"
 #include "TestServer.h"
 
+#include <QFile>
 #include <QJsonDocument>
+#include <QTcpSocket>
 #include <QtTest>
 
 using namespace ApiChecks;
@@ -18,6 +20,7 @@ private slots:
     void badRequests_data();
     void badRequests();
     void oversizedBody();
+    void hugeBodyIsRefusedBeforeItIsRead();
     void malformedRawRequests_data();
     void malformedRawRequests();
     void goodRequestStillWorks();
@@ -26,7 +29,7 @@ private:
     QString stillHealthy(TestServer &server);
 
     std::unique_ptr<TestServer> m_server;
-    QString m_jobId;   // an existing job, for routes that name one ("{job}" in the table)
+    QString m_jobId; // an existing job, for routes that name one ("{job}" in the table)
 };
 
 void TestBadInput::initTestCase()
@@ -54,7 +57,7 @@ namespace {
 QByteArray nested(int depth)
 {
     return QByteArray(R"({"command":"x","env":)") + QByteArray(R"({"a":)").repeated(depth) + "1"
-           + QByteArray("}").repeated(depth) + "}";
+        + QByteArray("}").repeated(depth) + "}";
 }
 
 QByteArray hugeLabels(int n)
@@ -62,7 +65,7 @@ QByteArray hugeLabels(int n)
     QJsonObject labels;
     for (int i = 0; i < n; ++i)
         labels.insert(QStringLiteral("k%1").arg(i), QStringLiteral("v"));
-    return QJsonDocument(QJsonObject{{"command", "x"}, {"labels", labels}}).toJson(QJsonDocument::Compact);
+    return QJsonDocument(QJsonObject {{"command", "x"}, {"labels", labels}}).toJson(QJsonDocument::Compact);
 }
 } // namespace
 
@@ -72,8 +75,8 @@ void TestBadInput::badRequests_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<bool>("auth");
-    QTest::addColumn<QList<int>>("statuses");   // any of these is right
-    QTest::addColumn<QString>("field");         // for 422: what `fields` must name ('|' = either)
+    QTest::addColumn<QList<int>>("statuses"); // any of these is right
+    QTest::addColumn<QString>("field"); // for 422: what `fields` must name ('|' = either)
 
     const QString jobs = QStringLiteral("/v0/jobs");
     auto submit = [&](const char *name, const QByteArray &body, QList<int> statuses, const QString &field = {}) {
@@ -81,12 +84,12 @@ void TestBadInput::badRequests_data()
     };
     auto query = [&](const char *name, const QString &q) {
         QTest::newRow(name) << QByteArray("GET") << (jobs + QStringLiteral("?") + q) << QByteArray() << true
-                            << QList<int>{400} << QString();
+                            << QList<int> {400} << QString();
     };
-    auto route = [&](const char *name, const QByteArray &method, const QString &path, QList<int> statuses,
-                     bool auth = true) {
-        QTest::newRow(name) << method << path << QByteArray() << auth << statuses << QString();
-    };
+    auto route
+        = [&](const char *name, const QByteArray &method, const QString &path, QList<int> statuses, bool auth = true) {
+              QTest::newRow(name) << method << path << QByteArray() << auth << statuses << QString();
+          };
 
     // Bodies that are not a JSON object: 400 invalid_request.
     submit("malformed json", R"({"command": "echo")", {400});
@@ -104,9 +107,9 @@ void TestBadInput::badRequests_data()
     submit("deeply nested 20000", nested(20000), {400, 422}, QStringLiteral("env"));
     submit("nested object in env", nested(50), {422}, QStringLiteral("env"));
     submit("huge label map", hugeLabels(10000), {422, 201}, QStringLiteral("labels"));
-    submit("body over default 1 MiB", QJsonDocument(QJsonObject{{"command", QString(1100000, QLatin1Char('x'))}})
-                                          .toJson(QJsonDocument::Compact),
-           {413});
+    submit("body over default 1 MiB",
+        QJsonDocument(QJsonObject {{"command", QString(1100000, QLatin1Char('x'))}}).toJson(QJsonDocument::Compact),
+        {413});
 
     // Missing or contradictory command.
     submit("missing command", "{}", {422}, QStringLiteral("command|argv"));
@@ -147,13 +150,12 @@ void TestBadInput::badRequests_data()
     submit("maxRetries fractional", R"({"command":"x","maxRetries":2.5})", {422}, QStringLiteral("maxRetries"));
     submit("timeout zero", R"({"command":"x","timeoutSeconds":0})", {422}, QStringLiteral("timeoutSeconds"));
     submit("timeout negative", R"({"command":"x","timeoutSeconds":-5})", {422}, QStringLiteral("timeoutSeconds"));
-    submit("timeout over a week", R"({"command":"x","timeoutSeconds":604801})", {422},
-           QStringLiteral("timeoutSeconds"));
+    submit(
+        "timeout over a week", R"({"command":"x","timeoutSeconds":604801})", {422}, QStringLiteral("timeoutSeconds"));
     submit("timeout huge", R"({"command":"x","timeoutSeconds":1e12})", {422}, QStringLiteral("timeoutSeconds"));
-    submit("timeout 2^31", R"({"command":"x","timeoutSeconds":2147483648})", {422},
-           QStringLiteral("timeoutSeconds"));
-    submit("timeout overflow", R"({"command":"x","timeoutSeconds":1e400})", {400, 422},
-           QStringLiteral("timeoutSeconds"));
+    submit("timeout 2^31", R"({"command":"x","timeoutSeconds":2147483648})", {422}, QStringLiteral("timeoutSeconds"));
+    submit(
+        "timeout overflow", R"({"command":"x","timeoutSeconds":1e400})", {400, 422}, QStringLiteral("timeoutSeconds"));
     submit("timeout string", R"({"command":"x","timeoutSeconds":"30"})", {422}, QStringLiteral("timeoutSeconds"));
     submit("timeout fractional", R"({"command":"x","timeoutSeconds":30.5})", {422}, QStringLiteral("timeoutSeconds"));
     submit("workingDir number", R"({"command":"x","workingDir":5})", {422}, QStringLiteral("workingDir"));
@@ -218,8 +220,9 @@ void TestBadInput::badRequests()
     QStringList wanted;
     for (int s : statuses)
         wanted << QString::number(s);
-    QVERIFY2(statuses.contains(r.status), qPrintable(QStringLiteral("expected one of %1, got %2")
-                                                         .arg(wanted.join(QLatin1Char('/')), QString::fromUtf8(r.describe()))));
+    QVERIFY2(statuses.contains(r.status),
+        qPrintable(QStringLiteral("expected one of %1, got %2")
+                       .arg(wanted.join(QLatin1Char('/')), QString::fromUtf8(r.describe()))));
     if (r.status >= 400) {
         const QString problem = errorProblem(r, r.status, field);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -259,12 +262,54 @@ void TestBadInput::oversizedBody()
     QVERIFY2(stillHealthy(small).isEmpty(), qPrintable(stillHealthy(small)));
 }
 
+void TestBadInput::hugeBodyIsRefusedBeforeItIsRead()
+{
+    // A client declaring 10 GB and streaming as fast as it can gets its 413 from the headers; the
+    // server does not buffer what arrives (its memory stays small) and keeps serving.
+    const qint64 pid = m_server->pid();
+    auto rssKiB = [pid] {
+        QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+        if (!f.open(QIODevice::ReadOnly))
+            return qint64(-1);
+        for (const QByteArray &line : f.readAll().split('\n'))
+            if (line.startsWith("VmRSS:"))
+                return line.mid(6).trimmed().split(' ').first().toLongLong();
+        return qint64(-1);
+    };
+    QTcpSocket sock;
+    sock.connectToHost(m_server->url().host(), quint16(m_server->url().port()));
+    QVERIFY(sock.waitForConnected(5000));
+    sock.write(
+        "POST /v0/jobs HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n");
+    const QByteArray chunk(1 << 20, 'x');
+    QByteArray in;
+    for (int i = 0; i < 200 && sock.state() == QAbstractSocket::ConnectedState && !in.contains("\r\n\r\n"); ++i) {
+        sock.write(chunk);
+        sock.waitForBytesWritten(50);
+        sock.waitForReadyRead(10);
+        in += sock.readAll();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (in += sock.readAll()).contains("}") || sock.state() != QAbstractSocket::ConnectedState, 10000);
+    in += sock.readAll();
+    QVERIFY2(in.startsWith("HTTP/1.1 413"), in.left(300).constData());
+    QVERIFY2(in.contains("\"code\":\"payload_too_large\""), in.constData());
+    QVERIFY2(rssKiB() < 100 * 1024, qPrintable(QStringLiteral("server VmRSS %1 KiB").arg(rssKiB())));
+
+    // A body without a length (chunked) is refused the same way: its size is unknown until read.
+    const TestServer::Reply chunked = m_server->rawRequest(
+        "POST /v0/jobs HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    QCOMPARE(chunked.status, 400);
+    QCOMPARE(chunked.json.value("code").toString(), QStringLiteral("invalid_request"));
+    QVERIFY2(stillHealthy(*m_server).isEmpty(), qPrintable(stillHealthy(*m_server)));
+}
+
 void TestBadInput::malformedRawRequests_data()
 {
     QTest::addColumn<QByteArray>("raw");
-    QTest::addColumn<QList<int>>("statuses");   // 0: the server closed the connection without answering
+    QTest::addColumn<QList<int>>("statuses"); // 0: the server closed the connection without answering
 
-    const QList<int> refuse{0, 400};
+    const QList<int> refuse {0, 400};
     QTest::newRow("garbage line") << QByteArray("GARBAGE\r\n\r\n") << refuse;
     QTest::newRow("binary junk") << QByteArray("\x00\x01\x02\x03\xff\xfe\r\n\r\n", 10) << refuse;
     QTest::newRow("space in target") << QByteArray("GET /hea lth HTTP/1.1\r\nHost: a\r\n\r\n") << refuse;
@@ -272,26 +317,27 @@ void TestBadInput::malformedRawRequests_data()
         << QByteArray("POST /v0/jobs HTTP/1.1\r\nHost: a\r\nContent-Length: -5\r\n\r\n") << refuse;
     QTest::newRow("non-numeric content-length")
         << QByteArray("POST /v0/jobs HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n{}") << refuse;
-    QTest::newRow("two content-lengths")
-        << QByteArray("POST /v0/jobs HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 7\r\n\r\n{}") << refuse;
-    // Qt 6.4's parser reads a bad chunk as an empty body: refused all the same (401 first, no key here).
-    QTest::newRow("bad chunk size")
-        << QByteArray("POST /v0/jobs HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n")
-        << QList<int>{0, 400, 401};
+    QTest::newRow("two content-lengths") << QByteArray(
+        "POST /v0/jobs HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 7\r\n\r\n{}")
+                                         << refuse;
+    // Any chunked body is refused from its headers (400): its size is unknown until it is read.
+    QTest::newRow("bad chunk size") << QByteArray(
+        "POST /v0/jobs HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n")
+                                    << QList<int> {400};
     QTest::newRow("unknown method") << QByteArray("BREW /health HTTP/1.1\r\nHost: a\r\n\r\n")
-                                    << QList<int>{0, 400, 405, 501};
+                                    << QList<int> {0, 400, 405, 501};
     // Answering these normally is also fine; what matters is no crash and no hang.
     // Qt 6.4's request parser is lenient here (it ignores a bad version and drops a header line
     // without a colon); the request is then answered like a good one.
-    QTest::newRow("bad version") << QByteArray("GET /health HTTP/X.Y\r\nHost: a\r\n\r\n") << QList<int>{0, 200, 400, 505};
-    QTest::newRow("header without colon") << QByteArray("GET /health HTTP/1.1\r\nHost: a\r\nNoColonHere\r\n\r\n")
-                                          << QList<int>{0, 200, 400};
-    QTest::newRow("http/0.9 style") << QByteArray("GET /health\r\n\r\n") << QList<int>{0, 200, 400, 505};
+    QTest::newRow("bad version") << QByteArray("GET /health HTTP/X.Y\r\nHost: a\r\n\r\n")
+                                 << QList<int> {0, 200, 400, 505};
+    QTest::newRow("header without colon")
+        << QByteArray("GET /health HTTP/1.1\r\nHost: a\r\nNoColonHere\r\n\r\n") << QList<int> {0, 200, 400};
+    QTest::newRow("http/0.9 style") << QByteArray("GET /health\r\n\r\n") << QList<int> {0, 200, 400, 505};
     QTest::newRow("100 KB request line") << ("GET /v0/" + QByteArray(100000, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n")
-                                         << QList<int>{0, 400, 401, 404, 414, 431};
+                                         << QList<int> {0, 400, 401, 404, 414, 431};
     QTest::newRow("100 KB header") << ("GET /health HTTP/1.1\r\nHost: a\r\nX-Big: " + QByteArray(100000, 'b')
-                                       + "\r\n\r\n")
-                                   << QList<int>{0, 200, 400, 431};
+        + "\r\n\r\n") << QList<int> {0, 200, 400, 431};
 }
 
 void TestBadInput::malformedRawRequests()
