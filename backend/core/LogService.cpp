@@ -30,7 +30,8 @@ Result<LogAppendRequest> LogAppendRequest::fromJson(const QJsonObject &o)
         line.stderrStream = l.value(QStringLiteral("stream")).toString() == QLatin1String("stderr");
         line.text = l.value(QStringLiteral("text")).toString();
         if (line.seq < 1 || (prev && line.seq != prev + 1)) {
-            fields.insert(QStringLiteral("lines"), QStringLiteral("seq must start at 1 and be consecutive within a batch"));
+            fields.insert(
+                QStringLiteral("lines"), QStringLiteral("seq must start at 1 and be consecutive within a batch"));
             break;
         }
         if (line.text.size() > 1024 * 1024) {
@@ -46,7 +47,10 @@ Result<LogAppendRequest> LogAppendRequest::fromJson(const QJsonObject &o)
 }
 
 LogService::LogService(const QString &root, Options opts, JobService &jobs, QObject *parent)
-    : QObject(parent), m_store(root, {opts.maxBytesPerAttempt, opts.fsync}), m_opts(opts), m_jobs(jobs)
+    : QObject(parent)
+    , m_store(root, {opts.maxBytesPerAttempt, opts.fsync})
+    , m_opts(opts)
+    , m_jobs(jobs)
 {
     connect(&m_jobs, &JobService::jobChanged, this, [this](const JobPtr &j, JobState) { wake(j->id); });
     m_retention.setInterval(3600 * 1000);
@@ -75,13 +79,13 @@ Result<qint64> LogService::append(const Principal &node, const LogAppendRequest 
         // finished: only a resend of stored lines is acceptable
         const qint64 next = m_store.nextSeq(r.jobId, r.attempt);
         if (!r.lines.isEmpty() && r.lines.last().seq >= next)
-            return ApiError::conflict(QStringLiteral("job %1 has finished; no new lines").arg(r.jobId),
-                                      {{QStringLiteral("nextSeq"), next}});
+            return ApiError::conflict(
+                QStringLiteral("job %1 has finished; no new lines").arg(r.jobId), {{QStringLiteral("nextSeq"), next}});
         return next;
     }
     if (job->agentId != node.nodeId || job->attempt != r.attempt)
         return ApiError::conflict(QStringLiteral("job %1 attempt %2 is not this node's").arg(r.jobId).arg(r.attempt),
-                                  {{QStringLiteral("nextSeq"), m_store.nextSeq(r.jobId, r.attempt)}});
+            {{QStringLiteral("nextSeq"), m_store.nextSeq(r.jobId, r.attempt)}});
     const QStringList secrets = secretValues(job->spec);
     QList<LogLine> lines = r.lines;
     if (!secrets.isEmpty())
@@ -116,6 +120,7 @@ Result<LogService::Target> LogService::target(const Principal &p, const QString 
         return ApiError::notFound(QStringLiteral("job %1 has no attempt %2").arg(jobId).arg(attempt));
     t.attempt = attempt > 0 ? attempt : job.attempt;
     t.state = JobStates::name(job.state);
+    t.latestAttempt = job.attempt;
     t.finished = t.attempt < job.attempt || JobStates::isTerminal(job.state);
     t.redact = secretValues(job.spec);
     return t;
@@ -159,7 +164,8 @@ void LogService::runRetention()
     if (m_opts.retentionDays <= 0)
         return;
     const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(m_opts.retentionDays) * 86400 * 1000;
-    const int removed = m_store.removeOlderThan(cutoff, [this](const QString &jobId) { return m_jobs.find(jobId) != nullptr; });
+    const int removed
+        = m_store.removeOlderThan(cutoff, [this](const QString &jobId) { return m_jobs.find(jobId) != nullptr; });
     if (removed > 0)
         qInfo().noquote() << "log retention removed the logs of" << removed << "finished jobs";
 }

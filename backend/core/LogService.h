@@ -43,6 +43,7 @@ public:
         int attempt = 1;
         bool finished = false; // the attempt will get no more lines
         QString state; // the job's state (for the end event)
+        int latestAttempt = 1; // the job's newest attempt: above `attempt` once this one was replaced
         QStringList redact;
     };
     Result<Target> target(const Principal &p, const QString &jobId, int attempt);

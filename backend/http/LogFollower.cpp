@@ -169,8 +169,11 @@ void LogFollower::pump()
 void LogFollower::finish()
 {
     m_done = true;
+    // A replaced attempt (agent lost, automatic retry) ends while the job goes on: latestAttempt says
+    // which attempt to follow next.
     const QByteArray end = "{\"event\":\"end\",\"state\":\"" + m_target.state.toUtf8() + "\",\"attempt\":"
-        + QByteArray::number(m_target.attempt) + ",\"nextSeq\":" + QByteArray::number(m_cursor.nextSeq) + '}';
+        + QByteArray::number(m_target.attempt) + ",\"latestAttempt\":" + QByteArray::number(m_target.latestAttempt)
+        + ",\"nextSeq\":" + QByteArray::number(m_cursor.nextSeq) + '}';
     if (m_sse) {
         m_sse->write("event: end\ndata: " + end + "\n\n");
         m_sse->disconnectFromHost();
