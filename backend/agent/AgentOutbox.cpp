@@ -247,7 +247,14 @@ void AgentOutbox::onLogsReply(const QString &k, quint64 serial, qint64 lastSent,
     // Rejected: the server answered; decide what it means for the lines.
     const qint64 next = seqOf(r.payload);
     if (r.code == QLatin1String("conflict") && next > 0) {
+        const qint64 firstBefore = rep->lines.isEmpty() ? 0 : rep->lines.first().seq;
         acknowledge(*rep, next);
+        if (!rep->lines.isEmpty() && rep->lines.first().seq == firstBefore && firstBefore == next) {
+            // refused without a gap (the attempt is no longer this node's, or the job ended): the same
+            // batch would be refused again at once, so wait; a heartbeat's `kill` settles it
+            retryLater(*rep, &AgentOutbox::flushLogs, r.retryAfterMs);
+            return;
+        }
         if (!rep->lines.isEmpty() && rep->lines.first().seq > next) {
             // The server wants lines we no longer hold (it lost acknowledged lines): nothing can fill
             // the gap, so stop rather than loop.

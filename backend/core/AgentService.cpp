@@ -300,8 +300,24 @@ void AgentService::flushPoll(AgentEntry &a)
         QJsonArray {QJsonObject {{QStringLiteral("assignments"), assignments}, {QStringLiteral("cancel"), cancels}}});
 }
 
+void AgentService::releasePolls()
+{
+    m_noParking = true;
+    for (AgentEntry &a : m_agents) {
+        if (a.pollTimer) {
+            a.pollTimer->stop();
+            a.pollTimer->deleteLater();
+            a.pollTimer = nullptr;
+        }
+        if (a.pollWaiter)
+            std::exchange(a.pollWaiter, nullptr)(QJsonArray());
+    }
+}
+
 void AgentService::poll(const Principal &node, int waitMs, std::function<void(const QJsonObject *)> done)
 {
+    if (m_noParking)
+        waitMs = 0;
     AgentEntry *a = nodeEntry(node);
     if (!a) {
         done(nullptr);

@@ -70,6 +70,9 @@ public:
 
     void registerAgent(const Principal &p, const RegisterRequest &r, std::function<void(Result<QJsonObject>)> done);
     Result<QJsonObject> heartbeat(const Principal &node, const QJsonObject &body);
+    // Shutdown: answers every parked long poll NO_DATA now and parks no new one (they would hold the
+    // shutdown for up to 25 s).
+    void releasePolls();
     void poll(const Principal &node, int waitMs, std::function<void(const QJsonObject *payload)> done);
     Result<QJsonObject> started(const Principal &node, const QString &jobId, int attempt);
     void result(const Principal &node, const AgentReport &r, std::function<void(Result<QJsonObject>)> done);
@@ -105,6 +108,7 @@ private:
     AgentEntry *nodeEntry(const Principal &node);
     void checkLiveness();
     void markLost(AgentEntry &a, const QString &reason);
+    bool m_noParking = false;
     void announceDrained(const AgentEntry &a); // agent.drained: draining and no job left
     void releaseJob(const QString &agentId, const QString &jobId);
     void sendControl(AgentEntry &a, const QJsonObject &msg);

@@ -2,18 +2,22 @@
 #include "ControlPlane.h"
 #include "AgentService.h"
 #include "AuthService.h"
-#include "Scheduler.h"
-#include "LogService.h"
 #include "EventBus.h"
+#include "HttpExchange.h"
 #include "HttpServer.h"
 #include "JobService.h"
+#include "LogService.h"
 #include "Metrics.h"
+#include "Scheduler.h"
 #include "Store.h"
 
 #include <QDeadlineTimer>
 #include <QTimer>
 
-ControlPlane::ControlPlane(QObject *parent) : QObject(parent) {}
+ControlPlane::ControlPlane(QObject *parent)
+    : QObject(parent)
+{
+}
 
 ControlPlane::~ControlPlane()
 {
@@ -45,14 +49,13 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_services.jobs = new JobService(*m_services.store, *m_services.events, this);
     if (!m_services.jobs->load(error))
         return false;
-    m_services.agents = new AgentService(*m_services.store, *m_services.auth, *m_services.jobs, *m_services.events,
-                                         config.agentTimeoutSeconds, this);
+    m_services.agents = new AgentService(
+        *m_services.store, *m_services.auth, *m_services.jobs, *m_services.events, config.agentTimeoutSeconds, this);
     m_services.agents->load();
     m_services.scheduler = new Scheduler(*m_services.jobs, *m_services.agents, *m_services.metrics, this);
     m_services.scheduler->start();
     m_services.logs = new LogService(m_config.dataDir + QStringLiteral("/logs"),
-                                     {config.server.logMaxBytes, config.server.logRetentionDays, config.server.logFsync},
-                                     *m_services.jobs, this);
+        {config.server.logMaxBytes, config.server.logRetentionDays, config.server.logFsync}, *m_services.jobs, this);
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);
@@ -72,6 +75,9 @@ void ControlPlane::shutdown(int graceMs, std::function<void()> done)
 {
     if (m_http)
         m_http->stopListening();
+    HttpExchange::closeConnectionsAfterReply();
+    if (m_services.agents)
+        m_services.agents->releasePolls(); // parked long polls are not work in flight
     auto deadline = std::make_shared<QDeadlineTimer>(graceMs);
     auto timer = new QTimer(this);
     timer->setInterval(10);
@@ -80,7 +86,7 @@ void ControlPlane::shutdown(int graceMs, std::function<void()> done)
             return;
         timer->stop();
         timer->deleteLater();
-        m_services.store->close();   // the writer commits what is queued before it stops
+        m_services.store->close(); // the writer commits what is queued before it stops
         done();
     });
     timer->start();

@@ -10,6 +10,7 @@
 namespace {
 Metrics *g_metrics = nullptr;
 int g_inFlight = 0;
+bool g_closeAfterReply = false;
 
 QByteArray reasonPhrase(int status)
 {
@@ -71,6 +72,11 @@ QString rpcStatus(const ApiError &e)
 int HttpExchange::inFlight()
 {
     return g_inFlight;
+}
+
+void HttpExchange::closeConnectionsAfterReply()
+{
+    g_closeAfterReply = true;
 }
 
 HttpExchange::~HttpExchange()
@@ -154,6 +160,7 @@ void HttpExchange::reply(int status, const QByteArray &body, const QByteArray &c
     finishMetrics(status);
     if (!m_socket)
         return;
+    m_close = m_close || g_closeAfterReply;
     QByteArray out;
     out.reserve(160 + body.size());
     out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";

@@ -18,13 +18,13 @@
 
 class Metrics;
 
-enum class Surface { V0, Rpc, Plain };   // error shape: /v0 errors, seed-000 envelope, or plain health
+enum class Surface { V0, Rpc, Plain }; // error shape: /v0 errors, seed-000 envelope, or plain health
 
 class HttpExchange
 {
 public:
     HttpExchange(QTcpSocket *socket, QByteArray method, QString path, QUrlQuery query,
-                 QList<QPair<QByteArray, QByteArray>> headers, QByteArray body, QHostAddress peer);
+        QList<QPair<QByteArray, QByteArray>> headers, QByteArray body, QHostAddress peer);
 
     const QByteArray &method() const { return m_method; }
     const QString &path() const { return m_path; }
@@ -47,11 +47,11 @@ public:
     bool jsonBody(QJsonObject &out);
 
     void reply(int status, const QByteArray &body, const QByteArray &contentType = "application/json",
-               const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+        const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     void replyJson(int status, const QJsonObject &o);
     void replyError(const ApiError &e, const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
     void replyRpc(const QJsonValue &payload, const QString &message = QStringLiteral("ok"),
-                  const QString &status = QStringLiteral("SUCCESS"));
+        const QString &status = QStringLiteral("SUCCESS"));
     bool replied() const { return m_replied; }
 
     // Streams: writes the status line and headers, then hands the socket to the caller.
@@ -59,7 +59,10 @@ public:
     QTcpSocket *socket() const { return m_socket.data(); }
 
     static void setMetrics(Metrics *m);
-    static int inFlight();   // received and not yet answered (streams count as answered)
+    static int inFlight(); // received and not yet answered (streams count as answered)
+    // Shutting down: every answer from now on closes its connection (keep-alive clients reconnect,
+    // and find the listener closed).
+    static void closeConnectionsAfterReply();
     ~HttpExchange();
 
 private:

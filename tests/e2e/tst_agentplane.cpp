@@ -21,7 +21,7 @@ struct Node
 {
     QString id;
     QString key;
-    TestServer::Reply reply;   // the register reply
+    TestServer::Reply reply; // the register reply
 };
 
 QByteArray compact(const QJsonObject &o)
@@ -123,6 +123,7 @@ private slots:
     void silentPushChannelClosedWith4002();
     void nodeKeyCannotUseClientApi_data();
     void nodeKeyCannotUseClientApi();
+    void shutdownAnswersParkedPolls();
 
 private:
     bool startServer(QStringList extraArgs = {});
@@ -158,18 +159,14 @@ void TestAgentPlane::cleanup()
 
 Node TestAgentPlane::registerNode(const QString &name, const QJsonObject &extra)
 {
-    QJsonObject body{{"name", name},
-                     {"hostname", name + ".test"},
-                     {"version", "test"},
-                     {"labels", QJsonObject{}},
-                     {"capabilities", QJsonArray{"COMMAND"}},
-                     {"resources", QJsonObject{{"cpu", 2}, {"memGib", 4}, {"slots", 2}}},
-                     {"gpus", QJsonArray{}}};
+    QJsonObject body {{"name", name}, {"hostname", name + ".test"}, {"version", "test"}, {"labels", QJsonObject {}},
+        {"capabilities", QJsonArray {"COMMAND"}}, {"resources", QJsonObject {{"cpu", 2}, {"memGib", 4}, {"slots", 2}}},
+        {"gpus", QJsonArray {}}};
     for (auto it = extra.begin(); it != extra.end(); ++it)
         body.insert(it.key(), it.value());
     Node n;
     n.reply = m_server->request("POST", QStringLiteral("/api/compute/nodes/register"), compact(body),
-                                {{"X-API-Key", m_server->adminKey().toUtf8()}}, false);
+        {{"X-API-Key", m_server->adminKey().toUtf8()}}, false);
     n.id = payloadOf(n.reply).value("nodeId").toString();
     n.key = payloadOf(n.reply).value("nodeKey").toString();
     if (n.id.isEmpty() || n.key.isEmpty())
@@ -198,8 +195,8 @@ QString TestAgentPlane::takeAndStart(const Node &n, const QJsonObject &jobBody, 
         return {};
     }
     *attempt = as.first().toObject().value("attempt").toInt();
-    const TestServer::Reply started =
-        node(QStringLiteral("started"), {{"jobId", id}, {"attempt", *attempt}, {"pid", 4242}}, n.key);
+    const TestServer::Reply started
+        = node(QStringLiteral("started"), {{"jobId", id}, {"attempt", *attempt}, {"pid", 4242}}, n.key);
     if (!envelopeProblem(started, 200, "SUCCESS").isEmpty()) {
         qWarning().noquote() << "started refused:" << started.describe();
         return {};
@@ -210,15 +207,18 @@ QString TestAgentPlane::takeAndStart(const Node &n, const QJsonObject &jobBody, 
 // 1. register: the admin key registers; no key, a bad key and a node key are refused in the envelope.
 void TestAgentPlane::registerNeedsAnAdminKey_data()
 {
-    QTest::addColumn<QString>("credential");   // admin | none | bogus | node
+    QTest::addColumn<QString>("credential"); // admin | none | bogus | node
     QTest::addColumn<int>("http");
     QTest::addColumn<QString>("status");
     QTest::addColumn<QString>("code");
 
     QTest::newRow("admin key registers") << "admin" << 200 << "SUCCESS" << QString();
-    QTest::newRow("no key: 401") << "none" << 401 << "UNAUTHORIZED" << "unauthorized";
-    QTest::newRow("unknown key: 401") << "bogus" << 401 << "UNAUTHORIZED" << "unauthorized";
-    QTest::newRow("node key: 403") << "node" << 403 << "FORBIDDEN" << "forbidden";
+    QTest::newRow("no key: 401") << "none" << 401 << "UNAUTHORIZED"
+                                 << "unauthorized";
+    QTest::newRow("unknown key: 401") << "bogus" << 401 << "UNAUTHORIZED"
+                                      << "unauthorized";
+    QTest::newRow("node key: 403") << "node" << 403 << "FORBIDDEN"
+                                   << "forbidden";
 }
 
 void TestAgentPlane::registerNeedsAnAdminKey()
@@ -239,8 +239,8 @@ void TestAgentPlane::registerNeedsAnAdminKey()
         key = QStringLiteral("tnv_thisKeyWasNeverIssued0000000000000000");
     else if (credential == "node")
         key = first.key;
-    const QJsonObject body{{"name", "second"}, {"hostname", "second.test"}, {"capabilities", QJsonArray{"COMMAND"}},
-                           {"resources", QJsonObject{{"cpu", 1}, {"memGib", 1}, {"slots", 1}}}};
+    const QJsonObject body {{"name", "second"}, {"hostname", "second.test"}, {"capabilities", QJsonArray {"COMMAND"}},
+        {"resources", QJsonObject {{"cpu", 1}, {"memGib", 1}, {"slots", 1}}}};
     const TestServer::Reply r = node(QStringLiteral("register"), body, key);
     const QString problem = envelopeProblem(r, http, status, code);
     QVERIFY2(problem.isEmpty(), diag(problem.toUtf8()).constData());
@@ -260,8 +260,8 @@ void TestAgentPlane::registerNeedsAnAdminKey()
         QCOMPARE(count, 2);
     } else {
         QVERIFY2(!r.json.value("payload").isObject() || !payloadOf(r).contains("nodeKey"),
-                 ("a refused register handed out a key: " + r.describe()).constData());
-        QCOMPARE(count, 1);   // nothing was registered
+            ("a refused register handed out a key: " + r.describe()).constData());
+        QCOMPARE(count, 1); // nothing was registered
     }
 }
 
@@ -269,9 +269,9 @@ void TestAgentPlane::registerNeedsAnAdminKey()
 void TestAgentPlane::agentResourceAndRemoval()
 {
     QVERIFY2(startServer(), diag().constData());
-    const QJsonObject labels{{"zone", "eu-1"}, {"tier", "fast"}};
-    const Node n = registerNode(QStringLiteral("render-box"),
-                                {{"labels", labels}, {"capabilities", QJsonArray{"COMMAND", "render"}}});
+    const QJsonObject labels {{"zone", "eu-1"}, {"tier", "fast"}};
+    const Node n = registerNode(
+        QStringLiteral("render-box"), {{"labels", labels}, {"capabilities", QJsonArray {"COMMAND", "render"}}});
     QVERIFY2(!n.key.isEmpty(), diag(n.reply.describe()).constData());
 
     const TestServer::Reply got = m_server->get(QStringLiteral("/v0/agents/") + n.id);
@@ -281,7 +281,7 @@ void TestAgentPlane::agentResourceAndRemoval()
     QCOMPARE(got.json.value("labels").toObject(), labels);
     const QJsonArray caps = got.json.value("capabilities").toArray();
     QVERIFY2(caps.contains(QJsonValue("COMMAND")) && caps.contains(QJsonValue("render")) && caps.size() == 2,
-             got.describe().constData());
+        got.describe().constData());
     QCOMPARE(got.json.value("state").toString(), QStringLiteral("ONLINE"));
 
     const TestServer::Reply unknown = m_server->get(QStringLiteral("/v0/agents/node_01J00000000000000000000000"));
@@ -313,14 +313,13 @@ void TestAgentPlane::heartbeatAndEmptyPoll()
     QVERIFY2(!n.key.isEmpty(), diag(n.reply.describe()).constData());
 
     const TestServer::Reply hb = node(QStringLiteral("heartbeat"),
-                                      {{"load", 0.5}, {"freeCpu", 1.5}, {"freeMemGib", 3},
-                                       {"gpus", QJsonArray{}}, {"runningJobs", QJsonArray{}}},
-                                      n.key);
+        {{"load", 0.5}, {"freeCpu", 1.5}, {"freeMemGib", 3}, {"gpus", QJsonArray {}}, {"runningJobs", QJsonArray {}}},
+        n.key);
     QString problem = envelopeProblem(hb, 200, "SUCCESS");
     QVERIFY2(problem.isEmpty(), diag(problem.toUtf8()).constData());
     QCOMPARE(payloadOf(hb).value("state").toString(), QStringLiteral("ONLINE"));
     QVERIFY2(payloadOf(hb).value("kill").isArray() && payloadOf(hb).value("kill").toArray().isEmpty(),
-             hb.describe().constData());
+        hb.describe().constData());
     // what the heartbeat said is what the API shows
     const QJsonObject agent = m_server->get(QStringLiteral("/v0/agents/") + n.id).json;
     QCOMPARE(agent.value("load").toDouble(), 0.5);
@@ -338,7 +337,8 @@ void TestAgentPlane::heartbeatAndEmptyPoll()
     QVERIFY2(poll.json.value("payload").isNull(), poll.describe().constData());
     QVERIFY2(!poll.timedOut, "the long-poll was never answered");
     QVERIFY2(waited < 10000, qPrintable(QStringLiteral("an empty poll with waitSeconds 1 took %1 ms").arg(waited)));
-    QVERIFY2(waited >= 500, qPrintable(QStringLiteral("an empty poll with waitSeconds 1 answered after %1 ms").arg(waited)));
+    QVERIFY2(
+        waited >= 500, qPrintable(QStringLiteral("an empty poll with waitSeconds 1 answered after %1 ms").arg(waited)));
 }
 
 // 4. a queued job is handed out by poll; the first result is final, a second one is refused.
@@ -366,16 +366,16 @@ void TestAgentPlane::pollAssignsAndResultIsFinal()
     QCOMPARE(job.value("state").toString(), QStringLiteral("ASSIGNED"));
     QCOMPARE(job.value("agentId").toString(), n.id);
 
-    const TestServer::Reply started = node(QStringLiteral("started"), {{"jobId", id}, {"attempt", 1}, {"pid", 4242}}, n.key);
+    const TestServer::Reply started
+        = node(QStringLiteral("started"), {{"jobId", id}, {"attempt", 1}, {"pid", 4242}}, n.key);
     problem = envelopeProblem(started, 200, "SUCCESS");
     QVERIFY2(problem.isEmpty(), diag(problem.toUtf8()).constData());
     QCOMPARE(payloadOf(started).value("state").toString(), QStringLiteral("RUNNING"));
     QCOMPARE(getJob(*m_server, id).value("state").toString(), QStringLiteral("RUNNING"));
 
     const TestServer::Reply first = node(QStringLiteral("result"),
-                                         {{"jobId", id}, {"attempt", 1}, {"state", "SUCCEEDED"}, {"exitCode", 0},
-                                          {"runtimeMs", 5}, {"cpuSeconds", 0}},
-                                         n.key);
+        {{"jobId", id}, {"attempt", 1}, {"state", "SUCCEEDED"}, {"exitCode", 0}, {"runtimeMs", 5}, {"cpuSeconds", 0}},
+        n.key);
     problem = envelopeProblem(first, 200, "SUCCESS");
     QVERIFY2(problem.isEmpty(), diag(problem.toUtf8()).constData());
     QCOMPARE(payloadOf(first).value("accepted").toBool(), true);
@@ -385,13 +385,12 @@ void TestAgentPlane::pollAssignsAndResultIsFinal()
     QCOMPARE(job.value("state").toString(), QStringLiteral("SUCCEEDED"));
     QVERIFY2(job.value("exitCode").isDouble() && job.value("exitCode").toInt() == 0, compact(job).constData());
     QCOMPARE(job.value("runtimeMs").toInt(), 5);
-    QCOMPARE(historyStates(job), (QStringList{"QUEUED", "ASSIGNED", "RUNNING", "SUCCEEDED"}));
+    QCOMPARE(historyStates(job), (QStringList {"QUEUED", "ASSIGNED", "RUNNING", "SUCCEEDED"}));
 
     // a late, contradicting result changes nothing
     const TestServer::Reply second = node(QStringLiteral("result"),
-                                          {{"jobId", id}, {"attempt", 1}, {"state", "FAILED"}, {"exitCode", 1},
-                                           {"runtimeMs", 7}, {"cpuSeconds", 0}},
-                                          n.key);
+        {{"jobId", id}, {"attempt", 1}, {"state", "FAILED"}, {"exitCode", 1}, {"runtimeMs", 7}, {"cpuSeconds", 0}},
+        n.key);
     QVERIFY2(second.status == 200, diag(second.describe()).constData());
     QVERIFY2(payloadOf(second).value("accepted") == QJsonValue(false), second.describe().constData());
     QCOMPARE(payloadOf(second).value("state").toString(), QStringLiteral("SUCCEEDED"));
@@ -416,9 +415,9 @@ void TestAgentPlane::logBatchesAreIdempotentAndGapless()
     auto batch = [&](qint64 from, qint64 to) {
         QJsonArray lines;
         for (qint64 s = from; s <= to; ++s)
-            lines.append(QJsonObject{{"seq", s}, {"ts", now + s}, {"stream", s % 2 ? "stdout" : "stderr"},
-                                     {"text", QStringLiteral("line %1").arg(s)}});
-        return QJsonObject{{"jobId", id}, {"attempt", attempt}, {"lines", lines}};
+            lines.append(QJsonObject {{"seq", s}, {"ts", now + s}, {"stream", s % 2 ? "stdout" : "stderr"},
+                {"text", QStringLiteral("line %1").arg(s)}});
+        return QJsonObject {{"jobId", id}, {"attempt", attempt}, {"lines", lines}};
     };
 
     TestServer::Reply r = node(QStringLiteral("logs"), batch(1, 3), n.key);
@@ -426,21 +425,21 @@ void TestAgentPlane::logBatchesAreIdempotentAndGapless()
     QVERIFY2(problem.isEmpty(), diag(problem.toUtf8()).constData());
     QCOMPARE(payloadOf(r).value("nextSeq").toInteger(), qint64(4));
 
-    r = node(QStringLiteral("logs"), batch(1, 3), n.key);   // the same batch again
+    r = node(QStringLiteral("logs"), batch(1, 3), n.key); // the same batch again
     problem = envelopeProblem(r, 200, "SUCCESS");
     QVERIFY2(problem.isEmpty(), diag(problem.toUtf8()).constData());
     QCOMPARE(payloadOf(r).value("nextSeq").toInteger(), qint64(4));
 
     QJsonObject logs = logBuffer(*m_server, id);
     QCOMPARE(logSeqs(logs), range(1, 3));
-    QCOMPARE(logTexts(logs), (QStringList{"line 1", "line 2", "line 3"}));
+    QCOMPARE(logTexts(logs), (QStringList {"line 1", "line 2", "line 3"}));
 
-    r = node(QStringLiteral("logs"), batch(10, 12), n.key);   // a gap
+    r = node(QStringLiteral("logs"), batch(10, 12), n.key); // a gap
     problem = envelopeProblem(r, 409, "ERROR", "conflict");
     QVERIFY2(problem.isEmpty(), diag(problem.toUtf8()).constData());
     QCOMPARE(payloadOf(r).value("nextSeq").toInteger(), qint64(4));
     logs = logBuffer(*m_server, id);
-    QCOMPARE(logSeqs(logs), range(1, 3));   // nothing of the refused batch was kept
+    QCOMPARE(logSeqs(logs), range(1, 3)); // nothing of the refused batch was kept
 
     // resending from nextSeq, overlapping what is stored, appends only the new lines
     r = node(QStringLiteral("logs"), batch(2, 5), n.key);
@@ -475,7 +474,7 @@ void TestAgentPlane::rotateKeyRetiresTheOldKey()
     problem = envelopeProblem(hb, 200, "SUCCESS");
     QVERIFY2(problem.isEmpty(), diag(("new key: " + problem).toUtf8()).constData());
     QCOMPARE(payloadOf(hb).value("state").toString(), QStringLiteral("ONLINE"));
-    QCOMPARE(findAgent(*m_server, n.id).value("id").toString(), n.id);   // still the same node
+    QCOMPARE(findAgent(*m_server, n.id).value("id").toString(), n.id); // still the same node
 }
 
 // 7. drain — by the node itself or by an admin — and a drained node is given no new work.
@@ -518,10 +517,12 @@ void TestAgentPlane::drainedNodeGetsNoNewJobs()
     }
     QVERIFY2(problem.isEmpty(), diag(problem.toUtf8()).constData());
 
-    QCOMPARE(m_server->get(QStringLiteral("/v0/agents/") + n.id).json.value("state").toString(), QStringLiteral("DRAINING"));
-    QCOMPARE(m_server->get(QStringLiteral("/v0/agents/") + other.id).json.value("state").toString(), QStringLiteral("ONLINE"));
+    QCOMPARE(
+        m_server->get(QStringLiteral("/v0/agents/") + n.id).json.value("state").toString(), QStringLiteral("DRAINING"));
+    QCOMPARE(m_server->get(QStringLiteral("/v0/agents/") + other.id).json.value("state").toString(),
+        QStringLiteral("ONLINE"));
     const TestServer::Reply hb = node(QStringLiteral("heartbeat"), {}, n.key);
-    QCOMPARE(payloadOf(hb).value("state").toString(), QStringLiteral("DRAINING"));   // the heartbeat says so too
+    QCOMPARE(payloadOf(hb).value("state").toString(), QStringLiteral("DRAINING")); // the heartbeat says so too
     // the bystander takes no part: drain it too (through the same route) so only drained nodes exist
     const TestServer::Reply drainOther = m_server->post(QStringLiteral("/v0/agents/%1:drain").arg(other.id), {});
     QVERIFY2(drainOther.status == 200, drainOther.describe().constData());
@@ -548,7 +549,7 @@ void TestAgentPlane::drainedNodeGetsNoNewJobs()
 void TestAgentPlane::listShowsEveryNode()
 {
     QVERIFY2(startServer(), diag().constData());
-    QHash<QString, QString> names;   // id → name
+    QHash<QString, QString> names; // id → name
     QString aNodeKey;
     for (const QString &name : {QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma")}) {
         const Node n = registerNode(name);
@@ -613,7 +614,8 @@ void TestAgentPlane::pushChannelRefusesBadKeys()
     if (!key.isEmpty())
         req.setRawHeader("X-API-Key", key);
     ws.open(req);
-    QTRY_VERIFY2_WITH_TIMEOUT(gone.count() > 0, diag("the server kept a push channel with a bad key open").constData(), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        gone.count() > 0, diag("the server kept a push channel with a bad key open").constData(), 10000);
     QCOMPARE(int(ws.closeCode()), 4001);
     QVERIFY(messages.isEmpty());
 }
@@ -628,7 +630,7 @@ void TestAgentPlane::pushChannelDeliversAssignments()
     QWebSocket ws;
     QList<QJsonObject> messages;
     connect(&ws, &QWebSocket::textMessageReceived, this,
-            [&](const QString &m) { messages << QJsonDocument::fromJson(m.toUtf8()).object(); });
+        [&](const QString &m) { messages << QJsonDocument::fromJson(m.toUtf8()).object(); });
     QSignalSpy connected(&ws, &QWebSocket::connected);
     QSignalSpy gone(&ws, &QWebSocket::disconnected);
     QUrl url = m_server->url();
@@ -639,7 +641,7 @@ void TestAgentPlane::pushChannelDeliversAssignments()
     ws.open(req);
     QTRY_VERIFY2_WITH_TIMEOUT(connected.count() == 1 || gone.count() > 0, "no answer to the upgrade", 10000);
     QVERIFY2(connected.count() == 1 && gone.isEmpty(),
-             diag(QByteArray("closed with ") + QByteArray::number(int(ws.closeCode()))).constData());
+        diag(QByteArray("closed with ") + QByteArray::number(int(ws.closeCode()))).constData());
     // the handshake completes before the server attaches the channel; wait until the API shows it
     QTRY_VERIFY_WITH_TIMEOUT(findAgent(*m_server, n.id).value("pushConnected").toBool(), 5000);
 
@@ -681,13 +683,17 @@ void TestAgentPlane::silentPushChannelClosedWith4002()
     QVERIFY2(sock.waitForConnected(5000), qPrintable(sock.errorString()));
     const QByteArray host = m_server->url().host().toUtf8() + ':' + QByteArray::number(m_server->url().port());
     sock.write("GET /v0/agents/connect HTTP/1.1\r\n"
-               "Host: " + host + "\r\n"
-               "Upgrade: websocket\r\n"
-               "Connection: Upgrade\r\n"
-               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-               "Sec-WebSocket-Version: 13\r\n"
-               "X-API-Key: " + n.key.toUtf8() + "\r\n"
-               "\r\n");
+               "Host: "
+        + host
+        + "\r\n"
+          "Upgrade: websocket\r\n"
+          "Connection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          "Sec-WebSocket-Version: 13\r\n"
+          "X-API-Key: "
+        + n.key.toUtf8()
+        + "\r\n"
+          "\r\n");
     QTRY_VERIFY2_WITH_TIMEOUT(in.contains("\r\n\r\n"), ("no handshake answer: " + in).constData(), 10000);
     const qsizetype headEnd = in.indexOf("\r\n\r\n");
     const QByteArray head = in.left(headEnd);
@@ -706,18 +712,18 @@ void TestAgentPlane::silentPushChannelClosedWith4002()
         while (close.opcode < 0 && takeFrame(in, f)) {
             opcodes << f.opcode;
             if (f.opcode == 0x9)
-                ++pings;   // never answered
+                ++pings; // never answered
             else if (f.opcode == 0x8)
                 close = f;
         }
         return close.opcode == 0x8;
     };
-    QTRY_VERIFY2_WITH_TIMEOUT(drain() || sock.state() == QAbstractSocket::UnconnectedState,
-                              diag("no close frame").constData(), 12000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        drain() || sock.state() == QAbstractSocket::UnconnectedState, diag("no close frame").constData(), 12000);
     drain();
     QVERIFY2(close.opcode == 0x8,
-             diag("the connection ended without a close frame; opcodes seen: "
-                  + QByteArray::number(opcodes.size())).constData());
+        diag("the connection ended without a close frame; opcodes seen: " + QByteArray::number(opcodes.size()))
+            .constData());
     QVERIFY2(close.payload.size() >= 2, close.payload.toHex().constData());
     const int code = (quint8(close.payload[0]) << 8) | quint8(close.payload[1]);
     QCOMPARE(code, 4002);
@@ -755,7 +761,36 @@ void TestAgentPlane::nodeKeyCannotUseClientApi()
 
     const TestServer::Reply all = m_server->get(QStringLiteral("/v0/jobs"));
     QCOMPARE(all.status, 200);
-    QCOMPARE(int(all.json.value("jobs").toArray().size()), 1);   // the refused POST created nothing
+    QCOMPARE(int(all.json.value("jobs").toArray().size()), 1); // the refused POST created nothing
+}
+
+void TestAgentPlane::shutdownAnswersParkedPolls()
+{
+    // SIGTERM does not wait out an agent's 25 s long poll: the poll is answered NO_DATA, the
+    // connection closed, and the server exits 0 well within its 10 s grace.
+    QVERIFY2(startServer(), diag().constData());
+    const Node n = registerNode(QStringLiteral("poller"));
+    QVERIFY2(!n.key.isEmpty(), diag(n.reply.describe()).constData());
+    QTcpSocket sock;
+    sock.connectToHost(m_server->url().host(), quint16(m_server->url().port()));
+    QVERIFY(sock.waitForConnected(5000));
+    const QByteArray body = R"({"waitSeconds":25})";
+    sock.write("POST /api/compute/nodes/poll HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nX-API-Key: "
+        + n.key.toLatin1() + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QVERIFY(sock.waitForBytesWritten(5000));
+    QTest::qWait(300); // parked by now (nothing is queued)
+    QCOMPARE(sock.bytesAvailable(), qint64(0));
+
+    QElapsedTimer t;
+    t.start();
+    QVERIFY2(m_server->terminate(8000), diag().constData());
+    QVERIFY2(t.elapsed() < 5000, qPrintable(QStringLiteral("shutdown took %1 ms").arg(t.elapsed())));
+    QByteArray in;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (in += sock.readAll()).contains("NO_DATA") || sock.state() != QAbstractSocket::ConnectedState, 5000);
+    in += sock.readAll();
+    QVERIFY2(in.startsWith("HTTP/1.1 200") && in.contains("NO_DATA"), in.constData());
+    QVERIFY2(in.contains("Connection: close"), in.constData());
 }
 
 QTEST_GUILESS_MAIN(TestAgentPlane)
