@@ -58,58 +58,8 @@ URL=
 KEY=
 status=0
 
-# Stops the current configuration's agents, then its server: SIGTERM, up to 10 s, SIGKILL.
-stop_all() {
-    local pids=("${AGENT_PIDS[@]}")
-    [[ -n $SERVER_PID ]] && pids+=("$SERVER_PID")
-    ((${#pids[@]})) || return 0
-    kill -TERM "${AGENT_PIDS[@]}" 2>/dev/null
-    [[ -n $SERVER_PID ]] && kill -TERM "$SERVER_PID" 2>/dev/null
-    local p alive
-    for _ in $(seq 100); do
-        alive=0
-        for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-        ((alive)) || break
-        sleep 0.1
-    done
-    for p in "${pids[@]}"; do
-        if kill -0 "$p" 2>/dev/null; then
-            log "pid $p still running 10 s after SIGTERM; killing it"
-            kill -KILL "$p" 2>/dev/null
-        fi
-        wait "$p" 2>/dev/null
-    done
-    AGENT_PIDS=()
-    SERVER_PID=
-}
-
-# shellcheck disable=SC2317  # invoked from the EXIT trap
-cleanup() {
-    stop_all
-    rm -rf "$TMP_ROOT"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-# cpu_secs PID [children]: CPU seconds (user + system) of a live process, or of its reaped children.
-cpu_secs() {
-    local f=(); read -r -a f <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
-    local tck; tck=$(getconf CLK_TCK)
-    if [[ ${2:-} == children ]]; then
-        awk -v a="${f[15]}" -v b="${f[16]}" -v t="$tck" 'BEGIN { printf "%.2f", (a + b) / t }'
-    else
-        awk -v a="${f[13]}" -v b="${f[14]}" -v t="$tck" 'BEGIN { printf "%.2f", (a + b) / t }'
-    fi
-}
-
-show_logs() {
-    local f
-    for f in "$CONFIG_DIR"/*.log; do
-        [[ -s $f ]] || continue
-        log "last lines of $(basename "$f"):"
-        tail -n 10 "$f" >&2
-    done
-}
+# shellcheck source=bench/bench_lib.sh
+source "$ROOT/bench/bench_lib.sh"
 
 # start_config NAME AGENTS [AGENT FLAGS...]: a fresh server and NAME's agents; sets URL and KEY.
 start_config() {

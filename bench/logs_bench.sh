@@ -53,60 +53,12 @@ done
 
 TMP_ROOT=$(mktemp -d -t tanvrit-logs.XXXXXX)
 SERVER_PID=
-AGENT_PID=
+AGENT_PIDS=()
 CONFIG_DIR=
 status=0
 
-stop_all() {
-    local pids=() p alive
-    [[ -n $AGENT_PID ]] && pids+=("$AGENT_PID")
-    [[ -n $SERVER_PID ]] && pids+=("$SERVER_PID")
-    ((${#pids[@]})) || return 0
-    kill -TERM "${pids[@]}" 2>/dev/null
-    for _ in $(seq 100); do
-        alive=0
-        for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-        ((alive)) || break
-        sleep 0.1
-    done
-    for p in "${pids[@]}"; do
-        if kill -0 "$p" 2>/dev/null; then
-            log "pid $p still running 10 s after SIGTERM; killing it"
-            kill -KILL "$p" 2>/dev/null
-        fi
-        wait "$p" 2>/dev/null
-    done
-    AGENT_PID=
-    SERVER_PID=
-}
-
-# shellcheck disable=SC2317  # invoked from the EXIT trap
-cleanup() {
-    stop_all
-    rm -rf "$TMP_ROOT"
-}
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-# cpu_secs PID [children]: CPU seconds (user + system) of a live process, or of its reaped children.
-cpu_secs() {
-    local f=(); read -r -a f <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
-    local tck; tck=$(getconf CLK_TCK)
-    if [[ ${2:-} == children ]]; then
-        awk -v a="${f[15]}" -v b="${f[16]}" -v t="$tck" 'BEGIN { printf "%.2f", (a + b) / t }'
-    else
-        awk -v a="${f[13]}" -v b="${f[14]}" -v t="$tck" 'BEGIN { printf "%.2f", (a + b) / t }'
-    fi
-}
-
-show_logs() {
-    local f
-    for f in "$CONFIG_DIR"/*.log; do
-        [[ -s $f ]] || continue
-        log "last lines of $(basename "$f"):"
-        tail -n 10 "$f" >&2
-    done
-}
+# shellcheck source=bench/bench_lib.sh
+source "$ROOT/bench/bench_lib.sh"
 
 for f in $FOLLOWERS; do
     label=logs_e2e_${f}_follower
@@ -137,7 +89,7 @@ for f in $FOLLOWERS; do
     KEY=$(head -n 1 "$CONFIG_DIR/data/admin.key" | tr -d '[:space:]')
     "$SERVER" agent --server "$URL" --key "$KEY" --work-dir "$CONFIG_DIR/agent" --name a1 --slots 1 \
         --log-level warn >"$CONFIG_DIR/agent.log" 2>&1 &
-    AGENT_PID=$!
+    AGENT_PIDS=($!)
     if ! "$E2E" wait-agents --url "$URL" --key "$KEY" --count 1 --push --timeout 30; then
         log "$label: agent did not come online"
         show_logs
@@ -148,8 +100,8 @@ for f in $FOLLOWERS; do
     fi
     timeout -k 5 $((TIMEOUT + 30)) "$LOGS" --url "$URL" --key "$KEY" --followers "$f" --lines "$LINES" \
         --command "$COMMAND" --label "$label" --timeout "$TIMEOUT" || { status=1; show_logs; }
-    echo "${label}_cpu: server=$(cpu_secs "$SERVER_PID") s agent=$(cpu_secs "$AGENT_PID") s" \
-        "job=$(cpu_secs "$AGENT_PID" children) s (CPU seconds since start)"
+    echo "${label}_cpu: server=$(cpu_secs "$SERVER_PID") s agent=$(cpu_secs "${AGENT_PIDS[0]}") s" \
+        "job=$(cpu_secs "${AGENT_PIDS[0]}" children) s (CPU seconds since start)"
     stop_all
 done
 exit $status
