@@ -38,11 +38,13 @@ inline double epochMs()
 }
 
 struct Url {
-    std::string host = "127.0.0.1";
+    std::string host = "127.0.0.1";   // as written, without IPv6 brackets
     std::string port = "80";
     std::string hostHeader;
+    std::string path = "/";
 };
 
+// http://HOST[:PORT][/PATH], HOST may be an [IPv6] literal; false when it is not such a URL.
 inline bool parseUrl(std::string_view s, Url &u)
 {
     if (s.rfind("http://", 0) != 0)
@@ -50,13 +52,24 @@ inline bool parseUrl(std::string_view s, Url &u)
     s.remove_prefix(7);
     auto slash = s.find('/');
     std::string_view authority = s.substr(0, slash);
+    if (slash != std::string_view::npos)
+        u.path = std::string(s.substr(slash));
     u.hostHeader = std::string(authority);
-    auto colon = authority.rfind(':');
-    if (colon != std::string_view::npos) {
-        u.host = std::string(authority.substr(0, colon));
-        u.port = std::string(authority.substr(colon + 1));
+    if (!authority.empty() && authority[0] == '[') {
+        auto close = authority.find(']');
+        if (close == std::string_view::npos)
+            return false;
+        u.host = std::string(authority.substr(1, close - 1));
+        if (close + 1 < authority.size() && authority[close + 1] == ':')
+            u.port = std::string(authority.substr(close + 2));
     } else {
-        u.host = std::string(authority);
+        auto colon = authority.rfind(':');
+        if (colon != std::string_view::npos) {
+            u.host = std::string(authority.substr(0, colon));
+            u.port = std::string(authority.substr(colon + 1));
+        } else {
+            u.host = std::string(authority);
+        }
     }
     return !u.host.empty();
 }

@@ -36,6 +36,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_http.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -144,43 +146,14 @@ Options parseArgs(int argc, char **argv)
     return o;
 }
 
-struct Url {
-    std::string host;  // as written (no brackets)
-    std::string port = "80";
-    std::string hostHeader;
-    std::string path = "/";
-};
+using bench::Url;
 
 Url parseUrl(const std::string &url)
 {
     Url u;
-    std::string_view s = url;
-    if (s.rfind("http://", 0) != 0)
-        usage("only http:// URLs are supported");
-    s.remove_prefix(7);
-    auto slash = s.find('/');
-    std::string_view authority = s.substr(0, slash);
-    if (slash != std::string_view::npos)
-        u.path = std::string(s.substr(slash));
-    u.hostHeader = std::string(authority);
-    if (!authority.empty() && authority[0] == '[') {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos)
-            usage("bad IPv6 literal in URL");
-        u.host = std::string(authority.substr(1, close - 1));
-        if (close + 1 < authority.size() && authority[close + 1] == ':')
-            u.port = std::string(authority.substr(close + 2));
-    } else {
-        auto colon = authority.rfind(':');
-        if (colon != std::string_view::npos) {
-            u.host = std::string(authority.substr(0, colon));
-            u.port = std::string(authority.substr(colon + 1));
-        } else {
-            u.host = std::string(authority);
-        }
-    }
-    if (u.host.empty())
-        usage("URL has no host");
+    u.host.clear();
+    if (!bench::parseUrl(url, u))
+        usage("the URL must look like http://HOST[:PORT]/PATH");
     return u;
 }
 
