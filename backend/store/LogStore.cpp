@@ -59,16 +59,20 @@ void LogStore::encode(QByteArray &out, const LogLine &l)
     out += '\t';
     appendNumber(out, l.tsMs);
     out += l.stderrStream ? "\te\t" : "\to\t";
-    const qsizetype from = out.size();
-    out += l.text.toUtf8();
-    // escape \\ \n \r \t in what was just appended (rare: most lines have none)
-    for (qsizetype i = from; i < out.size(); ++i) {
-        const char c = out.at(i);
-        if (c == '\\' || c == '\n' || c == '\r' || c == '\t') {
-            out[i] = c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-            out.insert(i, '\\');
-            ++i;
-        }
+    // \\ \n \r \t escaped, everything else as UTF-8: copied in runs between the escapes
+    const QByteArray text = l.text.toUtf8();
+    const char *p = text.constData();
+    const char *end = p + text.size();
+    while (p < end) {
+        const char *run = p;
+        while (p < end && *p != '\\' && *p != '\n' && *p != '\r' && *p != '\t')
+            ++p;
+        out.append(run, p - run);
+        if (p == end)
+            break;
+        out += '\\';
+        out += *p == '\\' ? '\\' : *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+        ++p;
     }
     out += '\n';
 }
