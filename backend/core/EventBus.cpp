@@ -7,7 +7,7 @@
 #include <QJsonDocument>
 
 namespace {
-constexpr size_t kRingSize = 20000;
+constexpr size_t kRingSize = 4096;
 }
 
 EventBus::EventBus(Store &store, QObject *parent) : QObject(parent), m_store(store) {}

@@ -52,7 +52,14 @@ LogService::LogService(const QString &root, Options opts, JobService &jobs, QObj
     , m_opts(opts)
     , m_jobs(jobs)
 {
-    connect(&m_jobs, &JobService::jobChanged, this, [this](const JobPtr &j, JobState) { wake(j->id); });
+    connect(&m_jobs, &JobService::jobChanged, this, [this](const JobPtr &j, JobState) {
+        wake(j->id);
+        // a finished attempt holds no descriptor and no memory here (readers reopen it on demand)
+        if (JobStates::isTerminal(j->state))
+            m_store.release(j->id, j->attempt);
+        else if (j->state == JobState::Queued && j->attempt > 1)
+            m_store.release(j->id, j->attempt - 1);
+    });
     m_retention.setInterval(3600 * 1000);
     connect(&m_retention, &QTimer::timeout, this, &LogService::runRetention);
     m_retention.start();

@@ -49,8 +49,48 @@ LogStore::LogStore(QString root, Options opts)
 LogStore::~LogStore()
 {
     for (auto &l : m_logs)
-        if (l->fd >= 0)
-            ::close(l->fd);
+        closeFile(*l);
+}
+
+bool LogStore::openAppend(Log &log, const QByteArray &path, int flags)
+{
+    closeFile(log);
+    if (m_openFiles >= std::max(1, m_opts.maxOpenFiles)) {
+        // the least recently used log holding a descriptor gives it up
+        for (auto it = m_lru.rbegin(); it != m_lru.rend(); ++it) {
+            if (*it != &log && (*it)->fd >= 0) {
+                closeFile(**it);
+                break;
+            }
+        }
+    }
+    log.fd = ::open(path.constData(), flags | O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
+    if (log.fd >= 0)
+        ++m_openFiles;
+    return log.fd >= 0;
+}
+
+void LogStore::closeFile(Log &log)
+{
+    if (log.fd < 0)
+        return;
+    ::close(log.fd);
+    log.fd = -1;
+    --m_openFiles;
+}
+
+void LogStore::forget(Log *log)
+{
+    closeFile(*log);
+    m_lru.erase(log->lru);
+    m_logs.remove(log->key); // destroys *log
+}
+
+void LogStore::release(const QString &jobId, int attempt)
+{
+    const auto it = m_logs.constFind(jobId + QLatin1Char('/') + QString::number(attempt));
+    if (it != m_logs.constEnd())
+        forget(it->get());
 }
 
 void LogStore::encode(QByteArray &out, const LogLine &l)
@@ -119,10 +159,13 @@ LogStore::Log *LogStore::open(const QString &jobId, int attempt, bool create)
     const QString key = jobId + QLatin1Char('/') + QString::number(attempt);
     auto it = m_logs.find(key);
     if (it != m_logs.end()) {
-        (*it)->lastUse = nowMs();
-        return it->get();
+        Log *log = it->get();
+        log->lastUse = nowMs();
+        m_lru.splice(m_lru.begin(), m_lru, log->lru);
+        return log;
     }
     auto log = std::make_shared<Log>();
+    log->key = key;
     log->dir = m_root + QLatin1Char('/') + jobId + QLatin1Char('/') + QString::number(attempt);
     QDir dir(log->dir);
     if (!dir.exists()) {
@@ -149,16 +192,31 @@ LogStore::Log *LogStore::open(const QString &jobId, int attempt, bool create)
         QFile f(path);
         log->nextSeq = last.firstSeq;
         if (f.open(QIODevice::ReadWrite)) {
-            const QByteArray data = f.readAll();
-            const qint64 lastNl = data.lastIndexOf('\n');
-            const qint64 good = lastNl + 1;
-            if (good < data.size()) {
+            // only the tail is read: the last complete line, and a torn one after it (a segment is
+            // megabytes, and a finished log is reopened for every reader that comes back to it)
+            const qint64 fileSize = f.size();
+            qint64 window = 64 * 1024;
+            QByteArray data;
+            qint64 base = 0;
+            qint64 lastNl = -1;
+            qint64 start = -1;
+            for (;;) {
+                base = std::max<qint64>(0, fileSize - window);
+                f.seek(base);
+                data = f.read(fileSize - base);
+                lastNl = data.lastIndexOf('\n');
+                start = lastNl > 0 ? data.lastIndexOf('\n', lastNl - 1) + 1 : 0; // lastIndexOf(-1) means the end
+                if (base == 0 || start > 0)
+                    break; // the whole file, or a whole last line inside the window
+                window *= 4;
+            }
+            const qint64 good = base + lastNl + 1;
+            if (good < fileSize) {
                 f.resize(good);
-                log->totalBytes -= data.size() - good;
+                log->totalBytes -= fileSize - good;
                 last.size = good;
             }
             if (lastNl >= 0) {
-                const qint64 start = data.lastIndexOf('\n', lastNl - 1) + 1;
                 RawLogLine l;
                 if (decode(data.constData() + start, lastNl - start, l))
                     log->nextSeq = l.seq + 1;
@@ -168,19 +226,20 @@ LogStore::Log *LogStore::open(const QString &jobId, int attempt, bool create)
     log->lastUse = nowMs();
     Log *raw = log.get();
     m_logs.insert(key, log);
+    m_lru.push_front(raw);
+    raw->lru = m_lru.begin();
+    while (int(m_lru.size()) > std::max(1, m_opts.maxCachedLogs))
+        forget(m_lru.back()); // never the new one: it is at the front
     return raw;
 }
 
 bool LogStore::startSegment(Log &log, qint64 firstSeq, QString *error)
 {
-    if (log.fd >= 0)
-        ::close(log.fd);
     Segment s;
     s.number = log.segments.isEmpty() ? 1 : log.segments.last().number + 1;
     s.firstSeq = firstSeq;
     const QByteArray path = (log.dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq)).toLocal8Bit();
-    log.fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (log.fd < 0) {
+    if (!openAppend(log, path, O_CREAT)) {
         if (error)
             *error = QStringLiteral("cannot open %1: %2")
                          .arg(QString::fromLocal8Bit(path), QString::fromLocal8Bit(strerror(errno)));
@@ -225,7 +284,7 @@ bool LogStore::append(const QString &jobId, int attempt, const QList<LogLine> &l
                 // reopen the last segment after a restart or an idle close
                 const Segment &s = log->segments.last();
                 const QByteArray path = (log->dir + QLatin1Char('/') + segmentName(s.number, s.firstSeq)).toLocal8Bit();
-                log->fd = ::open(path.constData(), O_WRONLY | O_APPEND | O_CLOEXEC);
+                openAppend(*log, path, 0);
             }
             if (log->fd < 0 || log->segments.isEmpty() || log->segments.last().size >= m_segmentBytes) {
                 if (!startSegment(*log, expected, error))
@@ -360,15 +419,13 @@ LogReadResult LogStore::scan(const QString &jobId, int attempt, LogCursor &curso
 
 void LogStore::removeJob(const QString &jobId)
 {
-    for (auto it = m_logs.begin(); it != m_logs.end();) {
-        if (it.key().startsWith(jobId + QLatin1Char('/'))) {
-            if ((*it)->fd >= 0)
-                ::close((*it)->fd);
-            it = m_logs.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    const QString prefix = jobId + QLatin1Char('/');
+    QList<Log *> doomed;
+    for (auto it = m_logs.cbegin(); it != m_logs.cend(); ++it)
+        if (it.key().startsWith(prefix))
+            doomed.append(it->get());
+    for (Log *log : doomed)
+        forget(log);
     QDir(m_root + QLatin1Char('/') + jobId).removeRecursively();
 }
 
@@ -397,13 +454,6 @@ int LogStore::removeOlderThan(qint64 cutoffMs, const std::function<bool(const QS
 void LogStore::closeIdle()
 {
     const qint64 cutoff = nowMs() - 60000;
-    for (auto it = m_logs.begin(); it != m_logs.end();) {
-        if ((*it)->lastUse < cutoff) {
-            if ((*it)->fd >= 0)
-                ::close((*it)->fd);
-            it = m_logs.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    while (!m_lru.empty() && m_lru.back()->lastUse < cutoff)
+        forget(m_lru.back()); // least recently used last: stop at the first one still in use
 }

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 #include <functional>
+#include <list>
 #include <memory>
 
 struct LogCursor
@@ -45,6 +46,8 @@ public:
     {
         qint64 maxBytesPerAttempt = 64LL * 1024 * 1024;
         bool fsync = false; // fdatasync before acknowledging (power-loss durability)
+        int maxOpenFiles = 64; // append descriptors held at once (least recently used closed first)
+        int maxCachedLogs = 1024; // attempts whose segment layout is kept in memory
     };
 
     explicit LogStore(QString root, Options opts);
@@ -70,6 +73,11 @@ public:
     // Deletes the logs of jobs whose newest file is older than cutoffMs, skipping `keep`.
     int removeOlderThan(qint64 cutoffMs, const std::function<bool(const QString &jobId)> &keep);
     void closeIdle(); // releases file handles of logs nobody appended to recently
+    // The attempt gets no more lines (its job finished or moved on): close its file, forget its layout.
+    // Readers and late appends reopen it from the directory.
+    void release(const QString &jobId, int attempt);
+    int openFileCount() const { return m_openFiles; }
+    int cachedLogCount() const { return int(m_logs.size()); }
 
     QString root() const { return m_root; }
 
@@ -82,6 +90,7 @@ private:
     };
     struct Log
     {
+        QString key; // "jobId/attempt"
         QString dir;
         QList<Segment> segments;
         qint64 nextSeq = 1;
@@ -89,8 +98,12 @@ private:
         qint64 totalBytes = 0;
         int fd = -1; // open for append on the last segment
         qint64 lastUse = 0;
+        std::list<Log *>::iterator lru;
     };
     Log *open(const QString &jobId, int attempt, bool create);
+    bool openAppend(Log &log, const QByteArray &path, int flags);
+    void closeFile(Log &log);
+    void forget(Log *log);
     bool startSegment(Log &log, qint64 firstSeq, QString *error);
     void enforceCap(Log &log);
     static void encode(QByteArray &out, const LogLine &l);
@@ -100,4 +113,6 @@ private:
     Options m_opts;
     qint64 m_segmentBytes;
     QHash<QString, std::shared_ptr<Log>> m_logs; // "jobId/attempt"
+    std::list<Log *> m_lru; // most recently used first; bounded by maxCachedLogs
+    int m_openFiles = 0;
 };

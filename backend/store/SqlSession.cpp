@@ -20,7 +20,7 @@ bool SqlSession::open(const QString &dbPath, const QString &name, QString *error
         return false;
     }
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
+                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-8192"}) {
         if (!exec(QString::fromLatin1(pragma), error))
             return false;
     }

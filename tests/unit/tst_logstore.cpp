@@ -45,6 +45,9 @@ private Q_SLOTS:
     void tornTailIsCutOnReopen();
     void attemptsAreSeparate();
     void removeOlderThanKeepsActiveJobs();
+    void descriptorsAndLayoutsAreBounded();
+    void releasedLogReopensWhereItLeftOff();
+    void reopenFindsTheLastLineOfALargeSegment();
 };
 
 void TestLogStore::appendIsIdempotent()
@@ -243,3 +246,71 @@ void TestLogStore::removeOlderThanKeepsActiveJobs()
 
 QTEST_GUILESS_MAIN(TestLogStore)
 #include "tst_logstore.moc"
+
+void TestLogStore::descriptorsAndLayoutsAreBounded()
+{
+    // one log per finished job used to keep its segment open: ~1,000 jobs exhausted ulimit -n 1024
+    QTemporaryDir dir;
+    LogStore::Options opts;
+    opts.maxOpenFiles = 8;
+    opts.maxCachedLogs = 32;
+    LogStore store(dir.path(), opts);
+    qint64 next = 0;
+    QString err;
+    for (int j = 0; j < 500; ++j) {
+        QVERIFY2(store.append(QStringLiteral("job_%1").arg(j), 1, lines(1, 3), &next, &err), qPrintable(err));
+        QVERIFY(store.openFileCount() <= 8);
+        QVERIFY(store.cachedLogCount() <= 32);
+    }
+    // every log is still whole, readable and appendable after its descriptor was taken away
+    for (int j = 0; j < 500; j += 37) {
+        const QString job = QStringLiteral("job_%1").arg(j);
+        QVERIFY(store.append(job, 1, lines(4, 5), &next, &err));
+        QCOMPARE(next, qint64(6));
+        QCOMPARE(readAll(store, job, 1).size(), 5);
+    }
+    QVERIFY(store.openFileCount() <= 8);
+}
+
+void TestLogStore::releasedLogReopensWhereItLeftOff()
+{
+    QTemporaryDir dir;
+    LogStore store(dir.path(), {});
+    qint64 next = 0;
+    QString err;
+    QVERIFY(store.append(QStringLiteral("job_r"), 2, lines(1, 100), &next, &err));
+    QCOMPARE(store.openFileCount(), 1);
+    store.release(QStringLiteral("job_r"), 2);
+    QCOMPARE(store.openFileCount(), 0);
+    QCOMPARE(store.cachedLogCount(), 0);
+    // a late append continues the sequence: nothing lost, nothing duplicated
+    QVERIFY(store.append(QStringLiteral("job_r"), 2, lines(95, 110), &next, &err));
+    QCOMPARE(next, qint64(111));
+    const QList<LogLine> all = readAll(store, QStringLiteral("job_r"), 2);
+    QCOMPARE(all.size(), 110);
+    QCOMPARE(all.last().text, QStringLiteral("line 110"));
+    store.release(QStringLiteral("job_r"), 2);
+    QCOMPARE(store.nextSeq(QStringLiteral("job_r"), 2), qint64(111));
+}
+
+void TestLogStore::reopenFindsTheLastLineOfALargeSegment()
+{
+    // reopening reads only the segment's tail; a last line longer than that tail still counts
+    QTemporaryDir dir;
+    LogStore::Options opts;
+    opts.maxBytesPerAttempt = 64LL * 1024 * 1024;
+    qint64 next = 0;
+    QString err;
+    {
+        LogStore store(dir.path(), opts);
+        QVERIFY(store.append(QStringLiteral("job_big"), 1, lines(1, 20000), &next, &err));
+        QList<LogLine> huge = {{20001, 1, false, QString(300 * 1024, QLatin1Char('x'))}};
+        QVERIFY(store.append(QStringLiteral("job_big"), 1, huge, &next, &err));
+    }
+    {
+        LogStore store(dir.path(), opts);
+        QCOMPARE(store.nextSeq(QStringLiteral("job_big"), 1), qint64(20002));
+        QVERIFY(store.append(QStringLiteral("job_big"), 1, lines(20002, 20002), &next, &err));
+        QCOMPARE(next, qint64(20003));
+    }
+}
