@@ -8,6 +8,8 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QStandardPaths>
 
 #include <unistd.h>
@@ -44,25 +46,28 @@ int runServe(const QStringList &args)
     const QString defaultData = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     p.addOptions({
         {QStringLiteral("listen"), QStringLiteral("Address to listen on, HOST:PORT (port 0 picks a free one)."),
-         QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080")},
+            QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080")},
         {QStringLiteral("data-dir"), QStringLiteral("Where the database, logs and admin.key live."),
-         QStringLiteral("DIR"), defaultData},
+            QStringLiteral("DIR"), defaultData},
         {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error."), QStringLiteral("LEVEL"),
-         QStringLiteral("info")},
+            QStringLiteral("info")},
         {QStringLiteral("max-body-bytes"), QStringLiteral("Largest request body accepted (413 beyond)."),
-         QStringLiteral("BYTES"), QStringLiteral("1048576")},
+            QStringLiteral("BYTES"), QStringLiteral("1048576")},
         {QStringLiteral("shutdown-grace"), QStringLiteral("Seconds to let in-flight requests finish on SIGTERM."),
-         QStringLiteral("SECONDS"), QStringLiteral("10")},
+            QStringLiteral("SECONDS"), QStringLiteral("10")},
         {QStringLiteral("with-agent"), QStringLiteral("Also run an agent for this machine, on its own thread.")},
         {QStringLiteral("agent-slots"), QStringLiteral("Jobs the local agent runs at once (0: one per CPU)."),
-         QStringLiteral("N"), QStringLiteral("0")},
+            QStringLiteral("N"), QStringLiteral("0")},
         {QStringLiteral("agent-timeout"), QStringLiteral("Seconds without a heartbeat before an agent is LOST."),
-         QStringLiteral("SECONDS"), QStringLiteral("90")},
-        {QStringLiteral("log-max-bytes"), QStringLiteral("Per job attempt log cap; the oldest lines are dropped beyond it."),
-         QStringLiteral("BYTES"), QStringLiteral("67108864")},
-        {QStringLiteral("log-retention-days"), QStringLiteral("Delete finished jobs' logs after this many days (0: keep)."),
-         QStringLiteral("DAYS"), QStringLiteral("30")},
-        {QStringLiteral("log-fsync"), QStringLiteral("fdatasync log lines before acknowledging them (power-loss durability).")},
+            QStringLiteral("SECONDS"), QStringLiteral("90")},
+        {QStringLiteral("log-max-bytes"),
+            QStringLiteral("Per job attempt log cap; the oldest lines are dropped beyond it."), QStringLiteral("BYTES"),
+            QStringLiteral("67108864")},
+        {QStringLiteral("log-retention-days"),
+            QStringLiteral("Delete finished jobs' logs after this many days (0: keep)."), QStringLiteral("DAYS"),
+            QStringLiteral("30")},
+        {QStringLiteral("log-fsync"),
+            QStringLiteral("fdatasync log lines before acknowledging them (power-loss durability).")},
     });
     p.process(args);
 
@@ -109,7 +114,19 @@ int runServe(const QStringList &args)
         return 2;
     }
 
-    ShutdownSignals shutdown;   // before any thread starts
+    if (!QDir().mkpath(cfg.dataDir)) {
+        fprintf(stderr, "serve: cannot create the data directory %s\n", qPrintable(cfg.dataDir));
+        return 1;
+    }
+    // a data dir made by an older version (0755, files 0644) is tightened: jobs and other users must
+    // not read the database, the logs or admin.key
+    const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    QFile::setPermissions(cfg.dataDir, ownerOnly | QFileDevice::ExeOwner);
+    for (const char *name : {"tanvrit.db", "tanvrit.db-wal", "tanvrit.db-shm", "admin.key"})
+        if (QFile::exists(cfg.dataDir + QLatin1Char('/') + QLatin1String(name)))
+            QFile::setPermissions(cfg.dataDir + QLatin1Char('/') + QLatin1String(name), ownerOnly);
+
+    ShutdownSignals shutdown; // before any thread starts
 
     ControlPlane plane;
     QString error;

@@ -5,21 +5,26 @@
 #include <QCoreApplication>
 #include <cstdio>
 
+#include <sys/stat.h>
+
 namespace {
 void usage()
 {
     fprintf(stderr,
-            "usage: tanvrit-compute <command> [options]\n\n"
-            "commands:\n"
-            "  serve     run the control plane (REST API, scheduler, store)\n"
-            "  agent     run an agent that takes jobs from a control plane\n"
-            "  version   print the version\n\n"
-            "Run 'tanvrit-compute <command> --help' for the options of a command.\n");
+        "usage: tanvrit-compute <command> [options]\n\n"
+        "commands:\n"
+        "  serve     run the control plane (REST API, scheduler, store)\n"
+        "  agent     run an agent that takes jobs from a control plane\n"
+        "  version   print the version\n\n"
+        "Run 'tanvrit-compute <command> --help' for the options of a command.\n");
 }
 }
 
 int main(int argc, char **argv)
 {
+    // Everything the server and the agent create (database, logs, admin.key, agent.json) is private to
+    // their user from the moment it exists: no window in which a job or another user can read it.
+    ::umask(077);
     // Qt's own UNIX event dispatcher is measurably faster than the GLib one for many sockets.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
