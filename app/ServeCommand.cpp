@@ -66,6 +66,9 @@ int runServe(const QStringList &args)
         {QStringLiteral("log-retention-days"),
             QStringLiteral("Delete finished jobs' logs after this many days (0: keep)."), QStringLiteral("DAYS"),
             QStringLiteral("30")},
+        {QStringLiteral("event-retention-days"),
+            QStringLiteral("Delete events (GET /v0/events history) older than this many days (0: keep)."),
+            QStringLiteral("DAYS"), QStringLiteral("30")},
         {QStringLiteral("log-fsync"),
             QStringLiteral("fdatasync log lines before acknowledging them (power-loss durability).")},
     });
@@ -105,6 +108,11 @@ int runServe(const QStringList &args)
     cfg.server.logRetentionDays = p.value(QStringLiteral("log-retention-days")).toInt(&ok);
     if (!ok || cfg.server.logRetentionDays < 0) {
         fprintf(stderr, "serve: --log-retention-days must be a non-negative number\n");
+        return 2;
+    }
+    cfg.server.eventRetentionDays = p.value(QStringLiteral("event-retention-days")).toInt(&ok);
+    if (!ok || cfg.server.eventRetentionDays < 0) {
+        fprintf(stderr, "serve: --event-retention-days must be a non-negative number\n");
         return 2;
     }
     cfg.server.logFsync = p.isSet(QStringLiteral("log-fsync"));

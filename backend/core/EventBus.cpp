@@ -8,9 +8,14 @@
 
 namespace {
 constexpr size_t kRingSize = 4096;
+constexpr int kPruneSlice = 5000; // events deleted per writer operation
 }
 
-EventBus::EventBus(Store &store, QObject *parent) : QObject(parent), m_store(store) {}
+EventBus::EventBus(Store &store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{
+}
 
 bool EventBus::load()
 {
@@ -26,11 +31,9 @@ StoredEvent EventBus::make(const QString &workspaceId, const QString &type, cons
     e.workspaceId = workspaceId;
     e.type = type;
     e.at = QDateTime::currentMSecsSinceEpoch();
-    e.doc = QJsonDocument(QJsonObject{{QStringLiteral("seq"), e.seq},
-                                      {QStringLiteral("type"), type},
-                                      {QStringLiteral("at"), isoTime(e.at)},
-                                      {QStringLiteral("workspaceId"), workspaceId},
-                                      {QStringLiteral("data"), data}})
+    e.doc = QJsonDocument(QJsonObject {{QStringLiteral("seq"), e.seq}, {QStringLiteral("type"), type},
+                              {QStringLiteral("at"), isoTime(e.at)}, {QStringLiteral("workspaceId"), workspaceId},
+                              {QStringLiteral("data"), data}})
                 .toJson(QJsonDocument::Compact);
     return e;
 }
@@ -72,4 +75,52 @@ QList<StoredEvent> EventBus::since(const QString &workspaceId, qint64 after, int
         }
     }
     return out;
+}
+
+void EventBus::setRetentionDays(int days)
+{
+    m_retentionDays = days;
+    if (!m_retention) {
+        m_retention = new QTimer(this);
+        m_retention->setInterval(3600 * 1000);
+        connect(m_retention, &QTimer::timeout, this, &EventBus::startPruning);
+    }
+    if (days <= 0) {
+        m_retention->stop();
+        return;
+    }
+    m_retention->start();
+    QTimer::singleShot(10000, this, &EventBus::startPruning);
+}
+
+void EventBus::startPruning()
+{
+    if (m_retentionDays <= 0 || m_pruning)
+        return; // off, or a walk is already under way
+    m_pruning = true;
+    pruneSlice();
+}
+
+void EventBus::pruneSlice()
+{
+    const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(m_retentionDays) * 86400 * 1000;
+    auto deleted = std::make_shared<int>(0);
+    m_store.writer().enqueue(
+        [cutoff, deleted](SqlSession &s) {
+            *deleted = EventRepository::pruneOldest(s, cutoff, kPruneSlice);
+            return *deleted >= 0;
+        },
+        [this, deleted](bool ok) {
+            if (ok && *deleted > 0)
+                m_pruned += *deleted;
+            if (ok && *deleted == kPruneSlice) {
+                QTimer::singleShot(0, this, &EventBus::pruneSlice); // more to go: the next slice
+                return;
+            }
+            if (m_pruned > 0)
+                qInfo().noquote() << "event retention removed" << m_pruned << "events older than" << m_retentionDays
+                                  << "days";
+            m_pruned = 0;
+            m_pruning = false;
+        });
 }

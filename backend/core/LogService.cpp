@@ -168,11 +168,26 @@ void LogService::wake(const QString &jobId)
 void LogService::runRetention()
 {
     m_store.closeIdle();
-    if (m_opts.retentionDays <= 0)
+    if (m_opts.retentionDays <= 0 || m_retentionRunning)
         return;
+    m_retentionRunning = true;
+    m_retentionRemoved = 0;
+    retentionSlice();
+}
+
+void LogService::retentionSlice()
+{
+    // a few hundred job directories per event-loop turn: a store of a million finished jobs must not
+    // stall the loop (agents' heartbeats and every request are served in between)
     const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(m_opts.retentionDays) * 86400 * 1000;
-    const int removed
-        = m_store.removeOlderThan(cutoff, [this](const QString &jobId) { return m_jobs.find(jobId) != nullptr; });
-    if (removed > 0)
-        qInfo().noquote() << "log retention removed the logs of" << removed << "finished jobs";
+    bool finished = false;
+    m_retentionRemoved += m_store.removeOlderThan(
+        cutoff, [this](const QString &jobId) { return m_jobs.find(jobId) != nullptr; }, 256, &finished);
+    if (!finished) {
+        QTimer::singleShot(0, this, &LogService::retentionSlice);
+        return;
+    }
+    m_retentionRunning = false;
+    if (m_retentionRemoved > 0)
+        qInfo().noquote() << "log retention removed the logs of" << m_retentionRemoved << "finished jobs";
 }

@@ -66,6 +66,7 @@ public:
 private:
     void wake(const QString &jobId);
     void runRetention();
+    void retentionSlice();
 
     LogStore m_store;
     Options m_opts;
@@ -74,4 +75,6 @@ private:
     QMultiHash<QString, int> m_byJob;
     int m_nextToken = 1;
     QTimer m_retention;
+    bool m_retentionRunning = false;
+    int m_retentionRemoved = 0;
 };

@@ -46,6 +46,7 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
         return false;
     m_services.events = new EventBus(*m_services.store, this);
     m_services.events->load();
+    m_services.events->setRetentionDays(config.server.eventRetentionDays);
     m_services.jobs = new JobService(*m_services.store, *m_services.events, this);
     if (!m_services.jobs->load(error))
         return false;

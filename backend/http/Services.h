@@ -20,6 +20,7 @@ struct ServerConfig
     qint64 logMaxBytes = 64LL * 1024 * 1024;
     int logRetentionDays = 30;
     bool logFsync = false;
+    int eventRetentionDays = 30;
 };
 
 struct Services

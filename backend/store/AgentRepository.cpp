@@ -41,7 +41,8 @@ QList<Agent> AgentRepository::loadAll(SqlSession &s)
 
 bool EventRepository::insert(SqlSession &s, const StoredEvent &e)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral("INSERT INTO events(seq, workspace_id, type, at, doc) VALUES (?, ?, ?, ?, ?)"));
+    QSqlQuery &q
+        = s.prepare(QStringLiteral("INSERT INTO events(seq, workspace_id, type, at, doc) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(e.seq);
     q.addBindValue(e.workspaceId);
     q.addBindValue(e.type);
@@ -52,8 +53,8 @@ bool EventRepository::insert(SqlSession &s, const StoredEvent &e)
 
 QList<StoredEvent> EventRepository::after(SqlSession &s, qint64 seq, int limit)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral(
-        "SELECT seq, workspace_id, type, at, doc FROM events WHERE seq > ? ORDER BY seq LIMIT ?"));
+    QSqlQuery &q = s.prepare(
+        QStringLiteral("SELECT seq, workspace_id, type, at, doc FROM events WHERE seq > ? ORDER BY seq LIMIT ?"));
     q.addBindValue(seq);
     q.addBindValue(limit);
     QList<StoredEvent> out;
@@ -61,7 +62,7 @@ QList<StoredEvent> EventRepository::after(SqlSession &s, qint64 seq, int limit)
         return out;
     while (q.next())
         out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(),
-                    q.value(4).toString().toUtf8()});
+            q.value(4).toString().toUtf8()});
     q.finish();
     return out;
 }
@@ -81,4 +82,21 @@ bool EventRepository::pruneBefore(SqlSession &s, qint64 seq)
     QSqlQuery &q = s.prepare(QStringLiteral("DELETE FROM events WHERE seq < ?"));
     q.addBindValue(seq);
     return SqlSession::run(q);
+}
+
+int EventRepository::pruneOldest(SqlSession &s, qint64 cutoffMs, int limit)
+{
+    QSqlQuery &first = s.prepare(QStringLiteral("SELECT MIN(seq) FROM events"));
+    if (!SqlSession::run(first) || !first.next())
+        return -1;
+    const QVariant v = first.value(0);
+    first.finish();
+    if (v.isNull())
+        return 0;
+    QSqlQuery &q = s.prepare(QStringLiteral("DELETE FROM events WHERE seq < ? AND at < ?"));
+    q.addBindValue(v.toLongLong() + limit);
+    q.addBindValue(cutoffMs);
+    if (!SqlSession::run(q))
+        return -1;
+    return q.numRowsAffected();
 }

@@ -14,7 +14,7 @@ struct StoredEvent
     QString workspaceId;
     QString type;
     qint64 at = 0;
-    QByteArray doc;   // the event's JSON
+    QByteArray doc; // the event's JSON
 };
 
 namespace AgentRepository {
@@ -28,4 +28,7 @@ bool insert(SqlSession &s, const StoredEvent &e);
 QList<StoredEvent> after(SqlSession &s, qint64 seq, int limit);
 qint64 maxSeq(SqlSession &s);
 bool pruneBefore(SqlSession &s, qint64 seq);
+// Deletes the oldest events stored before cutoffMs, at most `limit` of them (a walk of the primary key
+// from its start: event times grow with their sequence numbers). Returns how many went, -1 on error.
+int pruneOldest(SqlSession &s, qint64 cutoffMs, int limit);
 }

@@ -429,11 +429,18 @@ void LogStore::removeJob(const QString &jobId)
     QDir(m_root + QLatin1Char('/') + jobId).removeRecursively();
 }
 
-int LogStore::removeOlderThan(qint64 cutoffMs, const std::function<bool(const QString &)> &keep)
+int LogStore::removeOlderThan(
+    qint64 cutoffMs, const std::function<bool(const QString &)> &keep, int maxDirs, bool *finished)
 {
+    // one walk of the root across calls, so a store with a million finished jobs is visited in slices
+    if (!m_retentionWalk)
+        m_retentionWalk = std::make_unique<QDirIterator>(m_root, QDir::Dirs | QDir::NoDotAndDotDot);
     int removed = 0;
-    const QStringList jobs = QDir(m_root).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &jobId : jobs) {
+    int visited = 0;
+    while (visited < maxDirs && m_retentionWalk->hasNext()) {
+        m_retentionWalk->next();
+        ++visited;
+        const QString jobId = m_retentionWalk->fileName();
         if (keep(jobId))
             continue;
         qint64 newest = 0;
@@ -448,6 +455,11 @@ int LogStore::removeOlderThan(qint64 cutoffMs, const std::function<bool(const QS
             ++removed;
         }
     }
+    const bool done = !m_retentionWalk->hasNext();
+    if (done)
+        m_retentionWalk.reset();
+    if (finished)
+        *finished = done;
     return removed;
 }
 

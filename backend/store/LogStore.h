@@ -8,7 +8,10 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+
+class QDirIterator;
 #include <functional>
+#include <limits>
 #include <list>
 #include <memory>
 
@@ -70,8 +73,11 @@ public:
     static QString unescape(const char *text, qint64 length);
 
     void removeJob(const QString &jobId);
-    // Deletes the logs of jobs whose newest file is older than cutoffMs, skipping `keep`.
-    int removeOlderThan(qint64 cutoffMs, const std::function<bool(const QString &jobId)> &keep);
+    // Deletes the logs of jobs whose newest file is older than cutoffMs, skipping `keep`. Visits at most
+    // maxDirs job directories per call, going on where the last call stopped; *finished once the walk
+    // has been round the whole root.
+    int removeOlderThan(qint64 cutoffMs, const std::function<bool(const QString &jobId)> &keep,
+        int maxDirs = std::numeric_limits<int>::max(), bool *finished = nullptr);
     void closeIdle(); // releases file handles of logs nobody appended to recently
     // The attempt gets no more lines (its job finished or moved on): close its file, forget its layout.
     // Readers and late appends reopen it from the directory.
@@ -113,6 +119,7 @@ private:
     Options m_opts;
     qint64 m_segmentBytes;
     QHash<QString, std::shared_ptr<Log>> m_logs; // "jobId/attempt"
+    std::unique_ptr<QDirIterator> m_retentionWalk;
     std::list<Log *> m_lru; // most recently used first; bounded by maxCachedLogs
     int m_openFiles = 0;
 };

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void descriptorsAndLayoutsAreBounded();
     void releasedLogReopensWhereItLeftOff();
     void reopenFindsTheLastLineOfALargeSegment();
+    void retentionWalksInSlices();
 };
 
 void TestLogStore::appendIsIdempotent()
@@ -313,4 +314,35 @@ void TestLogStore::reopenFindsTheLastLineOfALargeSegment()
         QVERIFY(store.append(QStringLiteral("job_big"), 1, lines(20002, 20002), &next, &err));
         QCOMPARE(next, qint64(20003));
     }
+}
+
+void TestLogStore::retentionWalksInSlices()
+{
+    // the walk goes on where the last slice stopped, so no call visits more than it is allowed
+    QTemporaryDir dir;
+    LogStore store(dir.path(), {});
+    qint64 next = 0;
+    QString err;
+    for (int j = 0; j < 25; ++j)
+        QVERIFY(store.append(QStringLiteral("job_%1").arg(j), 1, lines(1, 2), &next, &err));
+    const qint64 future = QDateTime::currentMSecsSinceEpoch() + 60000;
+    int removed = 0;
+    int calls = 0;
+    int visited = 0;
+    bool finished = false;
+    while (!finished) {
+        removed += store.removeOlderThan(
+            future,
+            [&visited](const QString &id) {
+                ++visited;
+                return id == QLatin1String("job_7");
+            },
+            4, &finished);
+        ++calls;
+        QVERIFY(calls < 100);
+    }
+    QCOMPARE(calls, 7); // 25 directories, 4 a call
+    QCOMPARE(visited, 25);
+    QCOMPARE(removed, 24);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList {QStringLiteral("job_7")});
 }
