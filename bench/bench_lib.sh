@@ -55,3 +55,26 @@ show_logs() {
     done
 }
 
+
+# start_server [serve flags…]: starts `$SERVER serve` on a free loopback port with its data dir under
+# $CONFIG_DIR (output in $CONFIG_DIR/server.log), waits up to 20 s for its url line and admin.key, and
+# sets SERVER_PID, URL and KEY. Set SERVE_NOFILE to run it under `ulimit -n` (soft and hard).
+# Returns 1 (after showing the logs) when the server did not come up.
+start_server() {
+    mkdir -p "$CONFIG_DIR/data"
+    (
+        [[ -n ${SERVE_NOFILE:-} ]] && { ulimit -n "$SERVE_NOFILE" || exit 1; }
+        exec "$SERVER" serve --listen 127.0.0.1:0 --data-dir "$CONFIG_DIR/data" --log-level warn "$@"
+    ) >"$CONFIG_DIR/server.log" 2>&1 &
+    SERVER_PID=$!
+    local port=
+    for _ in $(seq 200); do
+        kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited during startup"; show_logs; return 1; }
+        [[ -z $port ]] && port=$(sed -nE 's#.*url=http://127\.0\.0\.1:([0-9]+).*#\1#p' "$CONFIG_DIR/server.log" | head -n 1)
+        [[ -n $port && -s $CONFIG_DIR/data/admin.key ]] && break
+        sleep 0.1
+    done
+    [[ -n $port && -s $CONFIG_DIR/data/admin.key ]] || { log "no url line or admin.key in 20 s"; show_logs; return 1; }
+    URL=http://127.0.0.1:$port
+    KEY=$(head -n 1 "$CONFIG_DIR/data/admin.key" | tr -d '[:space:]')
+}

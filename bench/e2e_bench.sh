@@ -67,19 +67,7 @@ start_config() {
     shift 2
     CONFIG_DIR=$TMP_ROOT/$name
     mkdir -p "$CONFIG_DIR/data"
-    "$SERVER" serve --listen 127.0.0.1:0 --data-dir "$CONFIG_DIR/data" --log-level warn \
-        >"$CONFIG_DIR/server.log" 2>&1 &
-    SERVER_PID=$!
-    local port=
-    for _ in $(seq 200); do
-        kill -0 "$SERVER_PID" 2>/dev/null || { log "$name: server exited during startup"; show_logs; return 1; }
-        [[ -z $port ]] && port=$(sed -nE 's#.*url=http://127\.0\.0\.1:([0-9]+).*#\1#p' "$CONFIG_DIR/server.log" | head -n 1)
-        [[ -n $port && -s $CONFIG_DIR/data/admin.key ]] && break
-        sleep 0.1
-    done
-    [[ -n $port && -s $CONFIG_DIR/data/admin.key ]] || { log "$name: no url line or admin.key in 20 s"; show_logs; return 1; }
-    URL=http://127.0.0.1:$port
-    KEY=$(head -n 1 "$CONFIG_DIR/data/admin.key" | tr -d '[:space:]')
+    start_server || { log "$name: the server did not start"; return 1; }
     local i push=--push
     for ((i = 1; i <= count; i++)); do
         "$SERVER" agent --server "$URL" --key "$KEY" --work-dir "$CONFIG_DIR/agent$i" --name "a$i" \

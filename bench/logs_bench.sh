@@ -65,28 +65,13 @@ for f in $FOLLOWERS; do
     ((f > 1)) && label=${label}s
     ((RATE > 0)) && label=${label}_at_${RATE}_per_s
     CONFIG_DIR=$TMP_ROOT/f$f
-    mkdir -p "$CONFIG_DIR/data"
     # shellcheck disable=SC2086  # SERVE_FLAGS is a list of flags
-    "$SERVER" serve --listen 127.0.0.1:0 --data-dir "$CONFIG_DIR/data" --log-level warn $SERVE_FLAGS \
-        >"$CONFIG_DIR/server.log" 2>&1 &
-    SERVER_PID=$!
-    port=
-    for _ in $(seq 200); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        [[ -z $port ]] && port=$(sed -nE 's#.*url=http://127\.0\.0\.1:([0-9]+).*#\1#p' "$CONFIG_DIR/server.log" | head -n 1)
-        [[ -n $port && -s $CONFIG_DIR/data/admin.key ]] && break
-        sleep 0.1
-    done
-    if [[ -z $port || ! -s $CONFIG_DIR/data/admin.key ]]; then
-        log "$label: server did not start"
-        show_logs
+    if ! start_server $SERVE_FLAGS; then
         echo "$label: not measured (setup failed)"
         status=1
         stop_all
         continue
     fi
-    URL=http://127.0.0.1:$port
-    KEY=$(head -n 1 "$CONFIG_DIR/data/admin.key" | tr -d '[:space:]')
     "$SERVER" agent --server "$URL" --key "$KEY" --work-dir "$CONFIG_DIR/agent" --name a1 --slots 1 \
         --log-level warn >"$CONFIG_DIR/agent.log" 2>&1 &
     AGENT_PIDS=($!)

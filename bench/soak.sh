@@ -43,26 +43,10 @@ CONFIG_DIR=$TMP_ROOT
 # shellcheck source=bench/bench_lib.sh
 source "$ROOT/bench/bench_lib.sh"
 
-mkdir -p "$CONFIG_DIR/data"
-# soft and hard limit both: the server raises its soft limit to the hard one at start
-(ulimit -n "$NOFILE" && exec "$SERVER" serve --listen 127.0.0.1:0 --data-dir "$CONFIG_DIR/data" --log-level warn \
-    --with-agent --agent-slots "$SLOTS") >"$CONFIG_DIR/server.log" 2>&1 &
-SERVER_PID=$!
-port=
-for _ in $(seq 200); do
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    [[ -z $port ]] && port=$(sed -nE 's#.*url=http://127\.0\.0\.1:([0-9]+).*#\1#p' "$CONFIG_DIR/server.log" | head -n 1)
-    [[ -n $port && -s $CONFIG_DIR/data/admin.key ]] && break
-    sleep 0.1
-done
-if [[ -z $port || ! -s $CONFIG_DIR/data/admin.key ]]; then
-    log "server did not start"
-    show_logs
-    exit 1
-fi
-KEY=$(head -n 1 "$CONFIG_DIR/data/admin.key" | tr -d '[:space:]')
+SERVE_NOFILE=$NOFILE start_server --with-agent --agent-slots "$SLOTS" || exit 1
+port=${URL##*:}
 log "server pid $SERVER_PID on port $port, open files limit $(awk '/Max open files/ {print $4 "/" $5}' /proc/$SERVER_PID/limits)"
-"$SOAK" --url "http://127.0.0.1:$port" --key "$KEY" --pid "$SERVER_PID" --rate "$RATE" --duration "$DURATION" \
+"$SOAK" --url "$URL" --key "$KEY" --pid "$SERVER_PID" --rate "$RATE" --duration "$DURATION" \
     --report "$REPORT" --followers "$FOLLOWERS" --command "$COMMAND"
 status=$?
 ((status == 0)) || show_logs
