@@ -20,6 +20,13 @@ struct ServerConfig
     qint64 logMaxBytes = 64LL * 1024 * 1024;
     int logRetentionDays = 30;
     bool logFsync = false;
+    // connections (see GuardedTcpServer, RequestGuard)
+    int maxConnections = 4096;
+    int maxConnectionsPerAddress = 256;
+    int headerTimeoutMs = 10000;
+    int idleTimeoutMs = 60000;
+    int maxFollowersPerKey = 64;
+    qint64 maxWebSocketMessageBytes = 64 * 1024; // agents and log followers send (next to) nothing
 };
 
 struct Services
