@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QStandardPaths>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace {
@@ -35,6 +36,33 @@ bool parseListen(const QString &s, QHostAddress &addr, quint16 &port)
         return false;
     port = quint16(p);
     return true;
+}
+
+// Every connection, open log segment and job pipe is a descriptor, and a login shell's soft limit
+// (1,024 on Debian) is far below what the hard limit allows: take the hard limit. Returns the limit.
+qint64 raiseDescriptorLimit(qint64 *before)
+{
+    rlimit rl {};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return -1;
+    *before = qint64(rl.rlim_cur);
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlimit raised = rl;
+        raised.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            rl = raised;
+    }
+    return rl.rlim_cur == RLIM_INFINITY ? std::numeric_limits<qint64>::max() : qint64(rl.rlim_cur);
+}
+
+bool parseSeconds(const QString &s, int &ms)
+{
+    bool ok = false;
+    const double v = s.toDouble(&ok);
+    if (!ok || !(v > 0 && v <= 86400))
+        return false;
+    ms = int(v * 1000);
+    return ms > 0;
 }
 }
 
@@ -71,6 +99,21 @@ int runServe(const QStringList &args)
             QStringLiteral("DAYS"), QStringLiteral("30")},
         {QStringLiteral("log-fsync"),
             QStringLiteral("fdatasync log lines before acknowledging them (power-loss durability).")},
+        {QStringLiteral("max-connections"),
+            QStringLiteral(
+                "Open connections at most; more are answered 503 (default 4096, at most half the descriptor limit)."),
+            QStringLiteral("N")},
+        {QStringLiteral("max-connections-per-ip"),
+            QStringLiteral("Open connections from one client address at most (429 beyond)."), QStringLiteral("N"),
+            QStringLiteral("256")},
+        {QStringLiteral("header-timeout"), QStringLiteral("Seconds a client has to send a request's line and headers."),
+            QStringLiteral("SECONDS"), QStringLiteral("10")},
+        {QStringLiteral("idle-timeout"),
+            QStringLiteral("Seconds a keep-alive connection may sit idle between requests."), QStringLiteral("SECONDS"),
+            QStringLiteral("60")},
+        {QStringLiteral("max-followers-per-key"),
+            QStringLiteral("Live log and event streams one API key may hold at once (429 beyond)."),
+            QStringLiteral("N"), QStringLiteral("64")},
     });
     p.process(args);
 
@@ -78,6 +121,9 @@ int runServe(const QStringList &args)
         fprintf(stderr, "serve: --log-level must be debug, info, warn or error\n");
         return 2;
     }
+    qint64 descriptorsBefore = 0;
+    const qint64 descriptors = raiseDescriptorLimit(&descriptorsBefore);
+    qInfo().noquote() << QStringLiteral("descriptor limit %1 (was %2)").arg(descriptors).arg(descriptorsBefore);
     ControlPlaneConfig cfg;
     cfg.dataDir = p.value(QStringLiteral("data-dir"));
     if (!parseListen(p.value(QStringLiteral("listen")), cfg.address, cfg.port)) {
@@ -116,6 +162,31 @@ int runServe(const QStringList &args)
         return 2;
     }
     cfg.server.logFsync = p.isSet(QStringLiteral("log-fsync"));
+    if (p.isSet(QStringLiteral("max-connections"))) {
+        cfg.server.maxConnections = p.value(QStringLiteral("max-connections")).toInt(&ok);
+        if (!ok || cfg.server.maxConnections < 1) {
+            fprintf(stderr, "serve: --max-connections must be a positive number\n");
+            return 2;
+        }
+    } else if (descriptors > 0) {
+        // the rest of the descriptors go to log files, job pipes and the database
+        cfg.server.maxConnections = int(std::clamp<qint64>(descriptors / 2, 16, 4096));
+    }
+    cfg.server.maxConnectionsPerAddress = p.value(QStringLiteral("max-connections-per-ip")).toInt(&ok);
+    if (!ok || cfg.server.maxConnectionsPerAddress < 1) {
+        fprintf(stderr, "serve: --max-connections-per-ip must be a positive number\n");
+        return 2;
+    }
+    if (!parseSeconds(p.value(QStringLiteral("header-timeout")), cfg.server.headerTimeoutMs)
+        || !parseSeconds(p.value(QStringLiteral("idle-timeout")), cfg.server.idleTimeoutMs)) {
+        fprintf(stderr, "serve: --header-timeout and --idle-timeout must be a number of seconds above 0\n");
+        return 2;
+    }
+    cfg.server.maxFollowersPerKey = p.value(QStringLiteral("max-followers-per-key")).toInt(&ok);
+    if (!ok || cfg.server.maxFollowersPerKey < 1) {
+        fprintf(stderr, "serve: --max-followers-per-key must be a positive number\n");
+        return 2;
+    }
     const int agentSlots = p.value(QStringLiteral("agent-slots")).toInt(&ok);
     if (!ok || agentSlots < 0) {
         fprintf(stderr, "serve: --agent-slots must be a non-negative number\n");

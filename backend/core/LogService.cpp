@@ -1,5 +1,6 @@
 // Redaction: a job's secret values (env entries named in `secrets`) become *** before a line is stored.
 #include "LogService.h"
+#include "Wire.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -25,8 +26,9 @@ Result<LogAppendRequest> LogAppendRequest::fromJson(const QJsonObject &o)
     for (const auto &v : lines) {
         const QJsonObject l = v.toObject();
         LogLine line;
-        line.seq = qint64(l.value(QStringLiteral("seq")).toDouble());
-        line.tsMs = qint64(l.value(QStringLiteral("ts")).toDouble());
+        // checked conversions: a number like 1e300 must not reach an integer cast
+        line.seq = Wire::toInteger(l.value(QStringLiteral("seq")), 1, Wire::kMaxExactInteger).value_or(0);
+        line.tsMs = Wire::toInteger(l.value(QStringLiteral("ts")), 0, Wire::kMaxExactInteger).value_or(0);
         line.stderrStream = l.value(QStringLiteral("stream")).toString() == QLatin1String("stderr");
         line.text = l.value(QStringLiteral("text")).toString();
         if (line.seq < 1 || (prev && line.seq != prev + 1)) {

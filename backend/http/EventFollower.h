@@ -3,6 +3,7 @@
 #pragma once
 
 #include "EventBus.h"
+#include "FollowerQuota.h"
 
 #include <QObject>
 #include <QPointer>
@@ -15,6 +16,7 @@ class EventFollower : public QObject
 public:
     EventFollower(EventBus &bus, QString workspaceId, qint64 after, QStringList types, QTcpSocket *socket);
     void start();
+    void holdTicket(FollowerQuota::Ticket ticket) { m_ticket = std::move(ticket); }
 
 private:
     void onPublished(const StoredEvent &e);
@@ -27,4 +29,5 @@ private:
     QStringList m_types;
     QPointer<QTcpSocket> m_socket;
     bool m_behind = true;
+    FollowerQuota::Ticket m_ticket;
 };

@@ -175,7 +175,7 @@ void HttpExchange::reply(int status, const QByteArray &body, const QByteArray &c
     if (m_method != "HEAD") // HEAD: the GET's headers, Content-Length included, and no body
         out += body;
     m_socket->write(out);
-    RequestGuard::rearm(m_socket);
+    RequestGuard::answered(m_socket);
     if (m_close)
         m_socket->disconnectFromHost();
 }
@@ -215,6 +215,7 @@ QTcpSocket *HttpExchange::beginStream(const QByteArray &contentType)
         return nullptr;
     m_replied = true;
     finishMetrics(200);
+    RequestGuard::streaming(m_socket);
     m_socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + contentType
         + "\r\nCache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\n"
           "X-Compute-API-Version: v0\r\n\r\n");

@@ -1,12 +1,13 @@
 // Request pipeline: version header -> size limit -> route -> authentication -> workspace -> controller.
 #include "HttpServer.h"
 #include "AuthService.h"
+#include "FollowerQuota.h"
+#include "GuardedTcpServer.h"
 #include "HealthController.h"
 #include "JobsController.h"
 #include "LogsController.h"
 #include "Metrics.h"
 #include "NodesController.h"
-#include "RequestGuard.h"
 
 #include <QHttpServerRequest>
 #include <QTcpServer>
@@ -41,6 +42,7 @@ HttpServer::HttpServer(Services services, QObject *parent)
     , m_services(services)
 {
     HttpExchange::setMetrics(m_services.metrics);
+    FollowerQuota::setLimitPerKey(m_services.config.maxFollowersPerKey);
     m_controllers << new HealthController(m_services, m_router, this);
     m_controllers << new JobsController(m_services, m_router, this);
     auto *nodes = new NodesController(m_services, m_router, this);
@@ -58,8 +60,10 @@ HttpServer::~HttpServer() = default;
 
 quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port)
 {
-    auto *server = new GuardedTcpServer(m_services.config.maxBodyBytes, this);
-    if (!server->listen(address, port)) {
+    const ServerConfig &c = m_services.config;
+    auto *server = new GuardedTcpServer(
+        {c.maxBodyBytes, c.headerTimeoutMs, c.idleTimeoutMs}, {c.maxConnections, c.maxConnectionsPerAddress}, this);
+    if (!server->listenOn(address, port)) {
         delete server;
         return 0;
     }
@@ -74,16 +78,23 @@ int HttpServer::inFlight()
 
 void HttpServer::stopListening()
 {
-    for (QTcpServer *s : servers())
-        s->close();
+    for (QTcpServer *s : servers()) {
+        if (auto *guarded = qobject_cast<GuardedTcpServer *>(s))
+            guarded->stop();
+        else
+            s->close();
+    }
 }
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     // Qt 6.4 also hands WebSocket upgrades to the WebSocket server (newWebSocketConnection);
     // answering them here would corrupt the handshake.
-    if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+    if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        RequestGuard::upgraded(socket);
         return true;
+    }
+    RequestGuard::requestStarted(socket);
     auto ex = std::make_shared<HttpExchange>(socket, methodName(request.method()), request.url().path(),
         request.query(), request.headers(), request.body(), request.remoteAddress());
     // Qt 6.4's parser takes the first of several Content-Length headers and reads a malformed one
@@ -114,7 +125,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     const Router::Route *route = nullptr;
     QHash<QString, QString> params;
     QByteArray allowed;
-    const auto outcome = m_router.match(ex->method(), ex->path(), &route, params, allowed);
+    const auto outcome = m_router.match(ex->method(), request.url().path(QUrl::FullyEncoded), &route, params, allowed);
     if (ex->path().startsWith(QLatin1String("/api/")))
         ex->setSurface(Surface::Rpc);
     if (outcome == Router::Outcome::NotFound) {
@@ -183,6 +194,9 @@ void HttpServer::acceptWebSockets()
     while (hasPendingWebSocketConnections()) {
         std::unique_ptr<QWebSocket> ws = nextPendingWebSocketConnection();
         QWebSocket *raw = ws.release();
+        // Qt's default allows 2 GiB messages; neither agents nor log followers send more than a little.
+        raw->setMaxAllowedIncomingMessageSize(quint64(m_services.config.maxWebSocketMessageBytes));
+        raw->setMaxAllowedIncomingFrameSize(quint64(m_services.config.maxWebSocketMessageBytes));
         Q_EMIT webSocketConnected(raw);
     }
 }

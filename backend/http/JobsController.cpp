@@ -1,7 +1,9 @@
 // Job endpoints. Query validation is strict: an unknown state, a malformed label, time or cursor is a 400.
 #include "JobsController.h"
 #include "JobService.h"
+#include "NodeBodies.h"
 #include "Ulid.h"
+#include "Wire.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +18,24 @@ QHash<QString, QStringList> fromUrlQuery(const HttpExchange &ex)
     for (const auto &[k, v] : ex.query().queryItems(QUrl::FullyDecoded))
         out[k].append(v);
     return out;
+}
+
+// A path id that is not a job id names no job: answered here, before it reaches a map or a query.
+bool isJobId(const ExchangePtr &ex, const QString &id)
+{
+    if (Wire::isId(id, QLatin1StringView("job")))
+        return true;
+    ex->replyError(ApiError::notFound(QStringLiteral("no job '%1': not a job id").arg(id.left(64))));
+    return false;
+}
+
+// RPC bodies name their job as jobId (or id); false once a 422 was answered.
+bool checkJobReference(const ExchangePtr &ex, const QJsonObject &body)
+{
+    const Status st = NodeBodies::jobReference(body);
+    if (!st)
+        ex->replyError(st.error());
+    return bool(st);
 }
 
 QString jobIdFrom(const QJsonObject &body)
@@ -37,14 +57,20 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
     r.add("GET", QStringLiteral("/v0/jobs"), {}, [this](const ExchangePtr &ex) { list(ex, fromUrlQuery(*ex)); });
     r.add("POST", QStringLiteral("/v0/jobs/{id}:cancel"), {}, [this](const ExchangePtr &ex) {
         QJsonObject body;
+        if (!isJobId(ex, ex->param(QStringLiteral("id"))))
+            return;
         if (!ex->body().trimmed().isEmpty() && !ex->jsonBody(body))
             return;
         cancel(ex, ex->param(QStringLiteral("id")), body.value(QStringLiteral("reason")).toString().left(500));
     });
-    r.add("POST", QStringLiteral("/v0/jobs/{id}:retry"), {},
-        [this](const ExchangePtr &ex) { retry(ex, ex->param(QStringLiteral("id"))); });
-    r.add("GET", QStringLiteral("/v0/jobs/{id}"), {},
-        [this](const ExchangePtr &ex) { get(ex, ex->param(QStringLiteral("id"))); });
+    r.add("POST", QStringLiteral("/v0/jobs/{id}:retry"), {}, [this](const ExchangePtr &ex) {
+        if (isJobId(ex, ex->param(QStringLiteral("id"))))
+            retry(ex, ex->param(QStringLiteral("id")));
+    });
+    r.add("GET", QStringLiteral("/v0/jobs/{id}"), {}, [this](const ExchangePtr &ex) {
+        if (isJobId(ex, ex->param(QStringLiteral("id"))))
+            get(ex, ex->param(QStringLiteral("id")));
+    });
 
     const RouteOptions rpc {Surface::Rpc, true};
     r.add("POST", QStringLiteral("/api/compute/jobs/submit"), rpc, [this](const ExchangePtr &ex) {
@@ -54,7 +80,7 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
     });
     r.add("POST", QStringLiteral("/api/compute/jobs/retrieve"), rpc, [this](const ExchangePtr &ex) {
         QJsonObject body;
-        if (ex->jsonBody(body))
+        if (ex->jsonBody(body) && checkJobReference(ex, body))
             get(ex, jobIdFrom(body));
     });
     r.add("POST", QStringLiteral("/api/compute/jobs/list"), rpc, [this](const ExchangePtr &ex) {
@@ -80,12 +106,12 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
     });
     r.add("POST", QStringLiteral("/api/compute/jobs/cancel"), rpc, [this](const ExchangePtr &ex) {
         QJsonObject body;
-        if (ex->jsonBody(body))
+        if (ex->jsonBody(body) && checkJobReference(ex, body))
             cancel(ex, jobIdFrom(body), body.value(QStringLiteral("reason")).toString().left(500));
     });
     r.add("POST", QStringLiteral("/api/compute/jobs/retry"), rpc, [this](const ExchangePtr &ex) {
         QJsonObject body;
-        if (ex->jsonBody(body))
+        if (ex->jsonBody(body) && checkJobReference(ex, body))
             retry(ex, jobIdFrom(body));
     });
 }
@@ -101,6 +127,10 @@ void JobsController::submit(const ExchangePtr &ex, const QJsonObject &body)
         opts.idempotencyKey = QString::fromUtf8(ex->header("x-request-id"));
     if (opts.idempotencyKey.size() > 255)
         return ex->replyError(ApiError::invalid(QStringLiteral("Idempotency-Key is longer than 255 characters")));
+    for (const QChar c : std::as_const(opts.idempotencyKey))
+        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
+            return ex->replyError(
+                ApiError::invalid(QStringLiteral("Idempotency-Key takes visible ASCII characters only")));
     m_s.jobs->submit(ex->principal(), std::move(spec.value()), opts, [ex](Result<JobPtr> r) {
         if (!r)
             return ex->replyError(r.error());

@@ -3,6 +3,7 @@
 // and catches up from storage when it falls behind. Cleans itself up when the peer goes away.
 #pragma once
 
+#include "FollowerQuota.h"
 #include "LogService.h"
 
 #include <QObject>
@@ -19,6 +20,7 @@ public:
         QTcpSocket *sse, QWebSocket *ws);
     ~LogFollower() override;
     void start();
+    void holdTicket(FollowerQuota::Ticket ticket) { m_ticket = std::move(ticket); }
     static int liveCount();
 
 private:
@@ -38,6 +40,7 @@ private:
     int m_token = 0;
     bool m_pumpQueued = false;
     bool m_done = false;
+    FollowerQuota::Ticket m_ticket;
 };
 
 QByteArray logLineJson(const LogLine &l);

@@ -4,6 +4,8 @@
 #include "AuthService.h"
 #include "EventFollower.h"
 #include "LogFollower.h"
+#include "NodeBodies.h"
+#include "Wire.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,7 +26,7 @@ bool parseInt(const QString &s, qint64 lo, qint64 hi, qint64 &out)
 struct LogParams
 {
     int attempt = 0;
-    qint64 since = 0;       // exclusive
+    qint64 since = 0; // exclusive
     qint64 tail = -1;
     qint64 limit = 10000;
     LogFollower::StreamFilter filter = LogFollower::StreamFilter::Both;
@@ -63,7 +65,8 @@ Result<LogParams> parseLogParams(const QUrlQuery &q, const QByteArray &lastEvent
                 return ApiError::invalid(QStringLiteral("'format' must be json or text"));
             p.text = val == QLatin1String("text");
         } else if (k == QLatin1String("follow")) {
-            if (val != QLatin1String("true") && val != QLatin1String("false") && val != QLatin1String("1") && val != QLatin1String("0"))
+            if (val != QLatin1String("true") && val != QLatin1String("false") && val != QLatin1String("1")
+                && val != QLatin1String("0"))
                 return ApiError::invalid(QStringLiteral("'follow' must be true or false"));
             p.follow = val == QLatin1String("true") || val == QLatin1String("1");
         } else {
@@ -78,30 +81,47 @@ Result<LogParams> parseLogParams(const QUrlQuery &q, const QByteArray &lastEvent
 }
 }
 
-LogsController::LogsController(Services &s, Router &r, QObject *parent) : QObject(parent), m_s(s)
+ApiError LogsController::tooManyFollowers()
 {
-    r.add("POST", QStringLiteral("/api/compute/nodes/logs"), {Surface::Rpc, true, Callers::Nodes}, [this](const ExchangePtr &ex) {
-        QJsonObject body;
-        if (!ex->jsonBody(body))
-            return;
-        const auto req = LogAppendRequest::fromJson(body);
-        if (!req)
-            return ex->replyError(req.error());
-        const auto next = m_s.logs->append(ex->principal(), req.value());
-        next ? ex->replyRpc(QJsonObject{{QStringLiteral("nextSeq"), next.value()}}, QStringLiteral("stored"))
-             : ex->replyError(next.error());
-    });
-    r.add("GET", QStringLiteral("/v0/jobs/{id}/logs"), {}, [this](const ExchangePtr &ex) {
-        logs(ex, ex->param(QStringLiteral("id")), false);
-    });
-    r.add("GET", QStringLiteral("/api/compute/jobs/{id}/logs"), {Surface::Rpc, true}, [this](const ExchangePtr &ex) {
-        logs(ex, ex->param(QStringLiteral("id")), true);
-    });
+    return ApiError::make(ErrorCode::RateLimited,
+        QStringLiteral("this key already follows %1 streams (logs and events), the limit; close one first")
+            .arg(FollowerQuota::limitPerKey()));
+}
+
+void LogsController::replyTooManyFollowers(const ExchangePtr &ex)
+{
+    ex->replyError(tooManyFollowers(), {{"Retry-After", "5"}});
+}
+
+LogsController::LogsController(Services &s, Router &r, QObject *parent)
+    : QObject(parent)
+    , m_s(s)
+{
+    r.add("POST", QStringLiteral("/api/compute/nodes/logs"), {Surface::Rpc, true, Callers::Nodes},
+        [this](const ExchangePtr &ex) {
+            QJsonObject body;
+            if (!ex->jsonBody(body))
+                return;
+            if (const Status st = NodeBodies::logs(body); !st)
+                return ex->replyError(st.error());
+            const auto req = LogAppendRequest::fromJson(body);
+            if (!req)
+                return ex->replyError(req.error());
+            const auto next = m_s.logs->append(ex->principal(), req.value());
+            next ? ex->replyRpc(QJsonObject {{QStringLiteral("nextSeq"), next.value()}}, QStringLiteral("stored"))
+                 : ex->replyError(next.error());
+        });
+    r.add("GET", QStringLiteral("/v0/jobs/{id}/logs"), {},
+        [this](const ExchangePtr &ex) { logs(ex, ex->param(QStringLiteral("id")), false); });
+    r.add("GET", QStringLiteral("/api/compute/jobs/{id}/logs"), {Surface::Rpc, true},
+        [this](const ExchangePtr &ex) { logs(ex, ex->param(QStringLiteral("id")), true); });
     r.add("GET", QStringLiteral("/v0/events"), {}, [this](const ExchangePtr &ex) { events(ex); });
 }
 
 void LogsController::logs(const ExchangePtr &ex, const QString &jobId, bool followByDefault)
 {
+    if (!Wire::isId(jobId, QLatin1StringView("job")))
+        return ex->replyError(ApiError::notFound(QStringLiteral("no job '%1': not a job id").arg(jobId.left(64))));
     const auto params = parseLogParams(ex->query(), ex->header("last-event-id"), followByDefault);
     if (!params)
         return ex->replyError(params.error());
@@ -114,10 +134,14 @@ void LogsController::logs(const ExchangePtr &ex, const QString &jobId, bool foll
         from = std::max<qint64>(from, m_s.logs->nextSeq(target.value()) - p.tail);
 
     if (p.follow) {
+        FollowerQuota::Ticket ticket = FollowerQuota::acquire(ex->principal().keyId);
+        if (!ticket.isValid())
+            return replyTooManyFollowers(ex);
         QTcpSocket *socket = ex->beginStream("text/event-stream");
         if (!socket)
             return;
         auto *f = new LogFollower(*m_s.logs, ex->principal(), target.value(), from, p.filter, socket, nullptr);
+        f->holdTicket(std::move(ticket));
         f->setParent(socket);
         f->start();
         return;
@@ -154,9 +178,9 @@ void LogsController::logs(const ExchangePtr &ex, const QString &jobId, bool foll
             out.prepend("[" + QByteArray::number(dropped) + " older lines dropped: log size cap]\n");
         return ex->reply(200, out, "text/plain; charset=utf-8");
     }
-    out += "],\"nextSeq\":" + QByteArray::number(cursor.nextSeq) + ",\"attempt\":" + QByteArray::number(target.value().attempt)
-        + ",\"finished\":" + (target.value().finished ? "true" : "false") + ",\"state\":\"" + target.value().state.toUtf8()
-        + "\",\"dropped\":" + QByteArray::number(dropped) + '}';
+    out += "],\"nextSeq\":" + QByteArray::number(cursor.nextSeq) + ",\"attempt\":"
+        + QByteArray::number(target.value().attempt) + ",\"finished\":" + (target.value().finished ? "true" : "false")
+        + ",\"state\":\"" + target.value().state.toUtf8() + "\",\"dropped\":" + QByteArray::number(dropped) + '}';
     if (ex->surface() == Surface::Rpc)
         return ex->replyRpc(QJsonDocument::fromJson(out).object());
     ex->reply(200, out);
@@ -172,15 +196,23 @@ void LogsController::events(const ExchangePtr &ex)
         bool ok = false;
         after = resumeFrom.toLongLong(&ok);
         if (!ok || after < 0)
-            return ex->replyError(ApiError::invalid(QStringLiteral("Last-Event-ID / since must be an event sequence number")));
+            return ex->replyError(
+                ApiError::invalid(QStringLiteral("Last-Event-ID / since must be an event sequence number")));
     }
     QStringList types;
     for (const QString &t : ex->queryValues(QStringLiteral("type")))
         types << t.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (types.size() > 64 || std::any_of(types.begin(), types.end(), [](const QString &t) { return t.size() > 64; }))
+        return ex->replyError(
+            ApiError::invalid(QStringLiteral("'type' takes at most 64 event types of 64 characters")));
+    FollowerQuota::Ticket ticket = FollowerQuota::acquire(ex->principal().keyId);
+    if (!ticket.isValid())
+        return replyTooManyFollowers(ex);
     QTcpSocket *socket = ex->beginStream("text/event-stream");
     if (!socket)
         return;
     auto *f = new EventFollower(*m_s.events, ex->principal().workspaceId, after, types, socket);
+    f->holdTicket(std::move(ticket));
     f->setParent(socket);
     f->start();
 }
@@ -201,15 +233,29 @@ bool LogsController::acceptWebSocket(QWebSocket *ws)
         ws->deleteLater();
         return true;
     }
-    const auto params = parseLogParams(QUrlQuery(ws->requestUrl()), ws->request().rawHeader("Last-Event-ID"), true);
+    auto params = parseLogParams(QUrlQuery(ws->requestUrl()), ws->request().rawHeader("Last-Event-ID"), true);
+    if (params && !Wire::isId(m.captured(1), QLatin1StringView("job")))
+        params = ApiError::notFound(QStringLiteral("no job '%1': not a job id").arg(m.captured(1).left(64)));
     const auto target = params ? m_s.logs->target(*principal, m.captured(1), params.value().attempt)
                                : Result<LogService::Target>(params.error());
     if (!target) {
-        ws->sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("error")},
-                                                                        {QStringLiteral("error"), target.error().codeString()},
-                                                                        {QStringLiteral("message"), target.error().message}})
-                                                  .toJson(QJsonDocument::Compact)));
+        ws->sendTextMessage(QString::fromUtf8(QJsonDocument(
+            QJsonObject {{QStringLiteral("event"), QStringLiteral("error")},
+                {QStringLiteral("error"), target.error().codeString()},
+                {QStringLiteral("message"),
+                    target.error().message}}).toJson(QJsonDocument::Compact)));
         ws->close(QWebSocketProtocol::CloseCode(4004), target.error().codeString());
+        ws->deleteLater();
+        return true;
+    }
+    FollowerQuota::Ticket ticket = FollowerQuota::acquire(principal->keyId);
+    if (!ticket.isValid()) {
+        const ApiError e = tooManyFollowers();
+        ws->sendTextMessage(QString::fromUtf8(QJsonDocument(
+            QJsonObject {{QStringLiteral("event"), QStringLiteral("error")}, {QStringLiteral("error"), e.codeString()},
+                {QStringLiteral("message"),
+                    e.message}}).toJson(QJsonDocument::Compact)));
+        ws->close(QWebSocketProtocol::CloseCode(4029), e.codeString());
         ws->deleteLater();
         return true;
     }
@@ -218,6 +264,7 @@ bool LogsController::acceptWebSocket(QWebSocket *ws)
         from = std::max<qint64>(from, m_s.logs->nextSeq(target.value()) - params.value().tail);
     connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
     auto *f = new LogFollower(*m_s.logs, *principal, target.value(), from, params.value().filter, nullptr, ws);
+    f->holdTicket(std::move(ticket));
     f->setParent(ws);
     f->start();
     return true;

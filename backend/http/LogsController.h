@@ -14,10 +14,12 @@ class LogsController : public QObject
     Q_OBJECT
 public:
     LogsController(Services &s, Router &r, QObject *parent = nullptr);
-    bool acceptWebSocket(QWebSocket *ws);   // /v0/jobs/{id}/logs as a WebSocket; false if not ours
+    bool acceptWebSocket(QWebSocket *ws); // /v0/jobs/{id}/logs as a WebSocket; false if not ours
 
 private:
     void logs(const ExchangePtr &ex, const QString &jobId, bool followByDefault);
     void events(const ExchangePtr &ex);
+    static ApiError tooManyFollowers();
+    static void replyTooManyFollowers(const ExchangePtr &ex);
     Services &m_s;
 };

@@ -2,6 +2,8 @@
 #include "NodesController.h"
 #include "AgentService.h"
 #include "AuthService.h"
+#include "NodeBodies.h"
+#include "Wire.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,12 +17,29 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
     const RouteOptions rpc {Surface::Rpc, true}; // workspace keys
     const RouteOptions node {Surface::Rpc, true, Callers::Nodes}; // the agent's own node key
     const RouteOptions either {Surface::Rpc, true, Callers::Any};
-    auto withBody
-        = [](const ExchangePtr &ex, QJsonObject &body) { return ex->body().trimmed().isEmpty() || ex->jsonBody(body); };
+    // An optional JSON body, then its shape check (NodeBodies); false once an error was answered.
+    auto withBody = [](const ExchangePtr &ex, QJsonObject &body, Status (*check)(const QJsonObject &) = nullptr) {
+        if (!ex->body().trimmed().isEmpty() && !ex->jsonBody(body))
+            return false;
+        if (check) {
+            if (const Status st = check(body); !st) {
+                ex->replyError(st.error());
+                return false;
+            }
+        }
+        return true;
+    };
+    auto checkedBody = [withBody](const ExchangePtr &ex, QJsonObject &body, Status (*check)(const QJsonObject &)) {
+        if (ex->body().trimmed().isEmpty()) {
+            ex->replyError(ApiError::invalid(QStringLiteral("a JSON object body is required")));
+            return false;
+        }
+        return withBody(ex, body, check);
+    };
 
     r.add("POST", QStringLiteral("/api/compute/nodes/register"), rpc, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!withBody(ex, body))
+        if (!withBody(ex, body, &NodeBodies::registration))
             return;
         const auto req = RegisterRequest::fromJson(body);
         if (!req)
@@ -31,14 +50,14 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
     });
     r.add("POST", QStringLiteral("/api/compute/nodes/heartbeat"), node, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!withBody(ex, body))
+        if (!withBody(ex, body, &NodeBodies::heartbeat))
             return;
         const auto r = m_s.agents->heartbeat(ex->principal(), body);
         r ? ex->replyRpc(r.value()) : ex->replyError(r.error());
     });
     r.add("POST", QStringLiteral("/api/compute/nodes/poll"), node, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!withBody(ex, body))
+        if (!withBody(ex, body, &NodeBodies::poll))
             return;
         const double wait = body.value(QStringLiteral("waitSeconds")).toDouble(25);
         const int waitMs = int(std::clamp(wait, 0.0, m_s.config.pollWaitMs / 1000.0) * 1000);
@@ -49,17 +68,17 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
                 ex->replyRpc(QJsonValue(), QStringLiteral("nothing to do"), QStringLiteral("NO_DATA"));
         });
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/started"), node, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/started"), node, [this, checkedBody](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!ex->jsonBody(body))
+        if (!checkedBody(ex, body, &NodeBodies::started))
             return;
         const auto r = m_s.agents->started(ex->principal(), body.value(QStringLiteral("jobId")).toString(),
             body.value(QStringLiteral("attempt")).toInt());
         r ? ex->replyRpc(r.value()) : ex->replyError(r.error());
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/result"), node, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/result"), node, [this, checkedBody](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!ex->jsonBody(body))
+        if (!checkedBody(ex, body, &NodeBodies::result))
             return;
         const auto report = AgentReport::fromJson(body);
         if (!report)
@@ -76,7 +95,7 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
     });
     r.add("POST", QStringLiteral("/api/compute/nodes/drain"), either, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
-        if (!withBody(ex, body))
+        if (!withBody(ex, body, &NodeBodies::drain))
             return;
         const auto r = m_s.agents->drain(ex->principal(), body.value(QStringLiteral("nodeId")).toString());
         r ? ex->replyRpc(r.value(), QStringLiteral("draining")) : ex->replyError(r.error());
@@ -94,15 +113,29 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
     r.add("GET", QStringLiteral("/v0/agents"), {}, [this](const ExchangePtr &ex) {
         ex->replyJson(200, {{QStringLiteral("agents"), m_s.agents->list(ex->principal())}});
     });
-    r.add("POST", QStringLiteral("/v0/agents/{id}:drain"), {}, [this](const ExchangePtr &ex) {
+    // a path id that is not an agent id names no agent (and goes no further)
+    auto agentId = [](const ExchangePtr &ex) {
+        const QString id = ex->param(QStringLiteral("id"));
+        if (Wire::isId(id, QLatin1StringView("node")))
+            return true;
+        ex->replyError(ApiError::notFound(QStringLiteral("no agent '%1': not an agent id").arg(id.left(64))));
+        return false;
+    };
+    r.add("POST", QStringLiteral("/v0/agents/{id}:drain"), {}, [this, agentId](const ExchangePtr &ex) {
+        if (!agentId(ex))
+            return;
         const auto r = m_s.agents->drain(ex->principal(), ex->param(QStringLiteral("id")));
         r ? ex->replyJson(200, r.value()) : ex->replyError(r.error());
     });
-    r.add("GET", QStringLiteral("/v0/agents/{id}"), {}, [this](const ExchangePtr &ex) {
+    r.add("GET", QStringLiteral("/v0/agents/{id}"), {}, [this, agentId](const ExchangePtr &ex) {
+        if (!agentId(ex))
+            return;
         const auto r = m_s.agents->get(ex->principal(), ex->param(QStringLiteral("id")));
         r ? ex->replyJson(200, r.value()) : ex->replyError(r.error());
     });
-    r.add("DELETE", QStringLiteral("/v0/agents/{id}"), {}, [this](const ExchangePtr &ex) {
+    r.add("DELETE", QStringLiteral("/v0/agents/{id}"), {}, [this, agentId](const ExchangePtr &ex) {
+        if (!agentId(ex))
+            return;
         m_s.agents->remove(ex->principal(), ex->param(QStringLiteral("id")),
             [ex](Status st) { st ? ex->reply(204, QByteArray()) : ex->replyError(st.error()); });
     });

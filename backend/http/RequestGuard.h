@@ -1,52 +1,67 @@
-// Refuses an oversized request from its headers, before Qt's HTTP parser buffers the body: Qt 6.4
-// reads a whole body into memory before the server sees the request, so a client declaring gigabytes
-// could exhaust memory. Every accepted connection gets a guard that looks at each request's header
-// block (its readyRead slot runs before the parser's) and answers 413, or 400 for a body without a
-// Content-Length (chunked). The parser is then cut off; what the client still sends is read and dropped for a
-// little while (so it gets to read the answer instead of a reset), then the connection is closed.
+// Per-connection limits, enforced before Qt's HTTP parser buffers anything: Qt 6.4 reads a whole body
+// into memory and has no limit on a head's size nor any timeout. Every accepted connection gets a
+// guard whose readyRead slot runs before the parser's. It scans the byte stream (RequestScanner) so
+// each request on the connection, pipelined ones included, is checked from its head: 413 for a
+// declared body over the limit, 431 for an oversized head, 400 for framing Qt could misread. It
+// feeds the parser one request at a time (later pipelined bytes are held back until the server
+// has answered, which also keeps answers in request order), closes a connection whose head is not
+// complete within the header timeout (slow clients cannot hold descriptors) or that sits idle between
+// requests, and drops what a client sends on a connection that holds a stream.
 #pragma once
+
+#include "RequestScanner.h"
 
 #include <QByteArray>
 #include <QObject>
-#include <QTcpServer>
+#include <QTimer>
 
 class QTcpSocket;
+
+struct ConnectionLimits
+{
+    qint64 maxBodyBytes = 1024 * 1024;
+    int headerTimeoutMs = 10000; // a request's head must be complete this long after its first byte
+    int idleTimeoutMs = 60000; // a keep-alive connection with nothing in flight is closed after this
+};
 
 class RequestGuard : public QObject
 {
     Q_OBJECT
 public:
-    RequestGuard(QTcpSocket *socket, qint64 maxBodyBytes); // a child of the socket
+    RequestGuard(QTcpSocket *socket, const ConnectionLimits &limits); // a child of the socket
 
-    // The server answered the current request: the next bytes start a new header block.
-    static void rearm(QTcpSocket *socket);
+    // Called by the server for the request Qt's parser has just delivered.
+    static void requestStarted(QTcpSocket *socket);
+    // The server answered the current request: the next one may go to the parser.
+    static void answered(QTcpSocket *socket);
+    // The answer is a stream that keeps the socket: what the client sends from now on is dropped.
+    static void streaming(QTcpSocket *socket);
+    // The connection became a WebSocket, whose own limits apply from now on.
+    static void upgraded(QTcpSocket *socket);
 
 private:
+    enum class Mode { Http, Streaming, Upgraded, Refused };
+    enum class Wait { None, Head, Idle, Body }; // what the timer is running for
+    static RequestGuard *of(QTcpSocket *socket);
     void onReadyRead();
-    void refuse(int status, const QByteArray &code, const QString &message);
+    void release();
+    bool refuseIfDue();
+    void refuse(const RequestScanner::Refusal &r);
     void discard();
+    void updateTimer();
+    void onTimeout();
 
     QTcpSocket *m_socket;
-    qint64 m_maxBody;
-    bool m_armed = true; // watching for a header block
-    QByteArray m_head; // its bytes so far
-    qint64 m_discarded = -1; // >= 0 once refused: body bytes read and dropped since
-};
-
-// A QTcpServer that puts a RequestGuard on every connection before QAbstractHttpServer sees it.
-class GuardedTcpServer : public QTcpServer
-{
-    Q_OBJECT
-public:
-    GuardedTcpServer(qint64 maxBodyBytes, QObject *parent = nullptr)
-        : QTcpServer(parent)
-        , m_maxBody(maxBodyBytes)
-    {
-    }
-
-protected:
-    void incomingConnection(qintptr descriptor) override;
-
-private:
-    qint64 m_maxBody;
+    ConnectionLimits m_limits;
+    RequestScanner m_scanner;
+    Mode m_mode = Mode::Http;
+    qint64 m_front = 0; // stream offset of the parser's read position
+    bool m_requestSeen = false; // the parser delivered a request since this guard's last slot
+    qint64 m_parsed = 0; // requests the parser delivered
+    bool m_outstanding = false; // a request was delivered and not yet answered
+    bool m_holding = false; // this guard's read transaction hides later bytes from the parser
+    qint64 m_held = 0;
+    qint64 m_discarded = 0;
+    QTimer m_timer;
+    Wait m_wait = Wait::None;
 };

@@ -1,6 +1,8 @@
 // Routes are tried in registration order, so "{id}:cancel" is registered before "{id}".
 #include "Router.h"
 
+#include <QUrl>
+
 void Router::add(const QByteArray &method, const QString &pattern, RouteOptions opts, Handler h)
 {
     m_routes.append({method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), opts, std::move(h)});
@@ -21,7 +23,7 @@ bool Router::matchSegments(const Route &r, const QStringList &parts, QHash<QStri
         }
         const int close = seg.indexOf(QLatin1Char('}'));
         const QString name = seg.mid(1, close - 1);
-        const QString suffix = seg.mid(close + 1);   // e.g. ":cancel"
+        const QString suffix = seg.mid(close + 1); // e.g. ":cancel"
         if (!suffix.isEmpty()) {
             if (!part.endsWith(suffix) || part.size() == suffix.size())
                 return false;
@@ -36,10 +38,17 @@ bool Router::matchSegments(const Route &r, const QStringList &parts, QHash<QStri
     return true;
 }
 
-Router::Outcome Router::match(const QByteArray &method, const QString &path, const Route **route,
-                              QHash<QString, QString> &params, QByteArray &allowed) const
+Router::Outcome Router::match(const QByteArray &method, const QString &encodedPath, const Route **route,
+    QHash<QString, QString> &params, QByteArray &allowed) const
 {
-    const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (encodedPath.size() > kMaxPathLength)
+        return Outcome::NotFound;
+    QStringList parts = encodedPath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (parts.size() > kMaxSegments)
+        return Outcome::NotFound;
+    for (QString &part : parts)
+        if (part.contains(QLatin1Char('%')))
+            part = QUrl::fromPercentEncoding(part.toUtf8());
     bool pathMatched = false;
     for (const Route &r : m_routes) {
         QHash<QString, QString> p;

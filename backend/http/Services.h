@@ -21,6 +21,13 @@ struct ServerConfig
     int logRetentionDays = 30;
     bool logFsync = false;
     int eventRetentionDays = 30;
+    // connections (see GuardedTcpServer, RequestGuard)
+    int maxConnections = 4096;
+    int maxConnectionsPerAddress = 256;
+    int headerTimeoutMs = 10000;
+    int idleTimeoutMs = 60000;
+    int maxFollowersPerKey = 64;
+    qint64 maxWebSocketMessageBytes = 64 * 1024; // agents and log followers send (next to) nothing
 };
 
 struct Services

@@ -1,17 +1,15 @@
 // JSON mapping of agents and GPUs.
 #include "Agent.h"
 #include "Job.h"
+#include "Wire.h"
 
 #include <QJsonArray>
 
 QJsonObject GpuDevice::toJson() const
 {
-    return {{QStringLiteral("index"), index},
-            {QStringLiteral("uuid"), uuid},
-            {QStringLiteral("model"), model},
-            {QStringLiteral("memoryTotalMiB"), memoryTotalMiB},
-            {QStringLiteral("memoryUsedMiB"), memoryUsedMiB},
-            {QStringLiteral("utilizationPercent"), utilizationPercent}};
+    return {{QStringLiteral("index"), index}, {QStringLiteral("uuid"), uuid}, {QStringLiteral("model"), model},
+        {QStringLiteral("memoryTotalMiB"), memoryTotalMiB}, {QStringLiteral("memoryUsedMiB"), memoryUsedMiB},
+        {QStringLiteral("utilizationPercent"), utilizationPercent}};
 }
 
 GpuDevice GpuDevice::fromJson(const QJsonObject &o)
@@ -20,8 +18,9 @@ GpuDevice GpuDevice::fromJson(const QJsonObject &o)
     g.index = o.value(QStringLiteral("index")).toInt();
     g.uuid = o.value(QStringLiteral("uuid")).toString();
     g.model = o.value(QStringLiteral("model")).toString();
-    g.memoryTotalMiB = qint64(o.value(QStringLiteral("memoryTotalMiB")).toDouble());
-    g.memoryUsedMiB = qint64(o.value(QStringLiteral("memoryUsedMiB")).toDouble());
+    g.memoryTotalMiB
+        = Wire::toInteger(o.value(QStringLiteral("memoryTotalMiB")), 0, Wire::kMaxExactInteger).value_or(0);
+    g.memoryUsedMiB = Wire::toInteger(o.value(QStringLiteral("memoryUsedMiB")), 0, Wire::kMaxExactInteger).value_or(0);
     g.utilizationPercent = o.value(QStringLiteral("utilizationPercent")).toInt();
     return g;
 }
@@ -29,9 +28,12 @@ GpuDevice GpuDevice::fromJson(const QJsonObject &o)
 QString Agent::stateName(AgentState s)
 {
     switch (s) {
-    case AgentState::Online: return QStringLiteral("ONLINE");
-    case AgentState::Draining: return QStringLiteral("DRAINING");
-    case AgentState::Lost: return QStringLiteral("LOST");
+    case AgentState::Online:
+        return QStringLiteral("ONLINE");
+    case AgentState::Draining:
+        return QStringLiteral("DRAINING");
+    case AgentState::Lost:
+        return QStringLiteral("LOST");
     }
     return {};
 }
@@ -44,26 +46,19 @@ QJsonObject Agent::toJson() const
     QJsonArray gpuArr;
     for (const auto &g : gpus)
         gpuArr.append(g.toJson());
-    return {{QStringLiteral("id"), id},
-            {QStringLiteral("workspaceId"), workspaceId},
-            {QStringLiteral("name"), name},
-            {QStringLiteral("state"), stateName(state)},
-            {QStringLiteral("labels"), labelsObj},
-            {QStringLiteral("capabilities"), QJsonArray::fromStringList(capabilities)},
-            {QStringLiteral("resources"), QJsonObject{{QStringLiteral("cpu"), cpu},
-                                                      {QStringLiteral("memGib"), memGib},
-                                                      {QStringLiteral("slots"), slotCount},
-                                                      {QStringLiteral("gpus"), gpuArr.size()}}},
-            {QStringLiteral("free"), QJsonObject{{QStringLiteral("cpu"), freeCpu},
-                                                 {QStringLiteral("memGib"), freeMemGib}}},
-            {QStringLiteral("gpus"), gpuArr},
-            {QStringLiteral("load"), load},
-            {QStringLiteral("runningJobs"), QJsonArray::fromStringList(runningJobs)},
-            {QStringLiteral("registeredAt"), isoTime(registeredAt)},
-            {QStringLiteral("lastHeartbeat"), isoTime(lastHeartbeat)},
-            {QStringLiteral("version"), version},
-            {QStringLiteral("hostname"), hostname},
-            {QStringLiteral("pushConnected"), pushConnected}};
+    return {{QStringLiteral("id"), id}, {QStringLiteral("workspaceId"), workspaceId}, {QStringLiteral("name"), name},
+        {QStringLiteral("state"), stateName(state)}, {QStringLiteral("labels"), labelsObj},
+        {QStringLiteral("capabilities"), QJsonArray::fromStringList(capabilities)},
+        {QStringLiteral("resources"),
+            QJsonObject {{QStringLiteral("cpu"), cpu}, {QStringLiteral("memGib"), memGib},
+                {QStringLiteral("slots"), slotCount}, {QStringLiteral("gpus"), gpuArr.size()}}},
+        {QStringLiteral("free"),
+            QJsonObject {{QStringLiteral("cpu"), freeCpu}, {QStringLiteral("memGib"), freeMemGib}}},
+        {QStringLiteral("gpus"), gpuArr}, {QStringLiteral("load"), load},
+        {QStringLiteral("runningJobs"), QJsonArray::fromStringList(runningJobs)},
+        {QStringLiteral("registeredAt"), isoTime(registeredAt)},
+        {QStringLiteral("lastHeartbeat"), isoTime(lastHeartbeat)}, {QStringLiteral("version"), version},
+        {QStringLiteral("hostname"), hostname}, {QStringLiteral("pushConnected"), pushConnected}};
 }
 
 Agent Agent::fromJson(const QJsonObject &o)

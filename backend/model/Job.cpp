@@ -1,5 +1,6 @@
 // JSON mapping and validation of jobs. The limits here are the documented bounds of docs/api.md.
 #include "Job.h"
+#include "Wire.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -75,7 +76,7 @@ void readStringList(const QJsonObject &o, const QString &k, QStringList &out, Fi
 }
 
 void readStringMap(const QJsonObject &o, const QString &k, QMap<QString, QString> &out, Fields &f,
-                   const QRegularExpression &keyRe, int maxValue)
+    const QRegularExpression &keyRe, int maxValue)
 {
     if (!o.contains(k) || o.value(k).isNull())
         return;
@@ -95,7 +96,7 @@ void readStringMap(const QJsonObject &o, const QString &k, QMap<QString, QString
         }
         if (!it.value().isString() || it.value().toString().size() > maxValue) {
             f.add(k + QLatin1Char('.') + it.key(),
-                  QStringLiteral("must be a string of at most %1 characters").arg(maxValue));
+                QStringLiteral("must be a string of at most %1 characters").arg(maxValue));
             continue;
         }
         out.insert(it.key(), it.value().toString());
@@ -112,21 +113,23 @@ bool readInt(const QJsonObject &o, const QString &k, int &out, int lo, int hi, F
         f.add(k, QStringLiteral("must be an integer"));
         return false;
     }
+    // Range first, on the double: converting 1e300 to an integer would be undefined behaviour.
     const double d = v.toDouble();
-    if (d != double(qint64(d))) {
-        f.add(k, QStringLiteral("must be an integer"));
-        return false;
-    }
-    if (d < lo || d > hi) {
+    if (!(d >= lo && d <= hi)) {
         f.add(k, QStringLiteral("must be between %1 and %2").arg(lo).arg(hi));
         return false;
     }
-    out = int(d);
+    const auto i = Wire::toInteger(v, lo, hi);
+    if (!i) {
+        f.add(k, QStringLiteral("must be an integer"));
+        return false;
+    }
+    out = int(*i);
     return true;
 }
 
-bool readNumber(const QJsonObject &o, const QString &k, double &out, double lo, double hi, Fields &f,
-                const QString &name)
+bool readNumber(
+    const QJsonObject &o, const QString &k, double &out, double lo, double hi, Fields &f, const QString &name)
 {
     if (!o.contains(k) || o.value(k).isNull())
         return false;
@@ -172,9 +175,8 @@ QStringList toList(const QJsonValue &v)
 
 Result<JobSpec> JobSpec::fromJson(const QJsonObject &body)
 {
-    static const QStringList known = {
-        QStringLiteral("type"), QStringLiteral("command"), QStringLiteral("argv"), QStringLiteral("env"),
-        QStringLiteral("secrets"), QStringLiteral("resources"), QStringLiteral("priority"),
+    static const QStringList known = {QStringLiteral("type"), QStringLiteral("command"), QStringLiteral("argv"),
+        QStringLiteral("env"), QStringLiteral("secrets"), QStringLiteral("resources"), QStringLiteral("priority"),
         QStringLiteral("maxRetries"), QStringLiteral("timeoutSeconds"), QStringLiteral("workingDir"),
         QStringLiteral("artifacts"), QStringLiteral("image"), QStringLiteral("cmd"), QStringLiteral("labels"),
         QStringLiteral("name")};
@@ -210,8 +212,8 @@ Result<JobSpec> JobSpec::fromJson(const QJsonObject &body)
                     && it.key() != QLatin1String("gpus"))
                     f.add(QStringLiteral("resources.") + it.key(), QStringLiteral("unknown field"));
             readNumber(r, QStringLiteral("cpu"), s.resources.cpu, 0, 1024, f, QStringLiteral("resources.cpu"));
-            readNumber(r, QStringLiteral("memGib"), s.resources.memGib, 0, 16384, f,
-                       QStringLiteral("resources.memGib"));
+            readNumber(
+                r, QStringLiteral("memGib"), s.resources.memGib, 0, 16384, f, QStringLiteral("resources.memGib"));
             Fields gf;
             readInt(r, QStringLiteral("gpus"), s.resources.gpus, 0, 64, gf);
             for (auto it = gf.errors.begin(); it != gf.errors.end(); ++it)
@@ -220,8 +222,12 @@ Result<JobSpec> JobSpec::fromJson(const QJsonObject &body)
     }
 
     if (s.type == QLatin1String("CONTAINER")) {
+        static const QRegularExpression imageRe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._/:@+\\-]*$"));
         if (s.image.isEmpty())
             f.add(QStringLiteral("image"), QStringLiteral("required for CONTAINER jobs"));
+        else if (!imageRe.match(s.image).hasMatch()) // "-…" would be read as an option by the engine
+            f.add(QStringLiteral("image"),
+                QStringLiteral("must be an image reference (letters, digits and ._/:@+-, not starting with '-')"));
     } else if (s.type == QLatin1String("COMMAND")) {
         if (!hasCommand && s.argv.isEmpty())
             f.add(QStringLiteral("command"), QStringLiteral("command or argv is required"));
@@ -246,9 +252,9 @@ void JobSpec::writeJson(QJsonObject &o) const
         o.insert(QStringLiteral("env"), toObject(env));
     if (!secrets.isEmpty())
         o.insert(QStringLiteral("secrets"), toArray(secrets));
-    o.insert(QStringLiteral("resources"), QJsonObject{{QStringLiteral("cpu"), resources.cpu},
-                                                      {QStringLiteral("memGib"), resources.memGib},
-                                                      {QStringLiteral("gpus"), resources.gpus}});
+    o.insert(QStringLiteral("resources"),
+        QJsonObject {{QStringLiteral("cpu"), resources.cpu}, {QStringLiteral("memGib"), resources.memGib},
+            {QStringLiteral("gpus"), resources.gpus}});
     o.insert(QStringLiteral("priority"), priority);
     o.insert(QStringLiteral("maxRetries"), maxRetries);
     if (timeoutSeconds > 0)
@@ -344,11 +350,9 @@ QJsonObject Job::toJson() const
     o.insert(QStringLiteral("retryCount"), retryCount);
     QJsonArray h;
     for (const auto &t : history)
-        h.append(QJsonObject{{QStringLiteral("state"), JobStates::name(t.state)},
-                             {QStringLiteral("at"), isoTime(t.atMs)},
-                             {QStringLiteral("actor"), t.actor},
-                             {QStringLiteral("reason"), t.reason},
-                             {QStringLiteral("attempt"), t.attempt}});
+        h.append(QJsonObject {{QStringLiteral("state"), JobStates::name(t.state)},
+            {QStringLiteral("at"), isoTime(t.atMs)}, {QStringLiteral("actor"), t.actor},
+            {QStringLiteral("reason"), t.reason}, {QStringLiteral("attempt"), t.attempt}});
     o.insert(QStringLiteral("history"), h);
     return o;
 }
@@ -367,8 +371,7 @@ Job Job::fromJson(const QJsonObject &o)
     j.finishedAt = parseTime(o.value(QStringLiteral("finishedAt")).toString()).value_or(0);
     if (o.value(QStringLiteral("exitCode")).isDouble())
         j.exitCode = o.value(QStringLiteral("exitCode")).toInt();
-    j.runtimeMs = o.value(QStringLiteral("runtimeMs")).isDouble()
-        ? qint64(o.value(QStringLiteral("runtimeMs")).toDouble()) : -1;
+    j.runtimeMs = Wire::toInteger(o.value(QStringLiteral("runtimeMs")), -1, Wire::kMaxExactInteger).value_or(-1);
     j.cpuSeconds = o.value(QStringLiteral("cpuSeconds")).toDouble(-1);
     j.agentId = o.value(QStringLiteral("agentId")).toString();
     j.error = o.value(QStringLiteral("error")).toString();
@@ -378,9 +381,9 @@ Job Job::fromJson(const QJsonObject &o)
     for (const auto &v : o.value(QStringLiteral("history")).toArray()) {
         const QJsonObject t = v.toObject();
         j.history.append({JobStates::parse(t.value(QStringLiteral("state")).toString()).value_or(JobState::Queued),
-                          parseTime(t.value(QStringLiteral("at")).toString()).value_or(0),
-                          t.value(QStringLiteral("actor")).toString(), t.value(QStringLiteral("reason")).toString(),
-                          t.value(QStringLiteral("attempt")).toInt(1)});
+            parseTime(t.value(QStringLiteral("at")).toString()).value_or(0),
+            t.value(QStringLiteral("actor")).toString(), t.value(QStringLiteral("reason")).toString(),
+            t.value(QStringLiteral("attempt")).toInt(1)});
     }
     return j;
 }

@@ -1,5 +1,6 @@
 // ULID generation: monotonic within a millisecond (the random part is incremented), thread-safe.
 #include "Ulid.h"
+#include "Wire.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>
@@ -43,7 +44,7 @@ QString Ulid::generate()
             quint32 r[3];
             QRandomGenerator::system()->fillRange(r, 3);
             memcpy(g_rand, r, 10);
-            g_rand[0] &= 0x7f;   // leave headroom so increments rarely overflow
+            g_rand[0] &= 0x7f; // leave headroom so increments rarely overflow
         }
         g_lastMs = now;
         for (int i = 0; i < 6; ++i)
@@ -84,10 +85,6 @@ qint64 Ulid::timestampMs(const QString &s)
 
 bool Ulid::isValid(const QString &prefixed, const QString &prefix)
 {
-    if (!prefixed.startsWith(prefix + QLatin1Char('_')) || prefixed.size() != prefix.size() + 27)
-        return false;
-    for (int i = prefix.size() + 1; i < prefixed.size(); ++i)
-        if (decodeChar(prefixed.at(i)) < 0)
-            return false;
-    return true;
+    const QByteArray p = prefix.toLatin1();
+    return Wire::isId(prefixed, QLatin1StringView(p));
 }

@@ -20,6 +20,7 @@ QString codeFor(int status)
     case 413: return QStringLiteral("payload_too_large");
     case 422: return QStringLiteral("validation_failed");
     case 429: return QStringLiteral("rate_limited");
+    case 431: return QStringLiteral("invalid_request"); // head too large, refused before Qt parses it
     case 500: return QStringLiteral("internal_error");
     case 503: return QStringLiteral("unavailable");
     }
