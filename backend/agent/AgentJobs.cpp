@@ -43,6 +43,14 @@ int AgentJobs::stopAll()
     return killed;
 }
 
+QSet<QString> AgentJobs::runningDirs() const
+{
+    QSet<QString> out;
+    for (const RunningJob &j : m_running)
+        out.insert(j.process->workingDir());
+    return out;
+}
+
 QList<QPair<QString, int>> AgentJobs::held() const
 {
     QList<QPair<QString, int>> out;
@@ -132,7 +140,7 @@ void AgentJobs::start(const QJsonObject &a)
         failUnstarted(jobId, attempt, JobState::Failed, error);
         return;
     }
-    m_running.insert(key, RunningJob {jobId, attempt, p, false});
+    m_running.insert(key, RunningJob {jobId, attempt, p, false, spec.workingDir.isEmpty()});
     m_outbox->begin(jobId, attempt, p->pid());
     qInfo().noquote() << QStringLiteral("agent: job started job=%1 attempt=%2 pid=%3 type=%4%5")
                              .arg(jobId)
@@ -153,6 +161,8 @@ void AgentJobs::onFinished(const QString &key, const JobOutcome &outcome)
     const RunningJob job = *it;
     m_running.erase(it);
     job.process->deleteLater();
+    if (job.ownDir)
+        Q_EMIT jobDirEnded(job.process->workingDir());
     m_gpuAllocator.release(key);
     rememberDone(key);
     const QString state = JobStates::name(outcome.state);

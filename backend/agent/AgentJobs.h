@@ -41,11 +41,13 @@ public:
     bool isEmpty() const { return m_running.isEmpty() && m_queue.isEmpty(); }
     int freeSlots() const;
     QList<QPair<QString, int>> held() const; // running (not taken away) and queued: (jobId, attempt)
+    QSet<QString> runningDirs() const; // working directories of the jobs running now
 
 Q_SIGNALS:
     void jobStarted(const QString &jobId);
     void jobFinished(const QString &jobId, const QString &state);
     void slotFreed(); // a running job ended: the caller may ask for more work
+    void jobDirEnded(const QString &dir); // a job that ran in a directory the agent made for it has ended
 
 private:
     struct RunningJob
@@ -54,6 +56,7 @@ private:
         int attempt = 1;
         JobProcess *process = nullptr;
         bool killed = false; // taken away by the server: output and result are dropped
+        bool ownDir = false; // its working directory was made for it (not one it named)
     };
 
     void startQueued();

@@ -2,8 +2,10 @@
 // heartbeat and drain, handing assignments to AgentJobs. Nothing here blocks: GPU detection runs on the
 // global thread pool.
 #include "AgentRuntime.h"
+#include "ContainerProbe.h"
 #include "GpuInventory.h"
 #include "PushChannel.h"
+#include "WorkDirReaper.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,7 +15,6 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPromise>
-#include <QStandardPaths>
 #include <QSysInfo>
 #include <QThread>
 #include <QThreadPool>
@@ -22,6 +23,7 @@
 #include <memory>
 
 namespace {
+constexpr int kEngineProbeTimeoutMs = 10000;
 
 double procMemGib(const char *field)
 {
@@ -54,17 +56,14 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     , m_specBuilder(QDir(m_config.workDir).filePath(QStringLiteral("jobs")), m_config.graceMs)
 {
     m_slots = m_config.slotCount > 0 ? m_config.slotCount : qMax(1, QThread::idealThreadCount());
+    // CONTAINER is added once an engine has answered (begin()); it cannot be claimed by flag
     m_capabilities = {JobSpecBuilder::kCommand};
-    for (const char *engine : {"podman", "docker"}) {
-        if (!QStandardPaths::findExecutable(QString::fromLatin1(engine)).isEmpty()) {
-            m_specBuilder.setContainerEngine(QString::fromLatin1(engine));
-            m_capabilities.append(JobSpecBuilder::kContainer);
-            break;
-        }
-    }
     for (const QString &cap : std::as_const(m_config.extraCapabilities)) {
         const QString t = cap.trimmed();
-        if (!t.isEmpty() && !m_capabilities.contains(t))
+        if (t == JobSpecBuilder::kContainer)
+            qWarning().noquote() << "agent: CONTAINER is offered only when podman or docker answers; ignoring it in "
+                                    "--capabilities";
+        else if (!t.isEmpty() && !m_capabilities.contains(t))
             m_capabilities.append(t);
     }
     if (m_config.heartbeatIntervalSeconds < 1)
@@ -73,6 +72,8 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     m_nam = new QNetworkAccessManager(this);
     m_outbox = new AgentOutbox(
         [this](const QString &call, const QByteArray &body, Done done) { post(call, body, std::move(done)); }, this);
+    if (m_config.logSpoolBytes > 0)
+        m_outbox->setLogCapBytes(m_config.logSpoolBytes);
     connect(m_outbox, &AgentOutbox::startRefused, this, [this](const QString &jobId, int attempt, const QString &why) {
         killJob(jobId, attempt, QStringLiteral("server refused started: ") + why);
     });
@@ -89,6 +90,10 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     m_jobs->setCapabilities(m_capabilities);
     connect(m_jobs, &AgentJobs::jobStarted, this, &AgentRuntime::jobStarted);
     connect(m_jobs, &AgentJobs::jobFinished, this, &AgentRuntime::jobFinished);
+    m_reaper = new WorkDirReaper(
+        QDir(m_config.workDir).filePath(QStringLiteral("jobs")), m_config.keepWorkdirsHours,
+        [this] { return m_jobs->runningDirs(); }, this);
+    connect(m_jobs, &AgentJobs::jobDirEnded, m_reaper, &WorkDirReaper::jobEnded);
     connect(m_jobs, &AgentJobs::slotFreed, this, [this] {
         maybePoll();
         checkDrained();
@@ -157,7 +162,7 @@ QNetworkReply *AgentRuntime::post(
 {
     QNetworkRequest req(endpoint(QStringLiteral("/api/compute/nodes/") + call));
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    req.setRawHeader("X-API-Key", (withRegistrationKey ? m_config.registrationKey : m_nodeKey).toUtf8());
+    req.setRawHeader("X-API-Key", (withRegistrationKey ? registrationKey() : m_nodeKey).toUtf8());
     req.setTransferTimeout(timeoutMs);
     QNetworkReply *reply = m_nam->post(req, jsonBody);
     const quint64 epoch = m_epoch;
@@ -202,39 +207,116 @@ void AgentRuntime::begin()
 {
     if (m_stopped)
         return;
-    if (!QDir().mkpath(m_config.workDir)) {
-        Q_EMIT fatalError(tr("cannot create the work directory %1").arg(m_config.workDir));
+    QString error;
+    if (!m_lock.acquire(m_config.workDir, &error)) {
+        Q_EMIT fatalError(error);
         stop();
         return;
     }
-    qInfo().noquote() << QStringLiteral("agent: starting server=%1 work-dir=%2 slots=%3 capabilities=%4")
+    m_reaper->start();
+    qInfo().noquote() << QStringLiteral("agent: starting server=%1 work-dir=%2 slots=%3")
                              .arg(m_config.serverUrl.toString(), m_config.workDir)
-                             .arg(m_slots)
-                             .arg(m_capabilities.join(QLatin1Char(',')));
-    detectGpusAsync([this](const QList<GpuDevice> &gpus) {
+                             .arg(m_slots);
+    // GPUs and a container engine are looked for at once, both off the event loop; registration waits
+    // for both (what it offers depends on them).
+    auto pending = std::make_shared<int>(2);
+    const auto oneDone = [this, pending] {
+        if (--*pending > 0 || m_stopped)
+            return;
+        m_jobs->setCapabilities(m_capabilities);
+        qInfo().noquote() << "agent: capabilities" << m_capabilities.join(QLatin1Char(','));
+        resumeOrRegister();
+    };
+    detectGpusAsync([this, oneDone](const QList<GpuDevice> &gpus) {
         m_gpus = gpus;
         m_jobs->setGpus(gpus);
         m_specBuilder.setHasGpus(!gpus.isEmpty());
         if (!gpus.isEmpty())
             qInfo().noquote() << "agent: found" << gpus.size() << "GPU(s)";
-        QString why;
-        if (const std::optional<AgentIdentity> stored = m_identityStore.load(m_config.serverUrl, &why)) {
-            m_nodeId = stored->nodeId;
-            m_nodeKey = stored->nodeKey;
-            ++m_epoch;
-            qInfo().noquote() << "agent: using stored identity node=" + m_nodeId;
-            goOnline();
-        } else {
-            registerNode();
-        }
+        oneDone();
     });
+    auto *probe = new ContainerProbe(this);
+    connect(probe, &ContainerProbe::finished, this, [this, probe, oneDone](const QString &engine, const QString &why) {
+        probe->deleteLater();
+        if (!engine.isEmpty()) {
+            m_specBuilder.setContainerEngine(engine);
+            m_capabilities.insert(1, JobSpecBuilder::kContainer);
+            qInfo().noquote() << "agent: container engine" << engine << "answers; offering CONTAINER";
+        } else if (!why.isEmpty()) {
+            qInfo().noquote() << "agent: not offering CONTAINER:" << why;
+        }
+        oneDone();
+    });
+    probe->start(kEngineProbeTimeoutMs);
+}
+
+// A stored identity is this node unless the operator asked for another name: then it is a new node,
+// registered anew (the old one stays on the server and goes LOST), or, with no key to register with,
+// the agent refuses to start rather than run under a name it was not given.
+void AgentRuntime::resumeOrRegister()
+{
+    QString why;
+    std::optional<AgentIdentity> stored = m_identityStore.load(m_config.serverUrl, &why);
+    if (!stored && !why.isEmpty())
+        qInfo().noquote() << "agent: not using" << m_identityStore.path() << "(" + why + "); registering anew";
+    if (stored && !m_config.name.isEmpty() && !stored->name.isEmpty() && stored->name != m_config.name) {
+        if (!hasRegistrationKey()) {
+            Q_EMIT fatalError(tr("%1 holds node %2 registered as '%3', not '%4'. Start with --name %3 to run as "
+                                 "that node, or give a registration key (--key) to register this work directory "
+                                 "as a new node '%4'.")
+                                  .arg(m_identityStore.path(), stored->nodeId, stored->name, m_config.name));
+            stop();
+            return;
+        }
+        qWarning().noquote() << QStringLiteral("agent: %1 holds node %2 registered as '%3'; --name %4 asked: "
+                                               "registering a new node (%2 stays on the server and goes LOST)")
+                                    .arg(m_identityStore.path(), stored->nodeId, stored->name, m_config.name);
+        stored.reset();
+    }
+    if (!stored) {
+        registerNode();
+        return;
+    }
+    if (m_config.name.isEmpty())
+        m_config.name = stored->name; // no --name: the node keeps the name it registered with
+    m_nodeId = stored->nodeId;
+    m_nodeKey = stored->nodeKey;
+    ++m_epoch;
+    qInfo().noquote() << "agent: using stored identity node=" + m_nodeId;
+    goOnline();
+}
+
+bool AgentRuntime::hasRegistrationKey() const
+{
+    return !m_config.registrationKey.isEmpty() || !m_config.registrationKeyFile.isEmpty();
+}
+
+QString AgentRuntime::registrationKey() const
+{
+    if (!m_config.registrationKey.isEmpty())
+        return m_config.registrationKey;
+    QFile f(m_config.registrationKeyFile);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+}
+
+// Once the node key works the workspace key is not needed: overwritten in place (when this is the
+// only copy, so the bytes do not linger in freed memory) and dropped.
+void AgentRuntime::forgetRegistrationKey()
+{
+    QString &key = m_config.registrationKey;
+    if (key.isEmpty())
+        return;
+    if (key.isDetached())
+        std::fill(key.data(), key.data() + key.size(), QChar(0));
+    key = QString();
+    qInfo().noquote() << "agent: holding the node key; the registration key is forgotten";
 }
 
 void AgentRuntime::registerNode()
 {
     if (m_stopped || m_registering)
         return;
-    if (m_config.registrationKey.isEmpty()) {
+    if (!hasRegistrationKey()) {
         Q_EMIT fatalError(
             tr("no stored node identity for %1 and no registration key given").arg(m_config.serverUrl.toString()));
         stop();
@@ -311,6 +393,7 @@ void AgentRuntime::confirmIdentity()
     if (m_confirmed || m_nodeId.isEmpty())
         return;
     m_confirmed = true;
+    forgetRegistrationKey();
     qInfo().noquote() << "agent: registered node=" + m_nodeId;
     Q_EMIT registered(m_nodeId);
 }
@@ -319,8 +402,11 @@ void AgentRuntime::onIdentityRefused()
 {
     if (m_registering || m_stopped)
         return;
-    if (m_config.registrationKey.isEmpty()) {
-        Q_EMIT fatalError(tr("the server refused this node's key and no registration key was given"));
+    if (!hasRegistrationKey()) {
+        Q_EMIT fatalError(tr("the server refused the key of node %1 (the node was removed, or the server lost it). "
+                             "The registration key is forgotten once an agent holds its node key: start the agent "
+                             "again with --key (or TANVRIT_REGISTRATION_KEY) to register this machine anew.")
+                              .arg(m_nodeId));
         stop();
         return;
     }
@@ -345,6 +431,12 @@ void AgentRuntime::goOnline()
 {
     if (m_stopped)
         return;
+    // Before the first heartbeat: what an earlier process of this node finished but did not report is
+    // listed in it as still held (so the server does not requeue it), then reported.
+    QString error;
+    if (!m_outbox->openSpool(QDir(m_config.workDir).filePath(QStringLiteral("outbox.spool")), m_nodeId, &error))
+        qWarning().noquote() << "agent: cannot open the spool in" << m_config.workDir << ":" << error
+                             << "(reports are kept in memory only)";
     m_heartbeatTimer->start(m_config.heartbeatIntervalSeconds * 1000);
     sendHeartbeat();
     if (m_localDrain)
@@ -570,6 +662,8 @@ void AgentRuntime::stop()
     for (QNetworkReply *r : m_nam->findChildren<QNetworkReply *>())
         r->abort();
     m_push->stop();
+    delete m_reaper; // its timers; removals already handed to the thread pool finish on their own
+    m_reaper = nullptr;
     const int killed = m_jobs->stopAll();
     m_outbox->clear();
     if (m_started)

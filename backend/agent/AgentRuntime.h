@@ -7,6 +7,7 @@
 #include "AgentJobs.h"
 #include "AgentOutbox.h"
 #include "JobSpecBuilder.h"
+#include "WorkDirLock.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -24,19 +25,26 @@
 class QNetworkAccessManager;
 class QNetworkReply;
 class PushChannel;
+class WorkDirReaper;
 class QTimer;
 
 struct AgentConfig
 {
     QUrl serverUrl;
-    QString registrationKey; // workspace key, used only to register (first start, or key refused)
-    QString name;
+    // Workspace key, used only to register (first start, or a stored key refused before it ever worked);
+    // forgotten once the node key works. registrationKeyFile: read when needed instead (serve --with-agent).
+    QString registrationKey;
+    QString registrationKeyFile;
+    QString name; // empty: the name stored in agent.json, else the hostname
     QMap<QString, QString> labels;
     QString workDir; // agent.json and the per-job directories (jobs/) live here
     int slotCount = 0; // most jobs at once; 0 -> QThread::idealThreadCount() ("slots" is a Qt macro)
     int heartbeatIntervalSeconds = 30;
     bool usePush = true; // hold the WebSocket; false: long-poll only
     int graceMs = 10000; // SIGTERM -> SIGKILL on cancel and timeout
+    // Most log text held for the server (memory and <work-dir>/outbox.spool); 0: AgentOutbox's default.
+    qint64 logSpoolBytes = 0;
+    int keepWorkdirsHours = 24; // finished jobs' working directories are removed after this long (0: at once)
     QStringList extraCapabilities; // job types offered besides COMMAND (and CONTAINER with podman/docker)
 };
 
@@ -79,6 +87,10 @@ private:
 
     // Identity.
     void begin();
+    void resumeOrRegister();
+    bool hasRegistrationKey() const;
+    QString registrationKey() const;
+    void forgetRegistrationKey();
     void registerNode();
     void sendRegistration(const QList<GpuDevice> &gpus);
     void onIdentityRefused();
@@ -105,6 +117,7 @@ private:
     QStringList m_capabilities;
     JobSpecBuilder m_specBuilder;
     AgentIdentityStore m_identityStore {m_config.workDir};
+    WorkDirLock m_lock;
     QList<GpuDevice> m_gpus;
     bool m_gpuDetectRunning = false;
 
@@ -131,6 +144,7 @@ private:
     bool m_heartbeatAcked = false; // the server has heard this process (else: restarted)
 
     AgentJobs *m_jobs = nullptr;
+    WorkDirReaper *m_reaper = nullptr;
 
     QElapsedTimer m_clock;
     bool m_serverReachable = true; // for logging the change only

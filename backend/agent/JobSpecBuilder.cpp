@@ -6,6 +6,8 @@
 #include <QDir>
 #include <QJsonArray>
 
+#include <algorithm>
+
 const QString JobSpecBuilder::kCommand = QStringLiteral("COMMAND");
 const QString JobSpecBuilder::kContainer = QStringLiteral("CONTAINER");
 
@@ -62,8 +64,20 @@ bool JobSpecBuilder::buildContainer(
     const QJsonObject &a, const QList<int> &devices, JobProcess::Spec &spec, QString *error) const
 {
     const QString image = a.value(QStringLiteral("image")).toString();
-    if (m_containerEngine.isEmpty() || image.isEmpty()) {
-        *error = image.isEmpty() ? tr("CONTAINER job without an image") : tr("neither podman nor docker is installed");
+    if (image.isEmpty()) {
+        *error = tr("CONTAINER job without an image");
+        return false;
+    }
+    // An image that starts with '-' would be read by the engine as an option (--privileged, -v /:/host).
+    const bool blank = std::any_of(
+        image.cbegin(), image.cend(), [](QChar c) { return c.isSpace() || c.category() == QChar::Other_Control; });
+    if (image.startsWith(QLatin1Char('-')) || blank) {
+        *error = tr("the image \"%1\" is not an image reference (it starts with '-' or holds blanks)")
+                     .arg(image.left(200));
+        return false;
+    }
+    if (m_containerEngine.isEmpty()) {
+        *error = tr("no container engine (podman or docker) answers on this agent");
         return false;
     }
     // Named, so a stop reaches the container itself and not only the engine's client process.
@@ -85,7 +99,7 @@ bool JobSpecBuilder::buildContainer(
                 spec.argv << QStringLiteral("--device") << QStringLiteral("nvidia.com/gpu=%1").arg(d);
         }
     }
-    spec.argv << image;
+    spec.argv << QStringLiteral("--") << image; // the end of the engine's options, whatever the image is
     const QString command = a.value(QStringLiteral("command")).toString();
     QStringList cmd;
     for (const QJsonValue &v : a.value(QStringLiteral("cmd")).toArray())
