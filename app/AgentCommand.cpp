@@ -11,6 +11,7 @@
 #include <QSysInfo>
 
 #include <cstdio>
+#include <cstring>
 #include <unistd.h>
 
 namespace {
@@ -40,9 +41,66 @@ int fail(const char *message)
     fprintf(stderr, "agent: %s\n", message);
     return 2;
 }
+
+void wipe(char *s)
+{
+    if (s)
+        std::memset(s, 'x', std::strlen(s));
+}
+
+// The key's bytes in main's argv are what /proc/<pid>/cmdline shows: overwritten in place.
+void wipeKeyArguments(int argc, char **argv)
+{
+    for (int i = 1; argv && i < argc; ++i) {
+        if (std::strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+            wipe(argv[++i]);
+        else if (std::strncmp(argv[i], "--key=", 6) == 0)
+            wipe(argv[i] + 6);
+    }
+}
+
+// TANVRIT_*KEY* variables and anything holding a workspace key (tnv_…): overwritten where they live (the
+// initial block is what /proc/<pid>/environ shows) and unset, so neither this process nor a job sees them.
+void forgetKeyVariables()
+{
+    QList<QByteArray> names;
+    for (char **e = environ; e && *e; ++e) {
+        char *eq = std::strchr(*e, '=');
+        if (!eq)
+            continue;
+        const QByteArray name(*e, eq - *e);
+        if ((name.startsWith("TANVRIT_") && name.contains("KEY")) || std::strncmp(eq + 1, "tnv_", 4) == 0) {
+            wipe(eq + 1);
+            names.append(name);
+        }
+    }
+    for (const QByteArray &name : std::as_const(names))
+        ::unsetenv(name.constData());
+}
+int parseConfig(const QStringList &args, AgentConfig &cfg);
+int runConfigured(AgentConfig cfg);
 } // namespace
 
-int runAgent(const QStringList &args)
+int runAgent(QStringList args, int argc, char **argv)
+{
+    AgentConfig cfg;
+    const int rc = parseConfig(args, cfg);
+    // every copy of the key but cfg's is gone: main's argv, the environment, this argument list
+    wipeKeyArguments(argc, argv);
+    forgetKeyVariables();
+    for (QString &a : args) {
+        if (!cfg.registrationKey.isEmpty() && a.contains(cfg.registrationKey))
+            a.fill(QLatin1Char('x'));
+    }
+    args.clear();
+    if (rc >= 0)
+        return rc;
+    return runConfigured(std::move(cfg));
+}
+
+namespace {
+// -1 when the agent should run; else the exit code (after --help, or for a bad flag).
+int parseConfig(const QStringList &args, AgentConfig &cfg)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
@@ -58,15 +116,19 @@ int runAgent(const QStringList &args)
         {QStringLiteral("key"),
             QStringLiteral("Workspace API key (admin or owner) used to register this node the first time, or again if "
                            "the server forgets it. Also read from TANVRIT_REGISTRATION_KEY. Not needed once "
-                           "<work-dir>/agent.json holds the node's own key."),
+                           "<work-dir>/agent.json holds the node's own key; forgotten (memory, environment, this "
+                           "command line) once the node key works."),
             QStringLiteral("KEY")},
-        {QStringLiteral("name"), QStringLiteral("Node name shown by the control plane (default: the hostname)."),
-            QStringLiteral("NAME"), QSysInfo::machineHostName()},
+        {QStringLiteral("name"),
+            QStringLiteral("Node name shown by the control plane (default: the name stored in <work-dir>/agent.json, "
+                           "else the hostname). A name other than the stored one registers a new node (needs --key); "
+                           "without a key the agent refuses to start."),
+            QStringLiteral("NAME")},
         {QStringLiteral("labels"), QStringLiteral("Labels jobs can select on, k=v pairs separated by commas."),
             QStringLiteral("k=v,k2=v2")},
         {QStringLiteral("work-dir"),
             QStringLiteral("Where agent.json (the node identity, mode 0600) and the jobs' working directories live "
-                           "(default: %1).")
+                           "(default: %1). Created 0700; one agent per work directory (agent.lock).")
                 .arg(defaultWorkDir),
             QStringLiteral("DIR"), defaultWorkDir},
         {QStringLiteral("slots"), QStringLiteral("Most jobs run at once (0: one per CPU core)."), QStringLiteral("N"),
@@ -75,9 +137,20 @@ int runAgent(const QStringList &args)
             QStringLiteral("SECONDS"), QStringLiteral("30")},
         {QStringLiteral("no-push"), QStringLiteral("Do not hold a WebSocket; receive jobs by long polling only.")},
         {QStringLiteral("capabilities"),
-            QStringLiteral("Job types offered besides COMMAND (and CONTAINER, when podman or docker is on PATH), "
-                           "separated by commas, e.g. render,inference."),
+            QStringLiteral("Job types offered besides COMMAND, separated by commas, e.g. render,inference. CONTAINER "
+                           "is offered when podman or the docker daemon answers at start, never by this flag."),
             QStringLiteral("LIST")},
+        {QStringLiteral("keep-workdirs"),
+            QStringLiteral("Hours a finished job's working directory is kept under <work-dir>/jobs before it is "
+                           "removed (default: 24; 0 removes it as soon as the job ends). Directories a job named "
+                           "with workingDir are left alone."),
+            QStringLiteral("HOURS"), QStringLiteral("24")},
+        {QStringLiteral("spool-max-mib"),
+            QStringLiteral("Most log output held for the control plane while it cannot be reached, in MiB (default: "
+                           "64). Kept in <work-dir>/outbox.spool with unreported results, so they survive a restart "
+                           "of the agent; beyond it the oldest unsent lines are replaced by one \"[agent: N log "
+                           "lines dropped …]\" line. Results are never dropped."),
+            QStringLiteral("MIB"), QStringLiteral("64")},
         {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error (default: info)."),
             QStringLiteral("LEVEL"), QStringLiteral("info")},
     });
@@ -85,7 +158,6 @@ int runAgent(const QStringList &args)
 
     if (!Logging::install(p.value(QStringLiteral("log-level"))))
         return fail("--log-level must be debug, info, warn or error");
-    AgentConfig cfg;
     cfg.serverUrl = QUrl(p.value(QStringLiteral("server")));
     if (!p.isSet(QStringLiteral("server")) || !cfg.serverUrl.isValid() || cfg.serverUrl.host().isEmpty()
         || (cfg.serverUrl.scheme() != QLatin1String("http") && cfg.serverUrl.scheme() != QLatin1String("https")))
@@ -93,7 +165,7 @@ int runAgent(const QStringList &args)
     cfg.registrationKey = p.isSet(QStringLiteral("key")) ? p.value(QStringLiteral("key"))
                                                          : qEnvironmentVariable("TANVRIT_REGISTRATION_KEY");
     cfg.name = p.value(QStringLiteral("name")).trimmed();
-    if (cfg.name.isEmpty())
+    if (p.isSet(QStringLiteral("name")) && cfg.name.isEmpty())
         return fail("--name must not be empty");
     if (!parseLabels(p.value(QStringLiteral("labels")), cfg.labels))
         return fail("--labels must look like k=v,k2=v2");
@@ -106,11 +178,22 @@ int runAgent(const QStringList &args)
     if (!ok || cfg.heartbeatIntervalSeconds < 1 || cfg.heartbeatIntervalSeconds > 3600)
         return fail("--heartbeat-interval must be a number of seconds between 1 and 3600");
     cfg.usePush = !p.isSet(QStringLiteral("no-push"));
+    cfg.keepWorkdirsHours = p.value(QStringLiteral("keep-workdirs")).toInt(&ok);
+    if (!ok || cfg.keepWorkdirsHours < 0 || cfg.keepWorkdirsHours > 24 * 365)
+        return fail("--keep-workdirs must be a number of hours between 0 and 8760");
+    const int spoolMib = p.value(QStringLiteral("spool-max-mib")).toInt(&ok);
+    if (!ok || spoolMib < 1 || spoolMib > 65536)
+        return fail("--spool-max-mib must be a number of MiB between 1 and 65536");
+    cfg.logSpoolBytes = qint64(spoolMib) << 20;
     cfg.extraCapabilities = splitList(p.value(QStringLiteral("capabilities")));
+    return -1;
+}
 
-    ShutdownSignals shutdown;   // before any thread starts
+int runConfigured(AgentConfig cfg)
+{
+    ShutdownSignals shutdown; // before any thread starts
 
-    AgentRuntime agent(cfg);
+    AgentRuntime agent(std::move(cfg));
     QObject::connect(&agent, &AgentRuntime::fatalError, &agent, [](const QString &message) {
         qCritical().noquote() << "agent:" << message;
         QCoreApplication::exit(1);
@@ -129,3 +212,4 @@ int runAgent(const QStringList &args)
     agent.stop();
     return rc;
 }
+} // namespace

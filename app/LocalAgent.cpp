@@ -2,7 +2,7 @@
 #include "LocalAgent.h"
 #include "AgentRuntime.h"
 
-#include <QFile>
+#include <QDebug>
 
 LocalAgent::~LocalAgent()
 {
@@ -11,15 +11,15 @@ LocalAgent::~LocalAgent()
 
 void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount)
 {
-    QFile f(keyFile);
-    f.open(QIODevice::ReadOnly);
     AgentConfig c;
     c.serverUrl = server;
-    c.registrationKey = QString::fromUtf8(f.readAll()).trimmed();
+    c.registrationKeyFile = keyFile; // read only when it registers; never held
     c.name = QStringLiteral("local");
     c.workDir = dataDir + QStringLiteral("/agent");
     c.slotCount = slotCount;
     m_runtime = new AgentRuntime(c);
+    QObject::connect(m_runtime, &AgentRuntime::fatalError, m_runtime,
+        [](const QString &message) { qCritical().noquote() << "local agent:" << message; });
     m_runtime->moveToThread(&m_thread);
     QObject::connect(&m_thread, &QThread::finished, m_runtime, &QObject::deleteLater);
     m_thread.setObjectName(QStringLiteral("local-agent"));

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <cstdio>
+#include <utility>
 
 #include <sys/stat.h>
 
@@ -40,7 +41,7 @@ int main(int argc, char **argv)
     if (command == QLatin1String("serve"))
         return runServe(args);
     if (command == QLatin1String("agent"))
-        return runAgent(args);
+        return runAgent(std::exchange(args, {}), argc, argv);
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         printf("tanvrit-compute %s\n", TANVRIT_VERSION);
         return 0;

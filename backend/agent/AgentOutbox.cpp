@@ -3,9 +3,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkReply>
 #include <QPointer>
-#include <QRandomGenerator>
 #include <QTimer>
 
 namespace {
@@ -14,8 +12,14 @@ constexpr int kMaxBatchLines = 5000;
 // limit is 1 MiB. A 413 halves it for that job.
 constexpr qsizetype kDefaultByteCap = 640 * 1024;
 constexpr qsizetype kLineOverhead = 48;
-constexpr int kBackoffFirstMs = 250;
-constexpr int kBackoffMaxMs = 10000;
+constexpr qint64 kMinCompactBytes = 4 << 20; // the spool is rewritten when it is past this and twice what it holds
+constexpr qint64 kResetBytes = 64 * 1024; // an idle outbox truncates a spool past this
+constexpr int kSpoolLinesPerRecord = 1000;
+
+qint64 lineBytes(const LogLine &l)
+{
+    return l.text.size() + kLineOverhead;
+}
 
 qint64 seqOf(const QJsonValue &payload)
 {
@@ -25,79 +29,13 @@ qint64 seqOf(const QJsonValue &payload)
 
 } // namespace
 
-QString AgentReply::describe() const
-{
-    QString s;
-    switch (kind) {
-    case Kind::Transport:
-        s = QStringLiteral("no answer");
-        break;
-    case Kind::Success:
-        s = QStringLiteral("SUCCESS");
-        break;
-    case Kind::NoData:
-        s = QStringLiteral("NO_DATA");
-        break;
-    case Kind::Unauthorized:
-        s = QStringLiteral("unauthorized");
-        break;
-    case Kind::Rejected:
-        s = QStringLiteral("refused");
-        break;
-    }
-    if (httpStatus)
-        s += QStringLiteral(" (HTTP %1)").arg(httpStatus);
-    if (!code.isEmpty())
-        s += QStringLiteral(" code=") + code;
-    if (!message.isEmpty())
-        s += QStringLiteral(": ") + message;
-    return s;
-}
-
-AgentReply AgentReply::fromNetworkReply(QNetworkReply *reply)
-{
-    AgentReply r;
-    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-    if (!status.isValid()) {
-        r.message = reply->errorString();
-        return r;
-    }
-    r.httpStatus = status.toInt();
-    const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
-    const QString st = o.value(QStringLiteral("status")).toString();
-    r.code = o.value(QStringLiteral("code")).toString();
-    r.message = o.value(QStringLiteral("message")).toString();
-    r.payload = o.value(QStringLiteral("payload"));
-    if (r.message.isEmpty() && reply->error() != QNetworkReply::NoError)
-        r.message = reply->errorString();
-    // 429 and 5xx stay Transport: the server is there but busy or failing; try again.
-    if (r.httpStatus == 429 || st == QLatin1String("RATE_LIMITED"))
-        r.retryAfterMs = qBound(0, reply->rawHeader("Retry-After").toInt() * 1000, 60000);
-    else if (r.httpStatus >= 500)
-        r.kind = Kind::Transport;
-    else if (st == QLatin1String("SUCCESS") && r.httpStatus < 300)
-        r.kind = Kind::Success;
-    else if (st == QLatin1String("NO_DATA") && r.httpStatus < 300)
-        r.kind = Kind::NoData;
-    else if (r.httpStatus == 401 || st == QLatin1String("UNAUTHORIZED"))
-        r.kind = Kind::Unauthorized;
-    else if (r.httpStatus >= 400 || st == QLatin1String("ERROR") || st == QLatin1String("FORBIDDEN"))
-        r.kind = Kind::Rejected;
-    return r;
-}
-
-int Backoff::next()
-{
-    const int base = m_attempt >= 6 ? kBackoffMaxMs : qMin(kBackoffMaxMs, kBackoffFirstMs << m_attempt);
-    ++m_attempt;
-    return base / 2 + int(QRandomGenerator::global()->bounded(base / 2 + 1));
-}
-
 AgentOutbox::AgentOutbox(Poster post, QObject *parent)
     : QObject(parent)
     , m_post(std::move(post))
 {
 }
+
+AgentOutbox::~AgentOutbox() = default;
 
 QString AgentOutbox::key(const QString &jobId, int attempt)
 {
@@ -122,6 +60,7 @@ void AgentOutbox::begin(const QString &jobId, int attempt, qint64 pid)
     rep.pid = pid;
     rep.byteCap = kDefaultByteCap;
     m_reports.insert(k, std::move(rep));
+    spool(AgentSpool::beginRecord(jobId, attempt, pid));
     sendStarted(k);
 }
 
@@ -167,13 +106,22 @@ void AgentOutbox::appendLines(const QString &jobId, int attempt, const QList<Log
     if (it == m_reports.end())
         return;
     qint64 last = it->lines.isEmpty() ? it->nextSeq - 1 : it->lines.last().seq;
+    const qsizetype before = it->lines.size();
     for (const LogLine &l : lines) {
-        if (l.seq > last) {
+        const qint64 seq = l.seq - it->seqShift;
+        if (seq > last) {
             it->lines.append(l);
-            last = l.seq;
+            it->lines.last().seq = seq;
+            m_liveBytes += lineBytes(l);
+            last = seq;
         }
     }
-    flushLogs(it.key());
+    if (it->lines.size() > before)
+        spool(AgentSpool::linesRecord(jobId, attempt, it->lines, before));
+    const QString k = it.key();
+    if (m_capBytes > 0 && m_liveBytes > m_capBytes)
+        enforceCap(k);
+    flushLogs(k);
 }
 
 void AgentOutbox::flushLogs(const QString &k)
@@ -213,6 +161,7 @@ void AgentOutbox::flushLogs(const QString &k)
     }
     body += "]}";
     rep.logsInFlight = true;
+    rep.sentUpTo = qMax(rep.sentUpTo, lastSent);
     const quint64 serial = rep.serial;
     const quint64 gen = m_generation;
     QPointer<AgentOutbox> self(this);
@@ -260,7 +209,7 @@ void AgentOutbox::onLogsReply(const QString &k, quint64 serial, qint64 lastSent,
             // the gap, so stop rather than loop.
             qWarning().noquote() << "agent: server asks for log lines from" << next << "of job" << rep->jobId
                                  << "which were already acknowledged; dropping" << rep->lines.size() << "lines";
-            rep->lines.clear();
+            removeLines(*rep, 0, rep->lines.size());
         }
         flushLogs(k);
         return;
@@ -268,7 +217,9 @@ void AgentOutbox::onLogsReply(const QString &k, quint64 serial, qint64 lastSent,
     if (r.httpStatus == 413 || r.code == QLatin1String("payload_too_large")) {
         if (single && !rep->lines.isEmpty()) {
             LogLine &l = rep->lines.first();
+            m_liveBytes -= lineBytes(l);
             l.text = l.text.left(l.text.size() / 2) + QStringLiteral(" [truncated by agent]");
+            m_liveBytes += lineBytes(l);
         }
         rep->byteCap = qMax<qsizetype>(1, rep->byteCap / 2);
         flushLogs(k);
@@ -276,7 +227,7 @@ void AgentOutbox::onLogsReply(const QString &k, quint64 serial, qint64 lastSent,
     }
     qWarning().noquote() << "agent: server refused log lines of job" << rep->jobId << r.describe() << "; dropping"
                          << rep->lines.size() << "lines";
-    rep->lines.clear();
+    removeLines(*rep, 0, rep->lines.size());
     flushLogs(k);
 }
 
@@ -288,7 +239,8 @@ void AgentOutbox::acknowledge(Report &rep, qint64 nextSeq)
     qsizetype n = 0;
     while (n < rep.lines.size() && rep.lines.at(n).seq < nextSeq)
         ++n;
-    rep.lines.remove(0, n);
+    removeLines(rep, 0, n);
+    spool(AgentSpool::ackRecord(rep.jobId, rep.attempt, nextSeq));
 }
 
 void AgentOutbox::retryLater(Report &rep, void (AgentOutbox::*what)(const QString &), int minMs)
@@ -311,6 +263,7 @@ void AgentOutbox::retryLater(Report &rep, void (AgentOutbox::*what)(const QStrin
 void AgentOutbox::finish(const QString &jobId, int attempt, const QJsonObject &result)
 {
     const QString k = key(jobId, attempt);
+    spool(AgentSpool::resultRecord(result));
     auto it = m_reports.find(k);
     if (it == m_reports.end()) {
         m_results.append({k, result});
@@ -368,6 +321,7 @@ void AgentOutbox::sendNextResult()
                 o->m_results.removeAt(idx);
             const QString jobId = item.body.value(QStringLiteral("jobId")).toString();
             const int attempt = item.body.value(QStringLiteral("attempt")).toInt();
+            o->spool(AgentSpool::doneRecord(jobId, attempt));
             bool accepted = false;
             if (r.kind == AgentReply::Kind::Rejected)
                 qWarning().noquote() << "agent: server refused the result of job" << jobId << r.describe();
@@ -383,8 +337,16 @@ void AgentOutbox::sendNextResult()
 void AgentOutbox::drop(const QString &jobId, int attempt)
 {
     const QString k = key(jobId, attempt);
-    m_reports.remove(k);
-    m_results.removeIf([&k](const PendingResult &p) { return p.key == k; });
+    bool held = false;
+    if (auto it = m_reports.find(k); it != m_reports.end()) {
+        removeLines(*it, 0, it->lines.size());
+        m_reports.erase(it);
+        held = true;
+    }
+    if (m_results.removeIf([&k](const PendingResult &p) { return p.key == k; }) > 0)
+        held = true;
+    if (held)
+        spool(AgentSpool::doneRecord(jobId, attempt));
     checkIdle();
 }
 
@@ -393,6 +355,12 @@ void AgentOutbox::clear()
     ++m_generation;
     m_reports.clear();
     m_results.clear();
+    m_liveBytes = 0;
+    if (m_spool) {
+        m_spool->close(); // the identity changed (or the agent stops): openSpool() starts a new one
+        m_spool.reset();
+        m_spoolNodeId.clear();
+    }
     m_resultInFlight = false;
     m_resultWaiting = false;
     m_resultBackoff.reset();
@@ -425,8 +393,11 @@ int AgentOutbox::pendingLineCount() const
 
 void AgentOutbox::checkIdle()
 {
-    if (isIdle())
-        Q_EMIT idle();
+    if (!isIdle())
+        return;
+    if (m_spool && m_spool->size() > kResetBytes)
+        compactSpool(); // nothing owed: back to the header alone
+    Q_EMIT idle();
 }
 
 QList<QPair<QString, int>> AgentOutbox::unsettled() const
@@ -438,4 +409,158 @@ QList<QPair<QString, int>> AgentOutbox::unsettled() const
         out.append({p.body.value(QStringLiteral("jobId")).toString(), p.body.value(QStringLiteral("attempt")).toInt()});
     }
     return out;
+}
+
+void AgentOutbox::removeLines(Report &rep, qsizetype from, qsizetype count)
+{
+    for (qsizetype i = from; i < from + count; ++i)
+        m_liveBytes -= lineBytes(rep.lines.at(i));
+    rep.lines.remove(from, count);
+}
+
+// Over the cap: the oldest lines no batch has carried yet give way, first in the job that is writing,
+// then in the others, down to three quarters of the cap (so this runs rarely). The server refuses a gap
+// in seqs, so the dropped run becomes one marker line and the job's later lines move down to follow it.
+void AgentOutbox::enforceCap(const QString &first)
+{
+    const qint64 target = m_capBytes / 4 * 3;
+    QList<QString> order {first};
+    for (auto it = m_reports.cbegin(); it != m_reports.cend(); ++it) {
+        if (it.key() != first)
+            order.append(it.key());
+    }
+    bool dropped = false;
+    for (const QString &k : std::as_const(order)) {
+        if (m_liveBytes <= target)
+            break;
+        Report &rep = m_reports[k];
+        qsizetype from = 0;
+        while (from < rep.lines.size() && rep.lines.at(from).seq <= rep.sentUpTo)
+            ++from;
+        qsizetype n = 0;
+        qint64 freed = 0;
+        // the newest line stays: the job's latest output is what a reader wants most
+        while (from + n < rep.lines.size() - 1 && m_liveBytes - freed > target) {
+            freed += lineBytes(rep.lines.at(from + n));
+            ++n;
+        }
+        if (n < 2)
+            continue;
+        LogLine marker;
+        marker.seq = rep.lines.at(from).seq;
+        marker.tsMs = rep.lines.at(from).tsMs;
+        marker.stderrStream = true;
+        marker.text = QStringLiteral("[agent: %1 log lines dropped: the agent's spool was full]").arg(n);
+        removeLines(rep, from, n);
+        rep.lines.insert(from, marker);
+        m_liveBytes += lineBytes(marker);
+        for (qsizetype i = from + 1; i < rep.lines.size(); ++i)
+            rep.lines[i].seq -= n - 1;
+        rep.seqShift += n - 1;
+        m_droppedLines += n;
+        dropped = true;
+        qWarning().noquote() << QStringLiteral("agent: log cap of %1 bytes reached; dropped %2 lines of job %3")
+                                    .arg(m_capBytes)
+                                    .arg(n)
+                                    .arg(rep.jobId);
+    }
+    if (dropped)
+        compactSpool(); // the file must show the renumbered lines
+}
+
+void AgentOutbox::spool(const QByteArray &record)
+{
+    if (!m_spool)
+        return;
+    m_spool->append(record);
+    if (m_spool->size() > kMinCompactBytes && m_spool->size() > 2 * m_liveBytes + kMinCompactBytes / 2)
+        compactSpool();
+}
+
+QList<QByteArray> AgentOutbox::spoolRecords() const
+{
+    QList<QByteArray> out {AgentSpool::nodeRecord(m_spoolNodeId)};
+    for (const Report &rep : m_reports) {
+        out.append(AgentSpool::beginRecord(rep.jobId, rep.attempt, rep.pid));
+        if (rep.nextSeq > 1)
+            out.append(AgentSpool::ackRecord(rep.jobId, rep.attempt, rep.nextSeq));
+        for (qsizetype i = 0; i < rep.lines.size(); i += kSpoolLinesPerRecord)
+            out.append(AgentSpool::linesRecord(rep.jobId, rep.attempt, rep.lines, i, kSpoolLinesPerRecord));
+        if (rep.result)
+            out.append(AgentSpool::resultRecord(*rep.result));
+    }
+    for (const PendingResult &p : m_results)
+        out.append(AgentSpool::resultRecord(p.body));
+    return out;
+}
+
+void AgentOutbox::compactSpool()
+{
+    if (!m_spool)
+        return;
+    QString error;
+    if (!m_spool->rewrite(spoolRecords(), &error))
+        qWarning().noquote() << "agent: cannot rewrite the spool" << m_spool->path() << ":" << error;
+}
+
+bool AgentOutbox::openSpool(const QString &path, const QString &nodeId, QString *error)
+{
+    if (m_spool && m_spool->path() == path && m_spoolNodeId == nodeId)
+        return true;
+    auto spool = std::make_unique<AgentSpool>(path);
+    const AgentSpool::Contents left = spool->read();
+    int restored = 0;
+    int lost = 0;
+    if (!left.entries.isEmpty() && left.nodeId != nodeId) {
+        qWarning().noquote() << "agent: discarding" << left.entries.size() << "unsent report(s) of node" << left.nodeId
+                             << "(this agent is now node" << nodeId + ")";
+    } else {
+        for (const AgentSpool::Entry &e : left.entries) {
+            const QString k = key(e.jobId, e.attempt);
+            if (!e.result) {
+                ++lost; // it was running when the earlier process died, and died with it
+                continue;
+            }
+            if (m_reports.contains(k) || contains(e.jobId, e.attempt))
+                continue;
+            ++restored;
+            if (!e.begun) {
+                m_results.append({k, *e.result});
+                continue;
+            }
+            Report rep;
+            rep.jobId = e.jobId;
+            rep.attempt = e.attempt;
+            rep.serial = ++m_serial;
+            rep.pid = e.pid;
+            rep.byteCap = kDefaultByteCap;
+            rep.lines = e.lines;
+            rep.nextSeq = e.nextSeq;
+            rep.sentUpTo = e.lines.isEmpty() ? 0 : e.lines.last().seq; // may have been sent: never dropped
+            rep.result = e.result;
+            for (const LogLine &l : std::as_const(rep.lines))
+                m_liveBytes += lineBytes(l);
+            m_reports.insert(k, std::move(rep));
+        }
+    }
+    m_spool = std::move(spool);
+    m_spoolNodeId = nodeId;
+    if (!m_spool->rewrite(spoolRecords(), error)) {
+        m_spool.reset();
+        return false;
+    }
+    if (restored > 0 || lost > 0)
+        qInfo().noquote() << QStringLiteral("agent: spool: reporting %1 finished job(s) left unreported by the last "
+                                            "run; %2 that were still running are left to the server")
+                                 .arg(restored)
+                                 .arg(lost);
+    QStringList unannounced;
+    for (auto it = m_reports.cbegin(); it != m_reports.cend(); ++it) {
+        if (!it->started && !it->startedInFlight && !it->waiting)
+            unannounced.append(it.key());
+    }
+    for (const QString &k : std::as_const(unannounced))
+        sendStarted(k);
+    sendNextResult();
+    return true;
 }

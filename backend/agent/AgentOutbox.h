@@ -2,55 +2,20 @@
 // log line until the server has acknowledged it, then the result, retried until the server answers.
 #pragma once
 
+#include "AgentReply.h"
+#include "AgentSpool.h"
 #include "LogLine.h"
 
 #include <QHash>
 #include <QJsonObject>
-#include <QJsonValue>
 #include <QList>
 #include <QObject>
 #include <QPair>
 #include <QString>
 
 #include <functional>
+#include <memory>
 #include <optional>
-
-class QNetworkReply;
-
-// One answer of the agent plane, already sorted into what the caller has to do about it.
-struct AgentReply
-{
-    enum class Kind {
-        Transport, // no definite answer (network error, timeout, 5xx, 429, unreadable body): retry later
-        Success,
-        NoData,
-        Unauthorized, // the key was refused
-        Rejected, // a definite refusal (ERROR / FORBIDDEN with a 4xx): do not send it again as is
-    };
-    Kind kind = Kind::Transport;
-    int httpStatus = 0; // 0 when no HTTP answer arrived
-    QString code; // the envelope's code ("conflict", "payload_too_large", …)
-    QString message;
-    QJsonValue payload;
-    int retryAfterMs = 0; // from Retry-After on 429
-
-    bool ok() const { return kind == Kind::Success; }
-    QString describe() const; // for log lines
-    // Sorts a finished reply: no HTTP answer, 5xx, 429 and unreadable 2xx bodies are Transport.
-    static AgentReply fromNetworkReply(QNetworkReply *reply);
-};
-
-// Exponential backoff with jitter: 250 ms doubling to 10 s; each delay is drawn from [d/2, d].
-class Backoff
-{
-public:
-    int next(); // the delay to wait now, in ms; grows the next one
-    void reset() { m_attempt = 0; }
-    int attempts() const { return m_attempt; }
-
-private:
-    int m_attempt = 0;
-};
 
 class AgentOutbox : public QObject
 {
@@ -63,6 +28,9 @@ public:
     using Poster = std::function<void(const QString &call, const QByteArray &body, Done done)>;
 
     explicit AgentOutbox(Poster post, QObject *parent = nullptr);
+    ~AgentOutbox() override;
+
+    static constexpr qint64 kDefaultLogCapBytes = 64LL << 20;
 
     static QString key(const QString &jobId, int attempt);
 
@@ -76,6 +44,19 @@ public:
     // Forgets everything about the attempt (a killed job: nothing more is reported).
     void drop(const QString &jobId, int attempt);
     void clear();
+
+    // Keeps every report in a spool file too (AgentSpool) and takes over what an earlier process of
+    // this node left there: attempts that finished but were not fully reported are reported now; those
+    // that were still running died with that process and are forgotten (the server requeues them).
+    // Another node's spool is discarded. Call again after the identity changed.
+    bool openSpool(const QString &path, const QString &nodeId, QString *error = nullptr);
+    // Most log text held for the server, over all jobs (memory and spool). Beyond it the oldest lines
+    // not yet sent are replaced by one "[agent: N log lines dropped …]" line; results are never dropped.
+    void setLogCapBytes(qint64 bytes) { m_capBytes = bytes; }
+    qint64 logCapBytes() const { return m_capBytes; }
+    qint64 heldLogBytes() const { return m_liveBytes; }
+    qint64 droppedLineCount() const { return m_droppedLines; }
+    qint64 spoolBytes() const { return m_spool ? m_spool->size() : 0; }
 
     bool contains(const QString &jobId, int attempt) const;
     bool isIdle() const; // nothing left to tell the server
@@ -101,6 +82,8 @@ private:
         bool startedInFlight = false;
         QList<LogLine> lines; // not yet acknowledged, in seq order
         qint64 nextSeq = 1; // every line below it is durable on the server
+        qint64 sentUpTo = 0; // highest seq sent in any batch: lines above it may be dropped (cap)
+        qint64 seqShift = 0; // lines dropped by the cap, less their markers: the job's seq minus this is ours
         bool logsInFlight = false;
         bool waiting = false; // a retry timer is pending
         qsizetype byteCap = 0; // how much text one batch may carry (halved on 413)
@@ -122,6 +105,11 @@ private:
     void settle(const QString &key); // moves a finished, fully logged attempt to the result queue
     void sendNextResult();
     void checkIdle();
+    void removeLines(Report &rep, qsizetype from, qsizetype count);
+    void enforceCap(const QString &first);
+    void spool(const QByteArray &record);
+    void compactSpool();
+    QList<QByteArray> spoolRecords() const;
 
     Poster m_post;
     QHash<QString, Report> m_reports;
@@ -131,4 +119,9 @@ private:
     Backoff m_resultBackoff;
     quint64 m_serial = 0;
     quint64 m_generation = 0; // bumped by clear(): replies to older calls are ignored
+    std::unique_ptr<AgentSpool> m_spool;
+    QString m_spoolNodeId;
+    qint64 m_capBytes = kDefaultLogCapBytes;
+    qint64 m_liveBytes = 0; // log text held, as counted against the cap
+    qint64 m_droppedLines = 0;
 };

@@ -1,36 +1,29 @@
-// The agent's event-loop side: identity (agent.json), push channel with backoff, long poll, heartbeat,
-// and the jobs it runs. Nothing here blocks: GPU detection runs on the global thread pool.
+// The agent's orchestrator: registers (or reuses agent.json), then drives the push channel, long poll,
+// heartbeat and drain, handing assignments to AgentJobs. Nothing here blocks: GPU detection runs on the
+// global thread pool.
 #include "AgentRuntime.h"
+#include "ContainerProbe.h"
 #include "GpuInventory.h"
+#include "PushChannel.h"
+#include "WorkDirReaper.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFutureWatcher>
-#include <QHostAddress>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPromise>
-#include <QSaveFile>
-#include <QStandardPaths>
 #include <QSysInfo>
 #include <QThread>
 #include <QThreadPool>
 #include <QTimer>
-#include <QWebSocket>
 
 #include <memory>
 
 namespace {
-constexpr int kMaxDoneKeys = 4096;
-constexpr int kPushConnectTimeoutMs = 15000;
-constexpr int kPushPingMs = 20000;
-constexpr int kPushSilenceMs = 75000; // no message and no pong for this long: the socket is dead
-constexpr int kPushStableMs = 10000; // a connection that lived this long resets the backoff
-
-const QString kCommand = QStringLiteral("COMMAND");
-const QString kContainer = QStringLiteral("CONTAINER");
+constexpr int kEngineProbeTimeoutMs = 10000;
 
 double procMemGib(const char *field)
 {
@@ -55,47 +48,22 @@ double loadAverage()
     return f.readAll().split(' ').value(0).toDouble();
 }
 
-bool isLoopback(const QString &host)
-{
-    if (host == QLatin1String("localhost"))
-        return true;
-    const QHostAddress a(host);
-    return !a.isNull() && a.isLoopback();
-}
-
-// A stored identity is reused for the same server; a loopback server may have changed port
-// (serve --listen 127.0.0.1:0 with --with-agent).
-bool sameServer(const QUrl &a, const QUrl &b)
-{
-    const auto norm = [](const QUrl &u) { return u.adjusted(QUrl::StripTrailingSlash | QUrl::NormalizePathSegments); };
-    if (norm(a) == norm(b))
-        return true;
-    return a.scheme() == b.scheme() && isLoopback(a.host()) && isLoopback(b.host()) && norm(a).path() == norm(b).path();
-}
-
-QString round2(double v)
-{
-    return QString::number(v, 'f', 2);
-}
 } // namespace
 
 AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     : QObject(parent)
     , m_config(std::move(c))
-    , m_gpuAllocator({})
+    , m_specBuilder(QDir(m_config.workDir).filePath(QStringLiteral("jobs")), m_config.graceMs)
 {
     m_slots = m_config.slotCount > 0 ? m_config.slotCount : qMax(1, QThread::idealThreadCount());
-    m_capabilities = {kCommand};
-    for (const char *engine : {"podman", "docker"}) {
-        if (!QStandardPaths::findExecutable(QString::fromLatin1(engine)).isEmpty()) {
-            m_containerEngine = QString::fromLatin1(engine);
-            m_capabilities.append(kContainer);
-            break;
-        }
-    }
+    // CONTAINER is added once an engine has answered (begin()); it cannot be claimed by flag
+    m_capabilities = {JobSpecBuilder::kCommand};
     for (const QString &cap : std::as_const(m_config.extraCapabilities)) {
         const QString t = cap.trimmed();
-        if (!t.isEmpty() && !m_capabilities.contains(t))
+        if (t == JobSpecBuilder::kContainer)
+            qWarning().noquote() << "agent: CONTAINER is offered only when podman or docker answers; ignoring it in "
+                                    "--capabilities";
+        else if (!t.isEmpty() && !m_capabilities.contains(t))
             m_capabilities.append(t);
     }
     if (m_config.heartbeatIntervalSeconds < 1)
@@ -104,6 +72,8 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     m_nam = new QNetworkAccessManager(this);
     m_outbox = new AgentOutbox(
         [this](const QString &call, const QByteArray &body, Done done) { post(call, body, std::move(done)); }, this);
+    if (m_config.logSpoolBytes > 0)
+        m_outbox->setLogCapBytes(m_config.logSpoolBytes);
     connect(m_outbox, &AgentOutbox::startRefused, this, [this](const QString &jobId, int attempt, const QString &why) {
         killJob(jobId, attempt, QStringLiteral("server refused started: ") + why);
     });
@@ -115,24 +85,30 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
         checkDrained();
     });
     connect(m_outbox, &AgentOutbox::idle, this, &AgentRuntime::checkDrained);
+    m_jobs = new AgentJobs(m_outbox, &m_specBuilder, this);
+    m_jobs->setSlotCount(m_slots);
+    m_jobs->setCapabilities(m_capabilities);
+    connect(m_jobs, &AgentJobs::jobStarted, this, &AgentRuntime::jobStarted);
+    connect(m_jobs, &AgentJobs::jobFinished, this, &AgentRuntime::jobFinished);
+    m_reaper = new WorkDirReaper(
+        QDir(m_config.workDir).filePath(QStringLiteral("jobs")), m_config.keepWorkdirsHours,
+        [this] { return m_jobs->runningDirs(); }, this);
+    connect(m_jobs, &AgentJobs::jobDirEnded, m_reaper, &WorkDirReaper::jobEnded);
+    connect(m_jobs, &AgentJobs::slotFreed, this, [this] {
+        maybePoll();
+        checkDrained();
+    });
 
     m_heartbeatTimer = new QTimer(this);
     connect(m_heartbeatTimer, &QTimer::timeout, this, &AgentRuntime::sendHeartbeat);
-    m_reconnectTimer = new QTimer(this);
-    m_reconnectTimer->setSingleShot(true);
-    connect(m_reconnectTimer, &QTimer::timeout, this, &AgentRuntime::connectPush);
-    m_pingTimer = new QTimer(this);
-    connect(m_pingTimer, &QTimer::timeout, this, [this] {
-        if (!m_socket || !m_pushConnected)
-            return;
-        if (m_pushActivity.elapsed() > kPushSilenceMs) {
-            QWebSocket *s = m_socket;
-            s->abort(); // half-open: no pong, no message; reconnect
-            if (s == m_socket)
-                onPushClosed();
-        } else
-            m_socket->ping();
+    m_push = new PushChannel(this);
+    connect(m_push, &PushChannel::connectedChanged, this, [this](bool up) {
+        Q_EMIT pushConnectedChanged(up);
+        if (up)
+            sendHeartbeat();
     });
+    connect(m_push, &PushChannel::closed, this, &AgentRuntime::maybePoll);
+    connect(m_push, &PushChannel::message, this, &AgentRuntime::onPushMessage);
     m_pollRetryTimer = new QTimer(this);
     m_pollRetryTimer->setSingleShot(true);
     connect(m_pollRetryTimer, &QTimer::timeout, this, &AgentRuntime::maybePoll);
@@ -150,12 +126,12 @@ QString AgentRuntime::nodeId() const
 
 int AgentRuntime::runningCount() const
 {
-    return int(m_running.size());
+    return m_jobs->runningCount();
 }
 
 bool AgentRuntime::pushConnected() const
 {
-    return m_pushConnected;
+    return m_push->isConnected();
 }
 
 // ---- transport ---------------------------------------------------------------------------------
@@ -186,7 +162,7 @@ QNetworkReply *AgentRuntime::post(
 {
     QNetworkRequest req(endpoint(QStringLiteral("/api/compute/nodes/") + call));
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    req.setRawHeader("X-API-Key", (withRegistrationKey ? m_config.registrationKey : m_nodeKey).toUtf8());
+    req.setRawHeader("X-API-Key", (withRegistrationKey ? registrationKey() : m_nodeKey).toUtf8());
     req.setTransferTimeout(timeoutMs);
     QNetworkReply *reply = m_nam->post(req, jsonBody);
     const quint64 epoch = m_epoch;
@@ -231,76 +207,116 @@ void AgentRuntime::begin()
 {
     if (m_stopped)
         return;
-    if (!QDir().mkpath(m_config.workDir)) {
-        Q_EMIT fatalError(tr("cannot create the work directory %1").arg(m_config.workDir));
+    QString error;
+    if (!m_lock.acquire(m_config.workDir, &error)) {
+        Q_EMIT fatalError(error);
         stop();
         return;
     }
-    qInfo().noquote() << QStringLiteral("agent: starting server=%1 work-dir=%2 slots=%3 capabilities=%4")
+    m_reaper->start();
+    qInfo().noquote() << QStringLiteral("agent: starting server=%1 work-dir=%2 slots=%3")
                              .arg(m_config.serverUrl.toString(), m_config.workDir)
-                             .arg(m_slots)
-                             .arg(m_capabilities.join(QLatin1Char(',')));
-    detectGpusAsync([this](const QList<GpuDevice> &gpus) {
+                             .arg(m_slots);
+    // GPUs and a container engine are looked for at once, both off the event loop; registration waits
+    // for both (what it offers depends on them).
+    auto pending = std::make_shared<int>(2);
+    const auto oneDone = [this, pending] {
+        if (--*pending > 0 || m_stopped)
+            return;
+        m_jobs->setCapabilities(m_capabilities);
+        qInfo().noquote() << "agent: capabilities" << m_capabilities.join(QLatin1Char(','));
+        resumeOrRegister();
+    };
+    detectGpusAsync([this, oneDone](const QList<GpuDevice> &gpus) {
         m_gpus = gpus;
-        QList<int> indexes;
-        for (const GpuDevice &g : gpus)
-            indexes.append(g.index);
-        m_gpuAllocator = GpuAllocator(indexes);
+        m_jobs->setGpus(gpus);
+        m_specBuilder.setHasGpus(!gpus.isEmpty());
         if (!gpus.isEmpty())
             qInfo().noquote() << "agent: found" << gpus.size() << "GPU(s)";
-        if (loadIdentity()) {
-            qInfo().noquote() << "agent: using stored identity node=" + m_nodeId;
-            goOnline();
-        } else {
-            registerNode();
-        }
+        oneDone();
     });
+    auto *probe = new ContainerProbe(this);
+    connect(probe, &ContainerProbe::finished, this, [this, probe, oneDone](const QString &engine, const QString &why) {
+        probe->deleteLater();
+        if (!engine.isEmpty()) {
+            m_specBuilder.setContainerEngine(engine);
+            m_capabilities.insert(1, JobSpecBuilder::kContainer);
+            qInfo().noquote() << "agent: container engine" << engine << "answers; offering CONTAINER";
+        } else if (!why.isEmpty()) {
+            qInfo().noquote() << "agent: not offering CONTAINER:" << why;
+        }
+        oneDone();
+    });
+    probe->start(kEngineProbeTimeoutMs);
 }
 
-bool AgentRuntime::loadIdentity()
+// A stored identity is this node unless the operator asked for another name: then it is a new node,
+// registered anew (the old one stays on the server and goes LOST), or, with no key to register with,
+// the agent refuses to start rather than run under a name it was not given.
+void AgentRuntime::resumeOrRegister()
 {
-    QFile f(QDir(m_config.workDir).filePath(QStringLiteral("agent.json")));
-    if (!f.open(QIODevice::ReadOnly))
-        return false;
-    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
-    const QUrl url(o.value(QStringLiteral("serverUrl")).toString());
-    const QString id = o.value(QStringLiteral("nodeId")).toString();
-    const QString key = o.value(QStringLiteral("nodeKey")).toString();
-    if (id.isEmpty() || key.isEmpty()) {
-        qWarning().noquote() << "agent: ignoring unreadable" << f.fileName();
-        return false;
+    QString why;
+    std::optional<AgentIdentity> stored = m_identityStore.load(m_config.serverUrl, &why);
+    if (!stored && !why.isEmpty())
+        qInfo().noquote() << "agent: not using" << m_identityStore.path() << "(" + why + "); registering anew";
+    if (stored && !m_config.name.isEmpty() && !stored->name.isEmpty() && stored->name != m_config.name) {
+        if (!hasRegistrationKey()) {
+            Q_EMIT fatalError(tr("%1 holds node %2 registered as '%3', not '%4'. Start with --name %3 to run as "
+                                 "that node, or give a registration key (--key) to register this work directory "
+                                 "as a new node '%4'.")
+                                  .arg(m_identityStore.path(), stored->nodeId, stored->name, m_config.name));
+            stop();
+            return;
+        }
+        qWarning().noquote() << QStringLiteral("agent: %1 holds node %2 registered as '%3'; --name %4 asked: "
+                                               "registering a new node (%2 stays on the server and goes LOST)")
+                                    .arg(m_identityStore.path(), stored->nodeId, stored->name, m_config.name);
+        stored.reset();
     }
-    if (!sameServer(url, m_config.serverUrl)) {
-        qInfo().noquote() << "agent: stored identity belongs to" << url.toString() << "; registering anew";
-        return false;
+    if (!stored) {
+        registerNode();
+        return;
     }
-    m_nodeId = id;
-    m_nodeKey = key;
+    if (m_config.name.isEmpty())
+        m_config.name = stored->name; // no --name: the node keeps the name it registered with
+    m_nodeId = stored->nodeId;
+    m_nodeKey = stored->nodeKey;
     ++m_epoch;
-    return true;
+    qInfo().noquote() << "agent: using stored identity node=" + m_nodeId;
+    goOnline();
 }
 
-bool AgentRuntime::saveIdentity()
+bool AgentRuntime::hasRegistrationKey() const
 {
-    const QString path = QDir(m_config.workDir).filePath(QStringLiteral("agent.json"));
-    QSaveFile f(path);
-    const QFileDevice::Permissions owner = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-    if (!f.open(QIODevice::WriteOnly))
-        return false;
-    f.setPermissions(owner);
-    const QJsonObject o {{QStringLiteral("serverUrl"), m_config.serverUrl.toString()},
-        {QStringLiteral("nodeId"), m_nodeId}, {QStringLiteral("nodeKey"), m_nodeKey}};
-    f.write(QJsonDocument(o).toJson());
-    if (!f.commit())
-        return false;
-    return QFile::setPermissions(path, owner);
+    return !m_config.registrationKey.isEmpty() || !m_config.registrationKeyFile.isEmpty();
+}
+
+QString AgentRuntime::registrationKey() const
+{
+    if (!m_config.registrationKey.isEmpty())
+        return m_config.registrationKey;
+    QFile f(m_config.registrationKeyFile);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+}
+
+// Once the node key works the workspace key is not needed: overwritten in place (when this is the
+// only copy, so the bytes do not linger in freed memory) and dropped.
+void AgentRuntime::forgetRegistrationKey()
+{
+    QString &key = m_config.registrationKey;
+    if (key.isEmpty())
+        return;
+    if (key.isDetached())
+        std::fill(key.data(), key.data() + key.size(), QChar(0));
+    key = QString();
+    qInfo().noquote() << "agent: holding the node key; the registration key is forgotten";
 }
 
 void AgentRuntime::registerNode()
 {
     if (m_stopped || m_registering)
         return;
-    if (m_config.registrationKey.isEmpty()) {
+    if (!hasRegistrationKey()) {
         Q_EMIT fatalError(
             tr("no stored node identity for %1 and no registration key given").arg(m_config.serverUrl.toString()));
         stop();
@@ -318,8 +334,7 @@ void AgentRuntime::sendRegistration(const QList<GpuDevice> &gpus)
     QJsonArray gpuArr;
     for (const GpuDevice &g : gpus)
         gpuArr.append(g.toJson());
-    const QJsonObject body {
-        {QStringLiteral("name"), m_config.name.isEmpty() ? QSysInfo::machineHostName() : m_config.name},
+    const QJsonObject body {{QStringLiteral("name"), registrationName()},
         {QStringLiteral("hostname"), QSysInfo::machineHostName()},
         {QStringLiteral("version"), QStringLiteral(TANVRIT_VERSION)}, {QStringLiteral("labels"), labels},
         {QStringLiteral("capabilities"), QJsonArray::fromStringList(m_capabilities)},
@@ -342,8 +357,9 @@ void AgentRuntime::sendRegistration(const QList<GpuDevice> &gpus)
                 const int wait = p.value(QStringLiteral("pollWaitSeconds")).toInt();
                 if (wait > 0)
                     m_pollWaitSeconds = qMin(25, wait);
-                if (!saveIdentity())
-                    qWarning().noquote() << "agent: could not write agent.json in" << m_config.workDir
+                QString error;
+                if (!m_identityStore.save({m_config.serverUrl, m_nodeId, m_nodeKey, registrationName()}, &error))
+                    qWarning().noquote() << "agent: could not write" << m_identityStore.path() << ":" << error
                                          << "(the next start registers again)";
                 m_confirmed = false;
                 confirmIdentity();
@@ -367,11 +383,17 @@ void AgentRuntime::sendRegistration(const QList<GpuDevice> &gpus)
         15000, true);
 }
 
+QString AgentRuntime::registrationName() const
+{
+    return m_config.name.isEmpty() ? QSysInfo::machineHostName() : m_config.name;
+}
+
 void AgentRuntime::confirmIdentity()
 {
     if (m_confirmed || m_nodeId.isEmpty())
         return;
     m_confirmed = true;
+    forgetRegistrationKey();
     qInfo().noquote() << "agent: registered node=" + m_nodeId;
     Q_EMIT registered(m_nodeId);
 }
@@ -380,14 +402,18 @@ void AgentRuntime::onIdentityRefused()
 {
     if (m_registering || m_stopped)
         return;
-    if (m_config.registrationKey.isEmpty()) {
-        Q_EMIT fatalError(tr("the server refused this node's key and no registration key was given"));
+    if (!hasRegistrationKey()) {
+        Q_EMIT fatalError(tr("the server refused the key of node %1 (the node was removed, or the server lost it). "
+                             "The registration key is forgotten once an agent holds its node key: start the agent "
+                             "again with --key (or TANVRIT_REGISTRATION_KEY) to register this machine anew.")
+                              .arg(m_nodeId));
         stop();
         return;
     }
     qWarning().noquote() << "agent: node key refused; stopping the old identity's jobs and registering again";
     // The old node's jobs are no longer ours (it was removed, or the server lost it).
-    killAll(QStringLiteral("node key refused"));
+    m_jobs->killAll(QStringLiteral("node key refused"));
+    checkDrained();
     m_outbox->clear();
     m_nodeId.clear();
     m_nodeKey.clear();
@@ -397,8 +423,7 @@ void AgentRuntime::onIdentityRefused()
     m_drainAcked = false;
     if (m_draining && !m_localDrain)
         m_draining = false; // a new node starts ONLINE
-    if (m_socket)
-        m_socket->abort();
+    m_push->stop();
     registerNode();
 }
 
@@ -406,118 +431,38 @@ void AgentRuntime::goOnline()
 {
     if (m_stopped)
         return;
+    // Before the first heartbeat: what an earlier process of this node finished but did not report is
+    // listed in it as still held (so the server does not requeue it), then reported.
+    QString error;
+    if (!m_outbox->openSpool(QDir(m_config.workDir).filePath(QStringLiteral("outbox.spool")), m_nodeId, &error))
+        qWarning().noquote() << "agent: cannot open the spool in" << m_config.workDir << ":" << error
+                             << "(reports are kept in memory only)";
     m_heartbeatTimer->start(m_config.heartbeatIntervalSeconds * 1000);
     sendHeartbeat();
     if (m_localDrain)
         postDrain();
     if (m_config.usePush)
-        connectPush();
+        m_push->start(endpoint(QStringLiteral("/v0/agents/connect"), true), m_nodeKey);
     maybePoll();
 }
 
-// ---- push channel ------------------------------------------------------------------------------
-
-void AgentRuntime::connectPush()
-{
-    if (m_stopped || !m_config.usePush || m_nodeKey.isEmpty() || m_registering || m_socket)
-        return;
-    auto *s = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    m_socket = s;
-    connect(s, &QWebSocket::connected, this, [this, s] {
-        if (s != m_socket)
-            return;
-        m_pushConnected = true;
-        m_pushFailing = false;
-        m_pushUpFor.start();
-        m_pushActivity.start();
-        m_pingTimer->start(kPushPingMs);
-        qInfo().noquote() << "agent: push channel connected";
-        Q_EMIT pushConnectedChanged(true);
-        sendHeartbeat();
-    });
-    connect(s, &QWebSocket::disconnected, this, [this, s] {
-        if (s == m_socket)
-            onPushClosed();
-    });
-    connect(s, &QWebSocket::stateChanged, this, [this, s](QAbstractSocket::SocketState st) {
-        if (s == m_socket && st == QAbstractSocket::UnconnectedState)
-            onPushClosed();
-    });
-#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
-    connect(s, &QWebSocket::errorOccurred, this, [this, s](QAbstractSocket::SocketError) {
-#else
-    connect(
-        s, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, s](QAbstractSocket::SocketError) {
-#endif
-        // A refused handshake (HTTP 4xx/5xx) reports an error but stays "connecting" in Qt 6.4.
-        if (s != m_socket || m_pushConnected)
-            return;
-        if (!m_pushFailing)
-            qWarning().noquote() << "agent: push channel unavailable:" << s->errorString()
-                                 << "(long polling; retrying with backoff)";
-        m_pushFailing = true;
-        s->abort();
-        onPushClosed();
-    });
-    connect(s, &QWebSocket::textMessageReceived, this, &AgentRuntime::onPushMessage);
-    connect(s, &QWebSocket::pong, this, [this] { m_pushActivity.restart(); });
-    QTimer::singleShot(kPushConnectTimeoutMs, s, [this, s] {
-        if (s == m_socket && !m_pushConnected) {
-            s->abort();
-            if (s == m_socket)
-                onPushClosed(); // abort() did not report the state change
-        }
-    });
-    QNetworkRequest req(endpoint(QStringLiteral("/v0/agents/connect"), true));
-    req.setRawHeader("X-API-Key", m_nodeKey.toUtf8());
-    s->open(req);
-}
-
-void AgentRuntime::onPushClosed()
-{
-    QWebSocket *s = m_socket;
-    m_socket = nullptr;
-    if (!s)
-        return;
-    disconnect(s, nullptr, this, nullptr);
-    s->deleteLater();
-    const int code = int(s->closeCode());
-    m_pingTimer->stop();
-    if (m_pushConnected) {
-        m_pushConnected = false;
-        if (m_pushUpFor.elapsed() >= kPushStableMs)
-            m_pushBackoff.reset();
-        qInfo().noquote() << QStringLiteral("agent: push channel closed code=%1 %2").arg(code).arg(s->closeReason());
-        Q_EMIT pushConnectedChanged(false);
-    }
-    if (code == 4001)
-        qWarning().noquote() << "agent: the server refused the node key on the push channel";
-    if (m_stopped)
-        return;
-    if (!m_reconnectTimer->isActive())
-        m_reconnectTimer->start(m_pushBackoff.next());
-    maybePoll();
-}
-
-void AgentRuntime::onPushMessage(const QString &text)
+void AgentRuntime::onPushMessage(const QJsonObject &o)
 {
     if (m_stopped)
         return;
-    m_pushActivity.restart();
-    const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
     const QString type = o.value(QStringLiteral("type")).toString();
     const QString jobId = o.value(QStringLiteral("jobId")).toString();
     const int attempt = o.value(QStringLiteral("attempt")).toInt();
     if (type == QLatin1String("assign"))
-        handleAssignments(o.value(QStringLiteral("assignments")).toArray());
+        m_jobs->assign(o.value(QStringLiteral("assignments")).toArray(), m_draining);
     else if (type == QLatin1String("cancel") && !jobId.isEmpty())
-        cancelJob(jobId, attempt);
+        m_jobs->cancel(jobId, attempt);
     else if (type == QLatin1String("kill") && !jobId.isEmpty())
         killJob(jobId, attempt, QStringLiteral("server: no longer this agent's"));
     else if (type == QLatin1String("drain"))
         onServerDrain();
     else
-        qDebug().noquote() << "agent: ignoring push message" << text.left(200);
+        qDebug().noquote() << "agent: ignoring push message of type" << type.left(100);
 }
 
 // ---- poll, heartbeat, drain --------------------------------------------------------------------
@@ -526,12 +471,12 @@ void AgentRuntime::maybePoll()
 {
     if (m_stopped || m_nodeKey.isEmpty() || m_registering || m_pollRetryTimer->isActive())
         return;
-    if (m_config.usePush && m_pushConnected)
+    if (m_config.usePush && m_push->isConnected())
         return;
     // Also polled when full or draining (max 0): cancels for running jobs arrive by poll while the
     // push channel is down. A parked poll asking for less than we can now take is replaced (the server
     // answers the older one NO_DATA).
-    const int max = m_draining ? 0 : qMax(0, freeSlots());
+    const int max = m_draining ? 0 : qMax(0, m_jobs->freeSlots());
     if (m_pollReply && max <= m_pollMax)
         return;
     const QJsonObject body {{QStringLiteral("waitSeconds"), m_pollWaitSeconds}, {QStringLiteral("max"), max}};
@@ -546,11 +491,11 @@ void AgentRuntime::maybePoll()
                 if (current)
                     m_pollBackoff.reset();
                 const QJsonObject p = r.payload.toObject();
-                handleAssignments(p.value(QStringLiteral("assignments")).toArray());
+                m_jobs->assign(p.value(QStringLiteral("assignments")).toArray(), m_draining);
                 for (const QJsonValue &c : p.value(QStringLiteral("cancel")).toArray()) {
                     const QJsonObject o = c.toObject();
                     if (!o.value(QStringLiteral("jobId")).toString().isEmpty())
-                        cancelJob(
+                        m_jobs->cancel(
                             o.value(QStringLiteral("jobId")).toString(), o.value(QStringLiteral("attempt")).toInt());
                 }
                 maybePoll();
@@ -580,12 +525,8 @@ void AgentRuntime::sendHeartbeat()
             running.append(QJsonObject {{QStringLiteral("jobId"), jobId}, {QStringLiteral("attempt"), attempt}});
         }
     };
-    for (const RunningJob &j : std::as_const(m_running)) {
-        if (!j.killed)
-            add(j.jobId, j.attempt);
-    }
-    for (const QJsonObject &a : std::as_const(m_queue))
-        add(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1));
+    for (const auto &[jobId, attempt] : m_jobs->held())
+        add(jobId, attempt);
     for (const auto &[jobId, attempt] : m_outbox->unsettled())
         add(jobId, attempt);
     QJsonArray gpus;
@@ -694,10 +635,16 @@ void AgentRuntime::onServerDrain()
     checkDrained();
 }
 
+void AgentRuntime::killJob(const QString &jobId, int attempt, const QString &why)
+{
+    m_jobs->kill(jobId, attempt, why);
+    checkDrained();
+}
+
 void AgentRuntime::checkDrained()
 {
-    if (!m_draining || m_drainedEmitted || m_stopped || !m_running.isEmpty() || !m_queue.isEmpty()
-        || !m_outbox->isIdle() || (m_localDrain && !m_drainAcked))
+    if (!m_draining || m_drainedEmitted || m_stopped || !m_jobs->isEmpty() || !m_outbox->isIdle()
+        || (m_localDrain && !m_drainAcked))
         return;
     m_drainedEmitted = true;
     qInfo().noquote() << "agent: drained";
@@ -710,352 +657,15 @@ void AgentRuntime::stop()
         return;
     m_stopped = true;
     m_heartbeatTimer->stop();
-    m_reconnectTimer->stop();
-    m_pingTimer->stop();
     m_pollRetryTimer->stop();
     m_pollReply = nullptr;
     for (QNetworkReply *r : m_nam->findChildren<QNetworkReply *>())
         r->abort();
-    if (QWebSocket *s = m_socket) {
-        m_socket = nullptr;
-        disconnect(s, nullptr, this, nullptr);
-        s->abort();
-        s->deleteLater();
-    }
-    if (m_pushConnected) {
-        m_pushConnected = false;
-        Q_EMIT pushConnectedChanged(false);
-    }
-    const int killed = int(m_running.size());
-    for (const RunningJob &j : std::as_const(m_running)) {
-        disconnect(j.process, nullptr, this, nullptr);
-        m_gpuAllocator.release(AgentOutbox::key(j.jobId, j.attempt));
-        delete j.process; // SIGKILL to the group, reaped
-    }
-    m_running.clear();
-    m_queue.clear();
-    m_queuedKeys.clear();
+    m_push->stop();
+    delete m_reaper; // its timers; removals already handed to the thread pool finish on their own
+    m_reaper = nullptr;
+    const int killed = m_jobs->stopAll();
     m_outbox->clear();
     if (m_started)
         qInfo().noquote() << "agent: stopped; killed" << killed << "running job(s)";
-}
-
-// ---- jobs --------------------------------------------------------------------------------------
-
-void AgentRuntime::handleAssignments(const QJsonArray &assignments)
-{
-    for (const QJsonValue &v : assignments) {
-        const QJsonObject a = v.toObject();
-        const QString jobId = a.value(QStringLiteral("jobId")).toString();
-        const int attempt = a.value(QStringLiteral("attempt")).toInt(1);
-        if (jobId.isEmpty() || attempt < 1) {
-            qWarning().noquote() << "agent: ignoring an assignment without jobId/attempt";
-            continue;
-        }
-        const QString key = AgentOutbox::key(jobId, attempt);
-        if (isKnown(key))
-            continue; // re-sent until `started` reaches the server
-        if (m_draining)
-            qInfo().noquote() << "agent: assignment while draining (sent before the drain); running it job=" + jobId;
-        m_queue.append(a);
-        m_queuedKeys.insert(key);
-    }
-    startQueued();
-}
-
-void AgentRuntime::startQueued()
-{
-    while (!m_stopped && !m_queue.isEmpty() && m_running.size() < m_slots) {
-        const QJsonObject a = m_queue.takeFirst();
-        m_queuedKeys.remove(
-            AgentOutbox::key(a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1)));
-        startJob(a);
-    }
-}
-
-void AgentRuntime::startJob(const QJsonObject &a)
-{
-    const QString jobId = a.value(QStringLiteral("jobId")).toString();
-    const int attempt = a.value(QStringLiteral("attempt")).toInt(1);
-    const QString key = AgentOutbox::key(jobId, attempt);
-    QString type = a.value(QStringLiteral("type")).toString();
-    if (type.isEmpty())
-        type = kCommand;
-    if (!m_capabilities.contains(type)) {
-        failUnstarted(jobId, attempt, JobState::Failed, tr("this agent does not run jobs of type %1").arg(type));
-        return;
-    }
-    const int gpus = a.value(QStringLiteral("resources")).toObject().value(QStringLiteral("gpus")).toInt();
-    QList<int> devices;
-    if (gpus > 0) {
-        const std::optional<QList<int>> got = m_gpuAllocator.allocate(key, gpus);
-        if (!got) {
-            failUnstarted(jobId, attempt, JobState::Failed,
-                tr("needs %1 GPU(s); %2 of this agent's %3 are free")
-                    .arg(gpus)
-                    .arg(m_gpuAllocator.freeCount())
-                    .arg(m_gpus.size()));
-            return;
-        }
-        devices = *got;
-    }
-    JobProcess::Spec spec;
-    QString error;
-    if (!buildSpec(a, type, devices, spec, &error)) {
-        m_gpuAllocator.release(key);
-        failUnstarted(jobId, attempt, JobState::Failed, error);
-        return;
-    }
-    auto *p = new JobProcess(spec, this);
-    connect(p, &JobProcess::linesReady, this, [this, key, jobId, attempt](const QList<LogLine> &lines) {
-        const auto it = m_running.constFind(key);
-        if (it != m_running.cend() && !it->killed)
-            m_outbox->appendLines(jobId, attempt, lines);
-    });
-    connect(p, &JobProcess::finished, this, [this, key](const JobOutcome &o) { onJobFinished(key, o); });
-    if (!p->start(&error)) {
-        delete p;
-        m_gpuAllocator.release(key);
-        failUnstarted(jobId, attempt, JobState::Failed, error);
-        return;
-    }
-    m_running.insert(key, RunningJob {jobId, attempt, p, false});
-    m_outbox->begin(jobId, attempt, p->pid());
-    qInfo().noquote() << QStringLiteral("agent: job started job=%1 attempt=%2 pid=%3 type=%4%5")
-                             .arg(jobId)
-                             .arg(attempt)
-                             .arg(p->pid())
-                             .arg(type)
-                             .arg(devices.isEmpty()
-                                     ? QString()
-                                     : QStringLiteral(" gpus=") + GpuAllocator::cudaVisibleDevices(devices));
-    Q_EMIT jobStarted(jobId);
-}
-
-bool AgentRuntime::buildSpec(
-    const QJsonObject &a, const QString &type, const QList<int> &devices, JobProcess::Spec &spec, QString *error) const
-{
-    spec.jobId = a.value(QStringLiteral("jobId")).toString();
-    spec.attempt = a.value(QStringLiteral("attempt")).toInt(1);
-    spec.workRoot = QDir(m_config.workDir).filePath(QStringLiteral("jobs"));
-    spec.graceMs = m_config.graceMs;
-    spec.timeoutSeconds = qMax(0, a.value(QStringLiteral("timeoutSeconds")).toInt());
-    const QJsonObject env = a.value(QStringLiteral("env")).toObject();
-    for (auto it = env.begin(); it != env.end(); ++it)
-        spec.env.insert(it.key(), it->isString() ? it->toString() : it->toVariant().toString());
-    for (const QJsonValue &v : a.value(QStringLiteral("redact")).toArray()) {
-        if (!v.toString().isEmpty())
-            spec.redact.append(v.toString());
-    }
-    const QString wd = a.value(QStringLiteral("workingDir")).toString();
-    if (!wd.isEmpty())
-        spec.workingDir = QDir(spec.workRoot).absoluteFilePath(wd); // relative: under jobs/
-    const QString command = a.value(QStringLiteral("command")).toString();
-    QStringList argv;
-    for (const QJsonValue &v : a.value(QStringLiteral("argv")).toArray())
-        argv.append(v.toString());
-
-    if (type == kContainer) {
-        const QString image = a.value(QStringLiteral("image")).toString();
-        if (m_containerEngine.isEmpty() || image.isEmpty()) {
-            *error
-                = image.isEmpty() ? tr("CONTAINER job without an image") : tr("neither podman nor docker is installed");
-            return false;
-        }
-        // Named, so a stop reaches the container itself and not only the engine's client process.
-        const QString name = QStringLiteral("tanvrit-%1-%2").arg(spec.jobId).arg(spec.attempt);
-        spec.argv = {m_containerEngine, QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--name"), name,
-            QStringLiteral("--label"), QStringLiteral("tanvrit.job=%1/%2").arg(spec.jobId).arg(spec.attempt)};
-        spec.stopArgv = {m_containerEngine, QStringLiteral("stop"), QStringLiteral("-t"),
-            QString::number(std::max(1, spec.graceMs / 1000)), name};
-        spec.killArgv = {m_containerEngine, QStringLiteral("rm"), QStringLiteral("-f"), name};
-        // `-e NAME` takes the value from the engine's own environment (spec.env): values stay off argv/ps.
-        for (auto it = spec.env.cbegin(); it != spec.env.cend(); ++it)
-            spec.argv << QStringLiteral("-e") << it.key();
-        if (!devices.isEmpty()) {
-            if (m_containerEngine == QLatin1String("docker")) {
-                spec.argv << QStringLiteral("--gpus")
-                          << QStringLiteral("\"device=%1\"").arg(GpuAllocator::cudaVisibleDevices(devices));
-            } else {
-                for (int d : devices)
-                    spec.argv << QStringLiteral("--device") << QStringLiteral("nvidia.com/gpu=%1").arg(d);
-            }
-        }
-        spec.argv << image;
-        QStringList cmd;
-        for (const QJsonValue &v : a.value(QStringLiteral("cmd")).toArray())
-            cmd.append(v.toString());
-        if (cmd.isEmpty() && !command.isEmpty())
-            cmd = {QStringLiteral("/bin/sh"), QStringLiteral("-c"), command};
-        else if (cmd.isEmpty())
-            cmd = argv;
-        spec.argv << cmd;
-        return true;
-    }
-
-    if (command.isEmpty() && (argv.isEmpty() || argv.first().isEmpty())) {
-        *error = tr("nothing to run: neither command nor argv");
-        return false;
-    }
-    spec.command = command;
-    spec.argv = argv;
-    // A job sees exactly the GPUs it was given; one that asked for none sees none. The indexes are
-    // NVML's, which count in PCI bus order; CUDA's default order is fastest first, so say which.
-    if (!m_gpus.isEmpty())
-        spec.env.insert(QStringLiteral("CUDA_DEVICE_ORDER"), QStringLiteral("PCI_BUS_ID"));
-    if (!devices.isEmpty())
-        spec.env.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), GpuAllocator::cudaVisibleDevices(devices));
-    else if (!m_gpus.isEmpty() && !spec.env.contains(QStringLiteral("CUDA_VISIBLE_DEVICES")))
-        spec.env.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), QString());
-    return true;
-}
-
-void AgentRuntime::onJobFinished(const QString &key, const JobOutcome &outcome)
-{
-    const auto it = m_running.find(key);
-    if (it == m_running.end())
-        return;
-    const RunningJob job = *it;
-    m_running.erase(it);
-    job.process->deleteLater();
-    m_gpuAllocator.release(key);
-    rememberDone(key);
-    const QString state = JobStates::name(outcome.state);
-    if (job.killed) {
-        m_outbox->drop(job.jobId, job.attempt);
-        qInfo().noquote()
-            << QStringLiteral("agent: job stopped (taken away) job=%1 attempt=%2").arg(job.jobId).arg(job.attempt);
-    } else {
-        const QJsonObject result {{QStringLiteral("jobId"), job.jobId}, {QStringLiteral("attempt"), job.attempt},
-            {QStringLiteral("state"), state},
-            {QStringLiteral("exitCode"), outcome.exitCode ? QJsonValue(*outcome.exitCode) : QJsonValue()},
-            {QStringLiteral("runtimeMs"), outcome.runtimeMs}, {QStringLiteral("cpuSeconds"), outcome.cpuSeconds},
-            {QStringLiteral("error"), outcome.error}};
-        m_outbox->finish(job.jobId, job.attempt, result);
-        qInfo().noquote() << QStringLiteral(
-            "agent: job finished job=%1 attempt=%2 state=%3 exit=%4 runtimeMs=%5 cpu=%6")
-                                 .arg(job.jobId)
-                                 .arg(job.attempt)
-                                 .arg(state)
-                                 .arg(outcome.exitCode ? QString::number(*outcome.exitCode) : QStringLiteral("-"))
-                                 .arg(outcome.runtimeMs)
-                                 .arg(round2(outcome.cpuSeconds));
-    }
-    Q_EMIT jobFinished(job.jobId, state);
-    startQueued();
-    maybePoll();
-    checkDrained();
-}
-
-void AgentRuntime::failUnstarted(const QString &jobId, int attempt, JobState state, const QString &error)
-{
-    rememberDone(AgentOutbox::key(jobId, attempt));
-    const QString name = JobStates::name(state);
-    m_outbox->finish(jobId, attempt,
-        QJsonObject {{QStringLiteral("jobId"), jobId}, {QStringLiteral("attempt"), attempt},
-            {QStringLiteral("state"), name}, {QStringLiteral("exitCode"), QJsonValue()},
-            {QStringLiteral("runtimeMs"), 0}, {QStringLiteral("cpuSeconds"), 0}, {QStringLiteral("error"), error}});
-    qWarning().noquote() << QStringLiteral("agent: job not started job=%1 attempt=%2 state=%3: %4")
-                                .arg(jobId)
-                                .arg(attempt)
-                                .arg(name, error);
-    Q_EMIT jobFinished(jobId, name);
-}
-
-QList<QString> AgentRuntime::keysOf(const QString &jobId, int attempt) const
-{
-    if (attempt > 0)
-        return {AgentOutbox::key(jobId, attempt)};
-    QList<QString> keys; // no attempt given: every attempt of that job we hold
-    for (const RunningJob &j : m_running) {
-        if (j.jobId == jobId)
-            keys.append(AgentOutbox::key(j.jobId, j.attempt));
-    }
-    for (const QJsonObject &a : m_queue) {
-        if (a.value(QStringLiteral("jobId")).toString() == jobId)
-            keys.append(AgentOutbox::key(jobId, a.value(QStringLiteral("attempt")).toInt(1)));
-    }
-    return keys;
-}
-
-void AgentRuntime::cancelJob(const QString &jobId, int attempt)
-{
-    for (const QString &key : keysOf(jobId, attempt)) {
-        const auto it = m_running.find(key);
-        if (it != m_running.end() && !it->killed) {
-            qInfo().noquote() << QStringLiteral("agent: cancelling job=%1 attempt=%2").arg(jobId).arg(it->attempt);
-            it->process->cancel();
-            continue;
-        }
-        if (unqueue(key))
-            failUnstarted(jobId, key.section(QLatin1Char('#'), -1).toInt(), JobState::Cancelled,
-                tr("cancelled before it started"));
-        else if (attempt > 0 && !m_doneKeys.contains(key) && !m_outbox->contains(jobId, attempt))
-            // the assignment never reached us: say so, or the job would wait in CANCELLING forever
-            failUnstarted(jobId, attempt, JobState::Cancelled, tr("cancelled before it reached the agent"));
-    }
-}
-
-void AgentRuntime::killJob(const QString &jobId, int attempt, const QString &why)
-{
-    for (const QString &key : keysOf(jobId, attempt)) {
-        const int att = key.section(QLatin1Char('#'), -1).toInt();
-        const auto it = m_running.find(key);
-        if (it != m_running.end()) {
-            if (!it->killed)
-                qInfo().noquote()
-                    << QStringLiteral("agent: killing job=%1 attempt=%2 (%3)").arg(jobId).arg(att).arg(why);
-            it->killed = true;
-            it->process->cancel();
-        }
-        unqueue(key);
-        m_outbox->drop(jobId, att);
-        rememberDone(key);
-    }
-    checkDrained();
-}
-
-void AgentRuntime::killAll(const QString &why)
-{
-    const QList<RunningJob> running = m_running.values();
-    for (const RunningJob &j : running)
-        killJob(j.jobId, j.attempt, why);
-    for (const QString &key : std::as_const(m_queuedKeys))
-        rememberDone(key);
-    m_queue.clear();
-    m_queuedKeys.clear();
-}
-
-bool AgentRuntime::unqueue(const QString &key)
-{
-    if (!m_queuedKeys.remove(key))
-        return false;
-    m_queue.removeIf([&key](const QJsonObject &a) {
-        return AgentOutbox::key(
-                   a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1))
-            == key;
-    });
-    return true;
-}
-
-bool AgentRuntime::isKnown(const QString &key) const
-{
-    if (m_running.contains(key) || m_queuedKeys.contains(key) || m_doneKeys.contains(key))
-        return true;
-    return m_outbox->contains(key.section(QLatin1Char('#'), 0, -2), key.section(QLatin1Char('#'), -1).toInt());
-}
-
-void AgentRuntime::rememberDone(const QString &key)
-{
-    if (m_doneKeys.contains(key))
-        return;
-    m_doneKeys.insert(key);
-    m_doneOrder.enqueue(key);
-    while (m_doneOrder.size() > kMaxDoneKeys)
-        m_doneKeys.remove(m_doneOrder.dequeue());
-}
-
-int AgentRuntime::freeSlots() const
-{
-    return m_slots - int(m_running.size()) - int(m_queue.size());
 }

@@ -1,11 +1,13 @@
-// The agent: keeps an identity with a control plane, receives assignments (WebSocket push, long poll
-// while it is down), runs them as JobProcesses and reports through the AgentOutbox (docs/agent-protocol.md).
+// The agent: keeps an identity with a control plane (AgentIdentityStore), receives assignments (PushChannel,
+// long poll while it is down), runs them (AgentJobs) and reports through the AgentOutbox (docs/agent-protocol.md).
 #pragma once
 
 #include "Agent.h"
+#include "AgentIdentity.h"
+#include "AgentJobs.h"
 #include "AgentOutbox.h"
-#include "GpuAllocator.h"
-#include "JobProcess.h"
+#include "JobSpecBuilder.h"
+#include "WorkDirLock.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -22,20 +24,27 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class PushChannel;
+class WorkDirReaper;
 class QTimer;
-class QWebSocket;
 
 struct AgentConfig
 {
     QUrl serverUrl;
-    QString registrationKey; // workspace key, used only to register (first start, or key refused)
-    QString name;
+    // Workspace key, used only to register (first start, or a stored key refused before it ever worked);
+    // forgotten once the node key works. registrationKeyFile: read when needed instead (serve --with-agent).
+    QString registrationKey;
+    QString registrationKeyFile;
+    QString name; // empty: the name stored in agent.json, else the hostname
     QMap<QString, QString> labels;
     QString workDir; // agent.json and the per-job directories (jobs/) live here
     int slotCount = 0; // most jobs at once; 0 -> QThread::idealThreadCount() ("slots" is a Qt macro)
     int heartbeatIntervalSeconds = 30;
     bool usePush = true; // hold the WebSocket; false: long-poll only
     int graceMs = 10000; // SIGTERM -> SIGKILL on cancel and timeout
+    // Most log text held for the server (memory and <work-dir>/outbox.spool); 0: AgentOutbox's default.
+    qint64 logSpoolBytes = 0;
+    int keepWorkdirsHours = 24; // finished jobs' working directories are removed after this long (0: at once)
     QStringList extraCapabilities; // job types offered besides COMMAND (and CONTAINER with podman/docker)
 };
 
@@ -67,13 +76,6 @@ Q_SIGNALS:
     void fatalError(const QString &message);
 
 private:
-    struct RunningJob
-    {
-        QString jobId;
-        int attempt = 1;
-        JobProcess *process = nullptr;
-        bool killed = false; // taken away by the server: output and result are dropped
-    };
     using Done = AgentOutbox::Done;
 
     // Transport.
@@ -85,20 +87,20 @@ private:
 
     // Identity.
     void begin();
-    bool loadIdentity();
-    bool saveIdentity();
+    void resumeOrRegister();
+    bool hasRegistrationKey() const;
+    QString registrationKey() const;
+    void forgetRegistrationKey();
     void registerNode();
     void sendRegistration(const QList<GpuDevice> &gpus);
     void onIdentityRefused();
     void goOnline();
     void confirmIdentity();
 
+    QString registrationName() const;
+
     // Push channel.
-    void connectPush();
-    void onPushConnected();
-    void onPushClosed();
-    void onPushMessage(const QString &text);
-    void schedulePushReconnect();
+    void onPushMessage(const QJsonObject &message);
 
     // Poll and heartbeat.
     void maybePoll();
@@ -107,30 +109,16 @@ private:
     void postDrain();
     void detectGpusAsync(std::function<void(const QList<GpuDevice> &)> done);
 
-    // Jobs.
-    void handleAssignments(const QJsonArray &assignments);
-    void startQueued();
-    void startJob(const QJsonObject &a);
-    bool buildSpec(const QJsonObject &a, const QString &type, const QList<int> &devices, JobProcess::Spec &spec,
-        QString *error) const;
-    void onJobFinished(const QString &key, const JobOutcome &outcome);
-    void failUnstarted(const QString &jobId, int attempt, JobState state, const QString &error);
-    void cancelJob(const QString &jobId, int attempt);
     void killJob(const QString &jobId, int attempt, const QString &why);
-    void killAll(const QString &why);
-    QList<QString> keysOf(const QString &jobId, int attempt) const;
-    bool unqueue(const QString &key); // false if it was not waiting for a slot
-    bool isKnown(const QString &key) const;
-    void rememberDone(const QString &key);
-    int freeSlots() const;
     void checkDrained();
 
     AgentConfig m_config;
     int m_slots = 1;
     QStringList m_capabilities;
-    QString m_containerEngine; // podman or docker, empty when neither is on PATH
+    JobSpecBuilder m_specBuilder;
+    AgentIdentityStore m_identityStore {m_config.workDir};
+    WorkDirLock m_lock;
     QList<GpuDevice> m_gpus;
-    GpuAllocator m_gpuAllocator;
     bool m_gpuDetectRunning = false;
 
     QNetworkAccessManager *m_nam = nullptr;
@@ -143,14 +131,7 @@ private:
     bool m_registering = false;
     Backoff m_registerBackoff;
 
-    QWebSocket *m_socket = nullptr;
-    bool m_pushConnected = false;
-    bool m_pushFailing = false; // the last attempt failed (logged once per outage)
-    Backoff m_pushBackoff;
-    QTimer *m_reconnectTimer = nullptr;
-    QTimer *m_pingTimer = nullptr;
-    QElapsedTimer m_pushUpFor;
-    QElapsedTimer m_pushActivity; // since the last message or pong
+    PushChannel *m_push = nullptr;
 
     QNetworkReply *m_pollReply = nullptr; // the newest poll in flight
     int m_pollMax = 0; // the max it asked for
@@ -162,11 +143,8 @@ private:
     bool m_heartbeatInFlight = false;
     bool m_heartbeatAcked = false; // the server has heard this process (else: restarted)
 
-    QHash<QString, RunningJob> m_running; // key (jobId#attempt) -> a live process
-    QList<QJsonObject> m_queue; // assigned while every slot was busy
-    QSet<QString> m_queuedKeys;
-    QSet<QString> m_doneKeys; // recently finished or dropped, bounded
-    QQueue<QString> m_doneOrder;
+    AgentJobs *m_jobs = nullptr;
+    WorkDirReaper *m_reaper = nullptr;
 
     QElapsedTimer m_clock;
     bool m_serverReachable = true; // for logging the change only
