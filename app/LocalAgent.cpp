@@ -9,7 +9,8 @@ LocalAgent::~LocalAgent()
     stop();
 }
 
-void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount)
+void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount,
+    const JobSandbox::Options &sandbox)
 {
     QFile f(keyFile);
     f.open(QIODevice::ReadOnly);
@@ -19,6 +20,7 @@ void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString
     c.name = QStringLiteral("local");
     c.workDir = dataDir + QStringLiteral("/agent");
     c.slotCount = slotCount;
+    c.sandbox = sandbox;
     m_runtime = new AgentRuntime(c);
     m_runtime->moveToThread(&m_thread);
     QObject::connect(&m_thread, &QThread::finished, m_runtime, &QObject::deleteLater);

@@ -236,6 +236,13 @@ void AgentRuntime::begin()
         stop();
         return;
     }
+    // [sandbox] job user, jobs directory and cgroups, settled before any job can arrive.
+    QString sandboxError;
+    if (!m_sandbox.setUp(m_config.sandbox, m_config.workDir, &sandboxError)) {
+        Q_EMIT fatalError(sandboxError);
+        stop();
+        return;
+    }
     qInfo().noquote() << QStringLiteral("agent: starting server=%1 work-dir=%2 slots=%3 capabilities=%4")
                              .arg(m_config.serverUrl.toString(), m_config.workDir)
                              .arg(m_slots)
@@ -323,6 +330,7 @@ void AgentRuntime::sendRegistration(const QList<GpuDevice> &gpus)
         {QStringLiteral("hostname"), QSysInfo::machineHostName()},
         {QStringLiteral("version"), QStringLiteral(TANVRIT_VERSION)}, {QStringLiteral("labels"), labels},
         {QStringLiteral("capabilities"), QJsonArray::fromStringList(m_capabilities)},
+        {QStringLiteral("isolation"), m_sandbox.isolation()}, // [sandbox]
         {QStringLiteral("resources"),
             QJsonObject {{QStringLiteral("cpu"), QThread::idealThreadCount()},
                 {QStringLiteral("memGib"), procMemGib("MemTotal")}, {QStringLiteral("slots"), m_slots}}},
@@ -594,7 +602,7 @@ void AgentRuntime::sendHeartbeat()
     QJsonObject body {{QStringLiteral("load"), load},
         {QStringLiteral("freeCpu"), qMax(0.0, QThread::idealThreadCount() - load)},
         {QStringLiteral("freeMemGib"), procMemGib("MemAvailable")}, {QStringLiteral("gpus"), gpus},
-        {QStringLiteral("runningJobs"), running}};
+        {QStringLiteral("runningJobs"), running}, {QStringLiteral("isolation"), m_sandbox.isolation()}};
     // Until the server has heard one heartbeat from this process: whatever it gave this node before
     // (another process, before a restart) is not running here.
     if (!m_heartbeatAcked)
@@ -837,7 +845,9 @@ bool AgentRuntime::buildSpec(
 {
     spec.jobId = a.value(QStringLiteral("jobId")).toString();
     spec.attempt = a.value(QStringLiteral("attempt")).toInt(1);
-    spec.workRoot = QDir(m_config.workDir).filePath(QStringLiteral("jobs"));
+    // [sandbox] jobs directory, user, cgroup and limits; a container engine's client runs as the agent.
+    const QJsonObject resources = a.value(QStringLiteral("resources")).toObject();
+    m_sandbox.apply(spec, resources, type == kContainer);
     spec.graceMs = m_config.graceMs;
     spec.timeoutSeconds = qMax(0, a.value(QStringLiteral("timeoutSeconds")).toInt());
     const QJsonObject env = a.value(QStringLiteral("env")).toObject();
@@ -881,6 +891,7 @@ bool AgentRuntime::buildSpec(
                     spec.argv << QStringLiteral("--device") << QStringLiteral("nvidia.com/gpu=%1").arg(d);
             }
         }
+        spec.argv << m_sandbox.containerLimitArgs(resources); // [sandbox] the container is not in our cgroup
         spec.argv << image;
         QStringList cmd;
         for (const QJsonValue &v : a.value(QStringLiteral("cmd")).toArray())
@@ -926,20 +937,26 @@ void AgentRuntime::onJobFinished(const QString &key, const JobOutcome &outcome)
         qInfo().noquote()
             << QStringLiteral("agent: job stopped (taken away) job=%1 attempt=%2").arg(job.jobId).arg(job.attempt);
     } else {
-        const QJsonObject result {{QStringLiteral("jobId"), job.jobId}, {QStringLiteral("attempt"), job.attempt},
+        QJsonObject result {{QStringLiteral("jobId"), job.jobId}, {QStringLiteral("attempt"), job.attempt},
             {QStringLiteral("state"), state},
             {QStringLiteral("exitCode"), outcome.exitCode ? QJsonValue(*outcome.exitCode) : QJsonValue()},
             {QStringLiteral("runtimeMs"), outcome.runtimeMs}, {QStringLiteral("cpuSeconds"), outcome.cpuSeconds},
             {QStringLiteral("error"), outcome.error}};
+        if (outcome.peakMemoryBytes >= 0) // [sandbox] peak memory, and the detail of a coded error
+            result.insert(QStringLiteral("peakMemoryBytes"), outcome.peakMemoryBytes);
+        if (!outcome.message.isEmpty())
+            result.insert(QStringLiteral("message"), outcome.message);
         m_outbox->finish(job.jobId, job.attempt, result);
         qInfo().noquote() << QStringLiteral(
-            "agent: job finished job=%1 attempt=%2 state=%3 exit=%4 runtimeMs=%5 cpu=%6")
+            "agent: job finished job=%1 attempt=%2 state=%3 exit=%4 runtimeMs=%5 cpu=%6 peakMiB=%7")
                                  .arg(job.jobId)
                                  .arg(job.attempt)
                                  .arg(state)
                                  .arg(outcome.exitCode ? QString::number(*outcome.exitCode) : QStringLiteral("-"))
                                  .arg(outcome.runtimeMs)
-                                 .arg(round2(outcome.cpuSeconds));
+                                 .arg(round2(outcome.cpuSeconds))
+                                 .arg(outcome.peakMemoryBytes >= 0 ? round2(outcome.peakMemoryBytes / 1048576.0)
+                                                                   : QStringLiteral("-"));
     }
     Q_EMIT jobFinished(job.jobId, state);
     startQueued();

@@ -6,6 +6,7 @@
 #include "AgentOutbox.h"
 #include "GpuAllocator.h"
 #include "JobProcess.h"
+#include "JobSandbox.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -37,6 +38,7 @@ struct AgentConfig
     bool usePush = true; // hold the WebSocket; false: long-poll only
     int graceMs = 10000; // SIGTERM -> SIGKILL on cancel and timeout
     QStringList extraCapabilities; // job types offered besides COMMAND (and CONTAINER with podman/docker)
+    JobSandbox::Options sandbox; // job user, jobs directory, pids limit (--job-user, --jobs-dir, --job-pids-max)
 };
 
 // Lives on one thread and never blocks it. Call its methods on that thread.
@@ -131,6 +133,7 @@ private:
     QString m_containerEngine; // podman or docker, empty when neither is on PATH
     QList<GpuDevice> m_gpus;
     GpuAllocator m_gpuAllocator;
+    JobSandbox m_sandbox; // settled in begin(): job user, jobs dir, cgroups
     bool m_gpuDetectRunning = false;
 
     QNetworkAccessManager *m_nam = nullptr;

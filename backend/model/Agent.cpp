@@ -63,7 +63,8 @@ QJsonObject Agent::toJson() const
             {QStringLiteral("lastHeartbeat"), isoTime(lastHeartbeat)},
             {QStringLiteral("version"), version},
             {QStringLiteral("hostname"), hostname},
-            {QStringLiteral("pushConnected"), pushConnected}};
+            {QStringLiteral("pushConnected"), pushConnected},
+            {QStringLiteral("isolation"), isolation}};
 }
 
 Agent Agent::fromJson(const QJsonObject &o)
@@ -92,5 +93,6 @@ Agent Agent::fromJson(const QJsonObject &o)
     a.lastHeartbeat = parseTime(o.value(QStringLiteral("lastHeartbeat")).toString()).value_or(0);
     a.version = o.value(QStringLiteral("version")).toString();
     a.hostname = o.value(QStringLiteral("hostname")).toString();
+    a.isolation = o.value(QStringLiteral("isolation")).toString(QStringLiteral("none"));
     return a;
 }
