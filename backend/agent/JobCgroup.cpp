@@ -78,12 +78,24 @@ bool JobCgroup::writeFile(const QString &path, const QByteArray &value, QString 
     return false;
 }
 
+// Plain read(2): these small kernel files are read several times per job.
 QByteArray JobCgroup::readFile(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return QByteArray();
-    return f.readAll();
+    QByteArray out;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || out.size() > (1 << 24))
+            break;
+        out.append(buf, n);
+    }
+    ::close(fd);
+    return out;
 }
 
 qint64 JobCgroup::keyedValue(const QByteArray &content, QByteArrayView key)
@@ -142,8 +154,8 @@ bool JobCgroup::create(QString *error)
         if (l.cpus > 0) {
             const QString cpu = dirWith(QStringLiteral("cpu"));
             const qint64 quota = qMax<qint64>(1000, qint64(std::llround(l.cpus * kCpuPeriodUs)));
-            if (!writeFile(cpu + QStringLiteral("/cpu.cfs_period_us"), QByteArray::number(kCpuPeriodUs), error)
-                || !writeFile(cpu + QStringLiteral("/cpu.cfs_quota_us"), QByteArray::number(quota), error))
+            // cpu.cfs_period_us of a new cgroup is the kernel's default, kCpuPeriodUs.
+            if (!writeFile(cpu + QStringLiteral("/cpu.cfs_quota_us"), QByteArray::number(quota), error))
                 return fail();
         }
         if (l.pidsMax > 0

@@ -770,8 +770,7 @@ void JobProcess::finishCgroup()
 {
     if (!m_cgroup)
         return;
-    m_cgroup->killAll();
-    const CgroupUsage u = m_cgroup->usage();
+    const CgroupUsage u = m_cgroup->usage(); // the members were killed when the main process ended
     if (u.cpuSeconds >= 0)
         m_outcome.cpuSeconds = u.cpuSeconds;
     if (u.peakMemoryBytes >= 0)
