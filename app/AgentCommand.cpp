@@ -151,6 +151,18 @@ int parseConfig(const QStringList &args, AgentConfig &cfg)
                            "of the agent; beyond it the oldest unsent lines are replaced by one \"[agent: N log "
                            "lines dropped …]\" line. Results are never dropped."),
             QStringLiteral("MIB"), QStringLiteral("64")},
+        {QStringLiteral("job-user"),
+            QStringLiteral("When the agent runs as root: the user jobs run as (default: nobody). Otherwise jobs run "
+                           "as the agent's own user and this may only name it."),
+            QStringLiteral("NAME")},
+        {QStringLiteral("jobs-dir"),
+            QStringLiteral("Where the jobs' working directories are made (default: <work-dir>/jobs, or %1/<hash of "
+                           "the work dir> when jobs run as another user).")
+                .arg(QString::fromLatin1(JobSandbox::kDefaultJobsBase)),
+            QStringLiteral("DIR")},
+        {QStringLiteral("job-pids-max"),
+            QStringLiteral("Most processes and threads per job, enforced by its cgroup (0: no limit; default 4096)."),
+            QStringLiteral("N"), QStringLiteral("4096")},
         {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error (default: info)."),
             QStringLiteral("LEVEL"), QStringLiteral("info")},
     });
@@ -186,6 +198,14 @@ int parseConfig(const QStringList &args, AgentConfig &cfg)
         return fail("--spool-max-mib must be a number of MiB between 1 and 65536");
     cfg.logSpoolBytes = qint64(spoolMib) << 20;
     cfg.extraCapabilities = splitList(p.value(QStringLiteral("capabilities")));
+    cfg.sandbox.jobUser = p.value(QStringLiteral("job-user")).trimmed();
+    if (p.isSet(QStringLiteral("job-user")) && cfg.sandbox.jobUser.isEmpty())
+        return fail("--job-user must not be empty");
+    if (p.isSet(QStringLiteral("jobs-dir")))
+        cfg.sandbox.jobsDir = QDir(p.value(QStringLiteral("jobs-dir"))).absolutePath();
+    cfg.sandbox.pidsMax = p.value(QStringLiteral("job-pids-max")).toInt(&ok);
+    if (!ok || cfg.sandbox.pidsMax < 0 || cfg.sandbox.pidsMax > 4194304)
+        return fail("--job-pids-max must be a number between 0 and 4194304");
     return -1;
 }
 

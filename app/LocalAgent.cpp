@@ -9,7 +9,8 @@ LocalAgent::~LocalAgent()
     stop();
 }
 
-void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount)
+void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount,
+    const JobSandbox::Options &sandbox)
 {
     AgentConfig c;
     c.serverUrl = server;
@@ -17,6 +18,7 @@ void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString
     c.name = QStringLiteral("local");
     c.workDir = dataDir + QStringLiteral("/agent");
     c.slotCount = slotCount;
+    c.sandbox = sandbox;
     m_runtime = new AgentRuntime(c);
     QObject::connect(m_runtime, &AgentRuntime::fatalError, m_runtime,
         [](const QString &message) { qCritical().noquote() << "local agent:" << message; });

@@ -1,6 +1,8 @@
 // `serve --with-agent`: an agent for this machine on its own thread, registered with the owner key.
 #pragma once
 
+#include "JobSandbox.h"
+
 #include <QString>
 #include <QThread>
 #include <QUrl>
@@ -11,8 +13,9 @@ class LocalAgent
 {
 public:
     ~LocalAgent();
-    void start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount);
-    void stop();   // kills its running jobs; blocks until its thread has ended
+    void start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount,
+        const JobSandbox::Options &sandbox = {});
+    void stop(); // kills its running jobs; blocks until its thread has ended
 
 private:
     QThread m_thread;

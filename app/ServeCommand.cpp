@@ -85,7 +85,16 @@ int runServe(const QStringList &args)
             QStringLiteral("SECONDS"), QStringLiteral("10")},
         {QStringLiteral("with-agent"), QStringLiteral("Also run an agent for this machine, on its own thread.")},
         {QStringLiteral("agent-slots"), QStringLiteral("Jobs the local agent runs at once (0: one per CPU)."),
-            QStringLiteral("N"), QStringLiteral("0")},
+         QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("job-user"),
+         QStringLiteral("With --with-agent as root: the user jobs run as (default: nobody)."), QStringLiteral("NAME")},
+        {QStringLiteral("agent-jobs-dir"),
+         QStringLiteral("With --with-agent: where the jobs' working directories are made (default: <data-dir>/agent/jobs, "
+                        "or %1/<hash> when jobs run as another user).")
+             .arg(QString::fromLatin1(JobSandbox::kDefaultJobsBase)),
+         QStringLiteral("DIR")},
+        {QStringLiteral("job-pids-max"), QStringLiteral("With --with-agent: most processes per job (0: no limit)."),
+         QStringLiteral("N"), QStringLiteral("4096")},
         {QStringLiteral("agent-timeout"), QStringLiteral("Seconds without a heartbeat before an agent is LOST."),
             QStringLiteral("SECONDS"), QStringLiteral("90")},
         {QStringLiteral("log-max-bytes"),
@@ -192,6 +201,19 @@ int runServe(const QStringList &args)
         fprintf(stderr, "serve: --agent-slots must be a non-negative number\n");
         return 2;
     }
+    JobSandbox::Options sandbox;
+    sandbox.jobUser = p.value(QStringLiteral("job-user")).trimmed();
+    if (p.isSet(QStringLiteral("job-user")) && sandbox.jobUser.isEmpty()) {
+        fprintf(stderr, "serve: --job-user must not be empty\n");
+        return 2;
+    }
+    if (p.isSet(QStringLiteral("agent-jobs-dir")))
+        sandbox.jobsDir = QDir(p.value(QStringLiteral("agent-jobs-dir"))).absolutePath();
+    sandbox.pidsMax = p.value(QStringLiteral("job-pids-max")).toInt(&ok);
+    if (!ok || sandbox.pidsMax < 0 || sandbox.pidsMax > 4194304) {
+        fprintf(stderr, "serve: --job-pids-max must be a number between 0 and 4194304\n");
+        return 2;
+    }
 
     if (!QDir().mkpath(cfg.dataDir)) {
         fprintf(stderr, "serve: cannot create the data directory %s\n", qPrintable(cfg.dataDir));
@@ -220,7 +242,7 @@ int runServe(const QStringList &args)
 
     LocalAgent localAgent;
     if (p.isSet(QStringLiteral("with-agent")))
-        localAgent.start(plane.url(), plane.adminKeyPath(), cfg.dataDir, agentSlots);
+        localAgent.start(plane.url(), plane.adminKeyPath(), cfg.dataDir, agentSlots, sandbox);
 
     QObject::connect(&shutdown, &ShutdownSignals::requested, &plane, [&] {
         qInfo().noquote() << "shutdown signal received; finishing in-flight requests";

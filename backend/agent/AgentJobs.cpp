@@ -171,20 +171,26 @@ void AgentJobs::onFinished(const QString &key, const JobOutcome &outcome)
         qInfo().noquote()
             << QStringLiteral("agent: job stopped (taken away) job=%1 attempt=%2").arg(job.jobId).arg(job.attempt);
     } else {
-        const QJsonObject result {{QStringLiteral("jobId"), job.jobId}, {QStringLiteral("attempt"), job.attempt},
+        QJsonObject result {{QStringLiteral("jobId"), job.jobId}, {QStringLiteral("attempt"), job.attempt},
             {QStringLiteral("state"), state},
             {QStringLiteral("exitCode"), outcome.exitCode ? QJsonValue(*outcome.exitCode) : QJsonValue()},
             {QStringLiteral("runtimeMs"), outcome.runtimeMs}, {QStringLiteral("cpuSeconds"), outcome.cpuSeconds},
             {QStringLiteral("error"), outcome.error}};
+        if (outcome.peakMemoryBytes >= 0) // from the job's cgroup
+            result.insert(QStringLiteral("peakMemoryBytes"), outcome.peakMemoryBytes);
+        if (!outcome.message.isEmpty()) // the detail of a coded error (oom_killed: the limit)
+            result.insert(QStringLiteral("message"), outcome.message);
         m_outbox->finish(job.jobId, job.attempt, result);
         qInfo().noquote() << QStringLiteral(
-            "agent: job finished job=%1 attempt=%2 state=%3 exit=%4 runtimeMs=%5 cpu=%6")
+            "agent: job finished job=%1 attempt=%2 state=%3 exit=%4 runtimeMs=%5 cpu=%6 peakMiB=%7")
                                  .arg(job.jobId)
                                  .arg(job.attempt)
                                  .arg(state)
                                  .arg(outcome.exitCode ? QString::number(*outcome.exitCode) : QStringLiteral("-"))
                                  .arg(outcome.runtimeMs)
-                                 .arg(round2(outcome.cpuSeconds));
+                                 .arg(round2(outcome.cpuSeconds))
+                                 .arg(outcome.peakMemoryBytes >= 0 ? round2(outcome.peakMemoryBytes / 1048576.0)
+                                                                   : QStringLiteral("-"));
     }
     Q_EMIT jobFinished(job.jobId, state);
     startQueued();

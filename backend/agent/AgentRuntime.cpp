@@ -213,6 +213,14 @@ void AgentRuntime::begin()
         stop();
         return;
     }
+    // job user, jobs directory and cgroups, settled before any job can arrive
+    if (!m_sandbox.setUp(m_config.sandbox, m_config.workDir, &error)) {
+        Q_EMIT fatalError(error);
+        stop();
+        return;
+    }
+    m_specBuilder.setSandbox(&m_sandbox);
+    m_reaper->setJobsRoot(m_sandbox.jobsDir());
     m_reaper->start();
     qInfo().noquote() << QStringLiteral("agent: starting server=%1 work-dir=%2 slots=%3")
                              .arg(m_config.serverUrl.toString(), m_config.workDir)
@@ -338,6 +346,7 @@ void AgentRuntime::sendRegistration(const QList<GpuDevice> &gpus)
         {QStringLiteral("hostname"), QSysInfo::machineHostName()},
         {QStringLiteral("version"), QStringLiteral(TANVRIT_VERSION)}, {QStringLiteral("labels"), labels},
         {QStringLiteral("capabilities"), QJsonArray::fromStringList(m_capabilities)},
+        {QStringLiteral("isolation"), m_sandbox.isolation()},
         {QStringLiteral("resources"),
             QJsonObject {{QStringLiteral("cpu"), QThread::idealThreadCount()},
                 {QStringLiteral("memGib"), procMemGib("MemTotal")}, {QStringLiteral("slots"), m_slots}}},
@@ -535,7 +544,7 @@ void AgentRuntime::sendHeartbeat()
     QJsonObject body {{QStringLiteral("load"), load},
         {QStringLiteral("freeCpu"), qMax(0.0, QThread::idealThreadCount() - load)},
         {QStringLiteral("freeMemGib"), procMemGib("MemAvailable")}, {QStringLiteral("gpus"), gpus},
-        {QStringLiteral("runningJobs"), running}};
+        {QStringLiteral("runningJobs"), running}, {QStringLiteral("isolation"), m_sandbox.isolation()}};
     // Until the server has heard one heartbeat from this process: whatever it gave this node before
     // (another process, before a restart) is not running here.
     if (!m_heartbeatAcked)

@@ -6,6 +6,7 @@
 #include "AgentIdentity.h"
 #include "AgentJobs.h"
 #include "AgentOutbox.h"
+#include "JobSandbox.h"
 #include "JobSpecBuilder.h"
 #include "WorkDirLock.h"
 
@@ -45,6 +46,7 @@ struct AgentConfig
     // Most log text held for the server (memory and <work-dir>/outbox.spool); 0: AgentOutbox's default.
     qint64 logSpoolBytes = 0;
     int keepWorkdirsHours = 24; // finished jobs' working directories are removed after this long (0: at once)
+    JobSandbox::Options sandbox; // job user, jobs directory, pids limit (--job-user, --jobs-dir, --job-pids-max)
     QStringList extraCapabilities; // job types offered besides COMMAND (and CONTAINER with podman/docker)
 };
 
@@ -116,6 +118,7 @@ private:
     int m_slots = 1;
     QStringList m_capabilities;
     JobSpecBuilder m_specBuilder;
+    JobSandbox m_sandbox; // settled in begin(): job user, jobs dir, cgroups
     AgentIdentityStore m_identityStore {m_config.workDir};
     WorkDirLock m_lock;
     QList<GpuDevice> m_gpus;

@@ -1,11 +1,15 @@
-// Runs one job attempt: posix_spawn into its own process group, pipes read with socket
-// notifiers, reaped through a pidfd + wait4 (no SIGCHLD handler), SIGTERM/grace/SIGKILL on stop.
+// Runs one job attempt: spawned (JobSpawn) into its own process group and cgroup as the job user with a
+// clean environment, pipes read with socket notifiers, reaped through a pidfd + wait4 (no SIGCHLD
+// handler), SIGTERM/grace/SIGKILL of the group and the cgroup on stop.
 #include "JobProcess.h"
+#include "JobSpawn.h"
 
 #include <QDateTime>
+#include <QDebug>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -14,12 +18,13 @@
 #include <cstring>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <vector>
 
 namespace {
@@ -31,6 +36,42 @@ constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr qsizetype kReadBudget = 1024 * 1024; // per notifier activation, so both streams get turns
 constexpr int kDrainDeadlineMs = 2000; // for writers that escaped the process group
 constexpr int kPollFallbackMs = 10; // only when pidfd_open is unavailable
+constexpr char kDefaultPath[] = "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin";
+std::atomic<quint64> g_cgroupSerial {0};
+
+// The agent's locale and time zone, read once (they do not change while it runs).
+struct AgentLocale
+{
+    QByteArray lang;
+    QByteArray lcAll;
+    QByteArray tz;
+};
+const AgentLocale &agentLocale()
+{
+    static const AgentLocale l {qEnvironmentVariableIsEmpty("LANG") ? QByteArrayLiteral("C.UTF-8") : qgetenv("LANG"),
+        qgetenv("LC_ALL"), qgetenv("TZ")};
+    return l;
+}
+
+const JobUser &agentUser()
+{
+    static const JobUser u = JobUser::current();
+    return u;
+}
+
+QByteArray randomSuffix()
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+    QByteArray out(16, 'a');
+    quint64 bits = QRandomGenerator::system()->generate64();
+    for (char &c : out) {
+        c = alphabet[bits & 31];
+        bits >>= 5;
+        if (bits == 0)
+            bits = QRandomGenerator::system()->generate64();
+    }
+    return out;
+}
 
 int openPidfd(pid_t pid)
 {
@@ -103,6 +144,10 @@ JobProcess::~JobProcess()
     cleanupChild();
     closeStream(m_out);
     closeStream(m_err);
+    if (m_cgroup && m_spec.cgroups)
+        m_spec.cgroups->retire(std::move(m_cgroup)); // kills what is left, removes it now or later
+    m_cgroup.reset();
+    lockWorkingDir();
 }
 
 qint64 JobProcess::pid() const
@@ -120,29 +165,130 @@ bool JobProcess::isRunning() const
     return m_started && !m_finished;
 }
 
+// Made with mkdirat/openat(O_NOFOLLOW) from the root down, so a symlink a job planted in its
+// directory cannot lead the agent (root) into creating or chowning anything outside workRoot.
 bool JobProcess::prepareWorkingDir(QString *error)
 {
-    if (!m_spec.workingDir.isEmpty()) {
-        if (!QDir().mkpath(m_spec.workingDir)) {
-            *error = tr("cannot create working directory %1").arg(m_spec.workingDir);
-            return false;
-        }
-        m_workingDir = QDir(m_spec.workingDir).absolutePath();
-        return true;
-    }
-    const QString root = m_spec.workRoot.isEmpty() ? QDir::tempPath() : m_spec.workRoot;
+    const QString root
+        = QDir::cleanPath(QDir(m_spec.workRoot.isEmpty() ? QDir::tempPath() : m_spec.workRoot).absolutePath());
     if (!QDir().mkpath(root)) {
         *error = tr("cannot create work root %1").arg(root);
         return false;
     }
-    QByteArray tmpl = QFile::encodeName(
-        QDir(root).absoluteFilePath(QStringLiteral("%1-%2-XXXXXX").arg(safeName(m_spec.jobId)).arg(m_spec.attempt)));
-    if (!::mkdtemp(tmpl.data())) {
-        *error = tr("cannot create working directory under %1: %2").arg(root, errnoText(errno));
+    const int rootFd = ::open(QFile::encodeName(root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootFd < 0) {
+        *error = tr("cannot open work root %1: %2").arg(root, errnoText(errno));
         return false;
     }
-    m_workingDir = QFile::decodeName(tmpl);
+    const uid_t uid = m_switchUser ? m_spec.user->uid : uid_t(-1);
+    const gid_t gid = m_switchUser ? m_spec.user->gid : gid_t(-1);
+    // Enters (creating when missing) one component below fd; the job user owns what we create.
+    const auto enter = [&](int fd, const QByteArray &name, bool *created) {
+        *created = ::mkdirat(fd, name.constData(), 0700) == 0;
+        if (!*created && errno != EEXIST)
+            return -1;
+        const int sub = ::openat(fd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub >= 0 && *created && m_switchUser && (::fchown(sub, uid, gid) != 0 || ::fchmod(sub, 0700) != 0)) {
+            ::close(sub);
+            return -1;
+        }
+        return sub;
+    };
+
+    int fd = -1;
+    if (!m_spec.workingDir.isEmpty()) {
+        const QString rel
+            = QDir(root).relativeFilePath(QDir::cleanPath(QDir(root).absoluteFilePath(m_spec.workingDir)));
+        if (rel.isEmpty() || rel == QLatin1String(".") || rel.startsWith(QLatin1String(".."))
+            || QDir::isAbsolutePath(rel)) {
+            ::close(rootFd);
+            *error = tr("cannot create working directory %1: not inside %2").arg(m_spec.workingDir, root);
+            return false;
+        }
+        fd = ::dup(rootFd);
+        for (const QString &part : rel.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+            bool created = false;
+            const int sub = fd < 0 ? -1 : enter(fd, QFile::encodeName(part), &created);
+            const int err = errno;
+            if (fd >= 0)
+                ::close(fd);
+            fd = sub;
+            if (fd < 0) {
+                ::close(rootFd);
+                *error = tr("cannot create working directory %1: %2").arg(m_spec.workingDir, errnoText(err));
+                return false;
+            }
+        }
+        m_workingDir = root + QLatin1Char('/') + rel;
+    } else {
+        // An unguessable name: the jobs root is not listable by the job user (0711).
+        for (int tries = 0; fd < 0 && tries < 8; ++tries) {
+            const QByteArray name
+                = QStringLiteral("%1-%2-").arg(safeName(m_spec.jobId)).arg(m_spec.attempt).toUtf8() + randomSuffix();
+            bool created = false;
+            fd = enter(rootFd, name, &created);
+            if (fd >= 0 && !created) { // a name clash: never reuse someone else's directory
+                ::close(fd);
+                fd = -1;
+                errno = EEXIST;
+                continue;
+            }
+            if (fd < 0 && errno != EEXIST)
+                break;
+            if (fd >= 0)
+                m_workingDir = root + QLatin1Char('/') + QString::fromUtf8(name);
+        }
+        if (fd < 0) {
+            const int err = errno;
+            ::close(rootFd);
+            *error = tr("cannot create working directory under %1: %2").arg(root, errnoText(err));
+            return false;
+        }
+        m_freshDir = true;
+    }
+    ::close(rootFd);
+    bool created = false;
+    const int tmp = enter(fd, QByteArrayLiteral("tmp"), &created); // TMPDIR
+    if (tmp >= 0)
+        ::close(tmp);
+    m_dirFd = fd;
     return true;
+}
+
+// Nothing of the agent's environment: a fixed list (README, "The job's environment") and the job's own.
+QList<QByteArray> JobProcess::buildEnvironment() const
+{
+    QMap<QByteArray, QByteArray> env;
+    const AgentLocale &locale = agentLocale();
+    const QByteArray dir = QFile::encodeName(m_workingDir);
+    const QByteArray user = (m_spec.user ? m_spec.user->name : agentUser().name).toUtf8();
+    env.insert("PATH", kDefaultPath);
+    env.insert("HOME", dir);
+    env.insert("TMPDIR", dir + "/tmp");
+    env.insert("USER", user);
+    env.insert("LOGNAME", user);
+    env.insert("LANG", locale.lang);
+    if (!locale.lcAll.isEmpty())
+        env.insert("LC_ALL", locale.lcAll);
+    if (!locale.tz.isEmpty())
+        env.insert("TZ", locale.tz);
+    env.insert("TANVRIT_JOB_ID", m_spec.jobId.toUtf8());
+    env.insert("TANVRIT_ATTEMPT", QByteArray::number(m_spec.attempt));
+    for (const QString &name : m_spec.passEnv) {
+        const QByteArray n = name.toUtf8();
+        if (qEnvironmentVariableIsSet(n.constData()))
+            env.insert(n, qgetenv(n.constData()));
+    }
+    for (auto it = m_spec.env.cbegin(); it != m_spec.env.cend(); ++it) {
+        const QByteArray key = it.key().toUtf8();
+        if (!key.isEmpty() && !key.contains('=') && !key.contains('\0'))
+            env.insert(key, it.value().toUtf8());
+    }
+    QList<QByteArray> out;
+    out.reserve(env.size());
+    for (auto it = env.cbegin(); it != env.cend(); ++it)
+        out.append(it.key() + '=' + it.value());
+    return out;
 }
 
 bool JobProcess::start(QString *error)
@@ -158,7 +304,6 @@ bool JobProcess::start(QString *error)
     // Program and arguments.
     QList<QByteArray> args;
     QByteArray program;
-    bool searchPath = false;
     if (!m_spec.command.isEmpty()) {
         program = QByteArrayLiteral("/bin/sh");
         args = {program, QByteArrayLiteral("-c"), m_spec.command.toUtf8()};
@@ -166,7 +311,6 @@ bool JobProcess::start(QString *error)
         for (const QString &a : std::as_const(m_spec.argv))
             args.append(a.toUtf8());
         program = args.first();
-        searchPath = true;
     } else {
         *error = tr("nothing to run: empty command and argv");
         return false;
@@ -177,87 +321,102 @@ bool JobProcess::start(QString *error)
         argvPtrs.push_back(a.data());
     argvPtrs.push_back(nullptr);
 
-    // Environment: ours, with the job's entries on top.
-    QList<QByteArray> envStore;
-    std::vector<char *> envPtrs;
-    char **envp = environ;
-    if (!m_spec.env.isEmpty()) {
-        for (char **e = environ; e && *e; ++e) {
-            const char *eq = std::strchr(*e, '=');
-            const QByteArray key = eq ? QByteArray(*e, eq - *e) : QByteArray(*e);
-            if (!m_spec.env.contains(QString::fromLocal8Bit(key)))
-                envStore.append(QByteArray(*e));
-        }
-        for (auto it = m_spec.env.cbegin(); it != m_spec.env.cend(); ++it)
-            envStore.append(it.key().toUtf8() + '=' + it.value().toUtf8());
-        envPtrs.reserve(envStore.size() + 1);
-        for (QByteArray &e : envStore)
-            envPtrs.push_back(e.data());
-        envPtrs.push_back(nullptr);
-        envp = envPtrs.data();
-    }
-
+    m_switchUser = m_spec.user && m_spec.user->needsSwitch();
     if (!prepareWorkingDir(error))
         return false;
-    const QByteArray wd = QFile::encodeName(m_workingDir);
-    const auto removeOwnDir = [this] {
-        if (m_spec.workingDir.isEmpty())
-            QDir().rmdir(m_workingDir); // the fresh, still empty directory made above
+    const auto undo = [this] {
+        if (m_cgroup) {
+            m_cgroup->remove();
+            m_cgroup.reset();
+        }
+        closeFd(m_dirFd);
+        if (m_freshDir)
+            QDir(m_workingDir).removeRecursively(); // the fresh directory and its tmp/, still empty
+        m_workingDir.clear();
     };
+
+    QList<QByteArray> envStore = buildEnvironment();
+    std::vector<char *> envPtrs;
+    envPtrs.reserve(envStore.size() + 1);
+    QByteArray path = kDefaultPath;
+    for (QByteArray &e : envStore) {
+        envPtrs.push_back(e.data());
+        if (e.startsWith("PATH="))
+            path = e.mid(5);
+    }
+    envPtrs.push_back(nullptr);
+
+    // The program's candidates in the job's PATH, tried in the child as the job user (like execvp).
+    QList<QByteArray> candidates;
+    if (program.contains('/')) {
+        candidates.append(program);
+    } else {
+        for (const QByteArray &dir : path.split(':'))
+            candidates.append((dir.isEmpty() ? QByteArrayLiteral(".") : dir) + '/' + program);
+    }
+
+    if (m_spec.cgroups) {
+        const QString name = QStringLiteral("%1-%2-%3")
+                                 .arg(safeName(m_spec.jobId))
+                                 .arg(m_spec.attempt)
+                                 .arg(g_cgroupSerial.fetch_add(1) + 1);
+        m_cgroup = m_spec.cgroups->makeJob(name, m_spec.limits);
+        if (!m_cgroup->create(error)) {
+            m_cgroup.reset();
+            undo();
+            return false;
+        }
+    }
 
     int outPipe[2];
     int errPipe[2];
     if (::pipe2(outPipe, O_CLOEXEC) != 0) {
         *error = tr("cannot create pipe: %1").arg(errnoText(errno));
-        removeOwnDir();
+        undo();
         return false;
     }
     if (::pipe2(errPipe, O_CLOEXEC) != 0) {
         *error = tr("cannot create pipe: %1").arg(errnoText(errno));
         ::close(outPipe[0]);
         ::close(outPipe[1]);
-        removeOwnDir();
+        undo();
         return false;
     }
     // Only our read ends are non-blocking; the child's write ends stay blocking.
     ::fcntl(outPipe[0], F_SETFL, ::fcntl(outPipe[0], F_GETFL) | O_NONBLOCK);
     ::fcntl(errPipe[0], F_SETFL, ::fcntl(errPipe[0], F_GETFL) | O_NONBLOCK);
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, outPipe[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, errPipe[1], STDERR_FILENO);
-    posix_spawn_file_actions_addchdir_np(&actions, wd.constData());
-
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setpgroup(&attr, 0);
-    sigset_t mask;
-    sigemptyset(&mask);
-    posix_spawnattr_setsigmask(&attr, &mask);
-    // Dispositions a host process commonly sets to SIG_IGN (inherited across exec otherwise).
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    for (int sig :
-        {SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2, SIGTSTP, SIGTTIN, SIGTTOU})
-        sigaddset(&defaults, sig);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-
-    pid_t pid = 0;
-    const int rc = searchPath ? ::posix_spawnp(&pid, program.constData(), &actions, &attr, argvPtrs.data(), envp)
-                              : ::posix_spawn(&pid, program.constData(), &actions, &attr, argvPtrs.data(), envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    SpawnPlan plan;
+    for (const QByteArray &c : std::as_const(candidates))
+        plan.programs.push_back(c.constData());
+    plan.argv = argvPtrs.data();
+    plan.envp = envPtrs.data();
+    plan.stdoutFd = outPipe[1];
+    plan.stderrFd = errPipe[1];
+    plan.dirFd = m_dirFd;
+    if (m_cgroup) {
+        for (const QByteArray &f : m_cgroup->procsFiles())
+            plan.cgroupProcs.push_back(f.constData());
+    }
+    if (m_switchUser) {
+        plan.switchUser = true;
+        plan.uid = m_spec.user->uid;
+        plan.gid = m_spec.user->gid;
+        plan.groups.assign(m_spec.user->groups.cbegin(), m_spec.user->groups.cend());
+    }
+    int spawnErr = 0;
+    const char *stage = nullptr;
+    const pid_t pid = spawnJob(plan, &spawnErr, &stage);
     ::close(outPipe[1]);
     ::close(errPipe[1]);
-    if (rc != 0) {
+    if (pid < 0) {
         ::close(outPipe[0]);
         ::close(errPipe[0]);
-        *error = tr("cannot start %1: %2").arg(QString::fromUtf8(program), errnoText(rc));
-        removeOwnDir();
-        m_workingDir.clear();
+        const QString stageName = QString::fromLatin1(stage ? stage : "spawn");
+        *error = stageName == QLatin1String("exec")
+            ? tr("cannot start %1: %2").arg(QString::fromUtf8(program), errnoText(spawnErr))
+            : tr("cannot start %1 (%2): %3").arg(QString::fromUtf8(program), stageName, errnoText(spawnErr));
+        undo();
         return false;
     }
 
@@ -342,6 +501,13 @@ void JobProcess::killGroup(int sig) const
     // A child that moved itself out of its group is still ours to stop.
     if (!m_exited && ::getpgid(m_pid) != m_pid)
         ::kill(m_pid, sig);
+    // So is every descendant that left the group or the session (setsid): the cgroup holds them all.
+    if (m_cgroup) {
+        if (sig == SIGKILL)
+            m_cgroup->killAll();
+        else
+            m_cgroup->signalAll(sig);
+    }
 }
 
 void JobProcess::onPidfdReadable()
@@ -361,6 +527,7 @@ void JobProcess::onPidfdReadable()
         onChildExited(-1, 0);
         return;
     }
+    m_outcome.peakMemoryBytes = qint64(ru.ru_maxrss) * 1024; // the cgroup's figure replaces it when there is one
     onChildExited(status, seconds(ru.ru_utime) + seconds(ru.ru_stime));
 }
 
@@ -592,6 +759,45 @@ void JobProcess::maybeFinish()
     m_finished = true;
     if (m_drainTimer)
         m_drainTimer->stop();
+    finishCgroup();
+    lockWorkingDir();
     flushLines();
     Q_EMIT finished(m_outcome);
+}
+
+// Usage and the OOM verdict come from the cgroup (descendants that were never reaped included).
+void JobProcess::finishCgroup()
+{
+    if (!m_cgroup)
+        return;
+    const CgroupUsage u = m_cgroup->usage(); // the members were killed when the main process ended
+    if (u.cpuSeconds >= 0)
+        m_outcome.cpuSeconds = u.cpuSeconds;
+    if (u.peakMemoryBytes >= 0)
+        m_outcome.peakMemoryBytes = u.peakMemoryBytes;
+    // Any OOM kill fails the job, even when its script went on to exit 0 (the limit was too small
+    // for it, and part of its work is gone); cancel and timeout keep their own outcome.
+    if (u.oomKills > 0 && m_stop == Stop::None) {
+        const qint64 limit = m_cgroup->limits().memoryBytes;
+        m_outcome.state = JobState::Failed;
+        m_outcome.error = QStringLiteral("oom_killed");
+        m_outcome.message = tr("out of memory: the job reached its memory limit of %1 MiB (resources.memGib %2) "
+                               "and the kernel killed it")
+                                .arg(double(limit) / (1024 * 1024), 0, 'f', limit % (1024 * 1024) ? 1 : 0)
+                                .arg(double(limit) / (1024.0 * 1024 * 1024));
+    }
+    if (m_spec.cgroups)
+        m_spec.cgroups->retire(std::move(m_cgroup));
+    m_cgroup.reset();
+}
+
+// A finished run's fresh directory goes back to the agent's user: a later job running as the same
+// job user cannot enter it, even knowing its name.
+void JobProcess::lockWorkingDir()
+{
+    if (m_dirFd >= 0 && m_freshDir && m_switchUser) {
+        if (::fchown(m_dirFd, ::geteuid(), ::getegid()) != 0 || ::fchmod(m_dirFd, 0700) != 0)
+            qWarning().noquote() << "agent: cannot take back" << m_workingDir << ":" << errnoText(errno);
+    }
+    closeFd(m_dirFd);
 }

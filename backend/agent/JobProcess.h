@@ -1,8 +1,10 @@
-// Runs one job attempt as an isolated process tree (own process group, piped output, CPU
-// accounting via wait4) and reports its log lines and outcome (DESIGN.md §4, §7).
+// Runs one job attempt as an isolated process tree (own process group and cgroup, clean environment,
+// the job user, piped output) and reports its log lines and outcome (DESIGN.md §4, §7).
 #pragma once
 
+#include "CgroupTree.h"
 #include "JobState.h"
+#include "JobUser.h"
 #include "LogLine.h"
 
 #include <QElapsedTimer>
@@ -15,6 +17,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
 
 class QSocketNotifier;
@@ -23,10 +26,12 @@ class QTimer;
 struct JobOutcome
 {
     JobState state = JobState::Failed;
-    std::optional<int> exitCode;   // exit status, or 128 + signal number
-    qint64 runtimeMs = 0;          // spawn to exit
-    double cpuSeconds = 0;         // user + system time of the child and the descendants it reaped
-    QString error;                 // empty on success
+    std::optional<int> exitCode; // exit status, or 128 + signal number
+    qint64 runtimeMs = 0; // spawn to exit
+    double cpuSeconds = 0; // user + system time: of the cgroup, else of the child and its reaped descendants
+    qint64 peakMemoryBytes = -1; // the cgroup's peak, else the largest reaped RSS; -1 unknown
+    QString error; // empty on success; a code such as "oom_killed", or a sentence
+    QString message; // detail for a coded error (the limit an OOM kill hit)
 };
 Q_DECLARE_METATYPE(JobOutcome)
 
@@ -39,23 +44,29 @@ public:
     {
         QString jobId;
         int attempt = 1;
-        QString command;            // if non-empty: /bin/sh -c command
-        QStringList argv;           // else argv[0] is executed directly (PATH lookup), no shell
-        QMap<QString, QString> env; // added on top of the agent's own environment
-        QString workingDir;         // created if missing; empty -> a fresh temp dir under workRoot
-        QString workRoot;           // base dir for per-job working dirs (empty -> system temp dir)
-        int timeoutSeconds = 0;     // 0 = none
-        int graceMs = 10000;        // SIGTERM -> SIGKILL grace
-        QStringList redact;         // secret values: replaced by *** in every emitted line
-        qint64 firstSeq = 1;        // sequence number of the first line
+        QString command; // if non-empty: /bin/sh -c command
+        QStringList argv; // else argv[0] is executed directly (PATH lookup), no shell
+        QMap<QString, QString> env; // the job's own variables, on top of the clean environment (docs: README)
+        QString workingDir; // inside workRoot, created if missing; empty -> a fresh dir under workRoot
+        QString workRoot; // base dir for per-job working dirs (empty -> system temp dir)
+        // Runs the job as this user (set*id when it is not the agent's own); nullopt: the agent's user.
+        // Directories made for the job belong to it, mode 0700.
+        std::optional<JobUser> user;
+        std::shared_ptr<CgroupTree> cgroups; // the agent's subtree; null: no cgroup, limits not enforced
+        CgroupLimits limits;
+        QStringList passEnv; // names of the agent's variables passed on (a container engine's DOCKER_HOST…)
+        int timeoutSeconds = 0; // 0 = none
+        int graceMs = 10000; // SIGTERM -> SIGKILL grace
+        QStringList redact; // secret values: replaced by *** in every emitted line
+        qint64 firstSeq = 1; // sequence number of the first line
         // Run (detached) when the job is stopped or killed: a container engine's client does not
         // take the container down with it, so a CONTAINER job adds `<engine> rm -f <name>` here.
         QStringList stopArgv;
-        QStringList killArgv;       // the same at SIGKILL time (grace over, or agent shutting down)
+        QStringList killArgv; // the same at SIGKILL time (grace over, or agent shutting down)
     };
 
     explicit JobProcess(Spec spec, QObject *parent = nullptr);
-    ~JobProcess() override;   // kills the whole group if still running
+    ~JobProcess() override; // kills the whole group if still running
 
     // Returns false and sets *error if the process could not be spawned; finished() is then
     // never emitted (the caller reports the failure itself). Call at most once.
@@ -63,13 +74,13 @@ public:
     // SIGTERM to the process group, SIGKILL after graceMs; outcome CANCELLED. No-op once the
     // job has exited or is already being stopped (a timeout in progress keeps TIMED_OUT).
     void cancel();
-    qint64 pid() const;              // 0 before start
-    QString workingDir() const;      // the directory the job runs in (known after start)
-    bool isRunning() const;          // started and finished() not yet emitted
+    qint64 pid() const; // 0 before start
+    QString workingDir() const; // the directory the job runs in (known after start)
+    bool isRunning() const; // started and finished() not yet emitted
 
 Q_SIGNALS:
-    void linesReady(const QList<LogLine> &lines);   // batched: every ~5 ms or 1000 lines, and at exit
-    void finished(const JobOutcome &outcome);       // exactly once, after all lines were emitted
+    void linesReady(const QList<LogLine> &lines); // batched: every ~5 ms or 1000 lines, and at exit
+    void finished(const JobOutcome &outcome); // exactly once, after all lines were emitted
 
 private:
     enum class Stop { None, Timeout, Cancel };
@@ -78,10 +89,13 @@ private:
         int fd = -1;
         bool isStderr = false;
         QSocketNotifier *notifier = nullptr;
-        QByteArray buffer;           // bytes after the last newline
+        QByteArray buffer; // bytes after the last newline
     };
 
     bool prepareWorkingDir(QString *error);
+    QList<QByteArray> buildEnvironment() const;
+    void finishCgroup();
+    void lockWorkingDir();
     void onPidfdReadable();
     void onChildExited(int status, double cpuSeconds);
     void readStream(Stream &s);
@@ -100,10 +114,14 @@ private:
 
     Spec m_spec;
     QString m_workingDir;
+    int m_dirFd = -1; // the working directory, open from prepareWorkingDir to the end
+    bool m_freshDir = false; // made for this run (not a named, shared workingDir)
+    bool m_switchUser = false;
+    std::unique_ptr<JobCgroup> m_cgroup;
     pid_t m_pid = 0;
     int m_pidfd = -1;
     QSocketNotifier *m_pidNotifier = nullptr;
-    QTimer *m_pollTimer = nullptr;      // fallback reaper when pidfd_open is unavailable
+    QTimer *m_pollTimer = nullptr; // fallback reaper when pidfd_open is unavailable
     Stream m_out;
     Stream m_err;
     QTimer *m_timeoutTimer = nullptr;

@@ -1,6 +1,7 @@
 // Assignment JSON -> JobProcess::Spec. Secrets stay off argv: a container gets its environment by name
 // (`-e NAME`), the values travel in the engine's own environment.
 #include "JobSpecBuilder.h"
+#include "JobSandbox.h"
 #include "GpuAllocator.h"
 
 #include <QDir>
@@ -23,6 +24,9 @@ bool JobSpecBuilder::build(
     spec.jobId = a.value(QStringLiteral("jobId")).toString();
     spec.attempt = a.value(QStringLiteral("attempt")).toInt(1);
     spec.workRoot = m_workRoot;
+    const QJsonObject resources = a.value(QStringLiteral("resources")).toObject();
+    if (m_sandbox) // jobs directory, user, cgroup and limits; a container engine's client runs as the agent
+        m_sandbox->apply(spec, resources, type == kContainer);
     spec.graceMs = m_graceMs;
     spec.timeoutSeconds = qMax(0, a.value(QStringLiteral("timeoutSeconds")).toInt());
     const QJsonObject env = a.value(QStringLiteral("env")).toObject();
@@ -99,6 +103,8 @@ bool JobSpecBuilder::buildContainer(
                 spec.argv << QStringLiteral("--device") << QStringLiteral("nvidia.com/gpu=%1").arg(d);
         }
     }
+    if (m_sandbox) // the container is not in our cgroup: the engine enforces the same limits
+        spec.argv << m_sandbox->containerLimitArgs(a.value(QStringLiteral("resources")).toObject());
     spec.argv << QStringLiteral("--") << image; // the end of the engine's options, whatever the image is
     const QString command = a.value(QStringLiteral("command")).toString();
     QStringList cmd;

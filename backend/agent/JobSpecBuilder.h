@@ -4,6 +4,8 @@
 
 #include "JobProcess.h"
 
+class JobSandbox;
+
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QList>
@@ -25,6 +27,9 @@ public:
     QString containerEngine() const { return m_containerEngine; }
     // The agent has GPUs: jobs see only the ones they were given (none when they asked for none).
     void setHasGpus(bool hasGpus) { m_hasGpus = hasGpus; }
+    // The agent's job user, jobs directory, cgroups and limits, applied to every spec (none: jobs run
+    // as the agent in workRoot, unconfined).
+    void setSandbox(const JobSandbox *sandbox) { m_sandbox = sandbox; }
 
     // false with *error (the job's FAILED message) when the assignment cannot run here.
     bool build(const QJsonObject &assignment, const QString &type, const QList<int> &devices, JobProcess::Spec &spec,
@@ -37,4 +42,5 @@ private:
     int m_graceMs = 10000;
     QString m_containerEngine;
     bool m_hasGpus = false;
+    const JobSandbox *m_sandbox = nullptr;
 };

@@ -44,7 +44,7 @@ WorkDirReaper::WorkDirReaper(QString jobsRoot, int keepHours, std::function<QSet
 
 bool WorkDirReaper::isJobDirName(const QString &name)
 {
-    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_.-]+-[0-9]+-[A-Za-z0-9]{6}$"));
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_.-]+-[0-9]+-[A-Za-z0-9]{6,32}$"));
     return re.match(name).hasMatch();
 }
 

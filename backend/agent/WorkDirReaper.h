@@ -21,11 +21,12 @@ public:
     WorkDirReaper(QString jobsRoot, int keepHours, std::function<QSet<QString>()> running, QObject *parent = nullptr);
 
     void start(); // a first sweep of what earlier runs left, then one every interval
+    void setJobsRoot(const QString &jobsRoot) { m_jobsRoot = jobsRoot; } // before start()
     // A job that ran in a directory the agent made has ended (one it was given by name is left alone).
     void jobEnded(const QString &dir);
     int keepHours() const { return m_keepHours; }
 
-    // Directory names the agent makes for jobs (<job>-<attempt>-XXXXXX): the only ones ever removed.
+    // Directory names the agent makes for jobs (<job>-<attempt>-<6 to 32 random letters and digits>): the only ones ever removed.
     static bool isJobDirName(const QString &name);
 
 private:

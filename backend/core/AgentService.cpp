@@ -17,6 +17,13 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 constexpr qint64 kResendAfterMs = 5000;
+
+// An agent's job isolation as it reports it; anything unknown counts as none.
+QString isolationName(const QJsonValue &v)
+{
+    const QString s = v.toString();
+    return s == QLatin1String("cgroup-v1") || s == QLatin1String("cgroup-v2") ? s : QStringLiteral("none");
+}
 }
 
 Result<RegisterRequest> RegisterRequest::fromJson(const QJsonObject &o)
@@ -60,6 +67,7 @@ Result<RegisterRequest> RegisterRequest::fromJson(const QJsonObject &o)
         fields.insert(QStringLiteral("gpus"), QStringLiteral("at most 64 GPUs"));
     for (const auto &g : gpus)
         r.gpus << GpuDevice::fromJson(g.toObject());
+    r.isolation = isolationName(o.value(QStringLiteral("isolation")));
     if (!fields.isEmpty())
         return ApiError::validation(fields);
     return r;
@@ -85,7 +93,10 @@ Result<AgentReport> AgentReport::fromJson(const QJsonObject &o)
         r.exitCode = o.value(QStringLiteral("exitCode")).toInt();
     r.runtimeMs = qint64(o.value(QStringLiteral("runtimeMs")).toDouble(-1));
     r.cpuSeconds = o.value(QStringLiteral("cpuSeconds")).toDouble(-1);
+    const double peak = o.value(QStringLiteral("peakMemoryBytes")).toDouble(-1);
+    r.peakMemoryBytes = peak >= 0 && peak < 9e15 ? qint64(peak) : -1;
     r.error = o.value(QStringLiteral("error")).toString().left(2000);
+    r.message = o.value(QStringLiteral("message")).toString().left(2000);
     return r;
 }
 
@@ -167,6 +178,7 @@ void AgentService::registerAgent(
     a.version = r.version;
     a.labels = r.labels;
     a.capabilities = r.capabilities;
+    a.isolation = r.isolation;
     a.cpu = r.cpu;
     a.memGib = r.memGib;
     a.freeCpu = r.cpu;
@@ -232,6 +244,8 @@ Result<QJsonObject> AgentService::heartbeat(const Principal &node, const QJsonOb
     info.load = body.value(QStringLiteral("load")).toDouble();
     info.freeCpu = body.value(QStringLiteral("freeCpu")).toDouble(info.freeCpu);
     info.freeMemGib = body.value(QStringLiteral("freeMemGib")).toDouble(info.freeMemGib);
+    if (body.contains(QStringLiteral("isolation")))
+        info.isolation = isolationName(body.value(QStringLiteral("isolation")));
     const QJsonArray gpus = body.value(QStringLiteral("gpus")).toArray();
     if (!gpus.isEmpty() && gpus.size() <= 64) {
         info.gpus.clear();
@@ -423,10 +437,13 @@ void AgentService::result(const Principal &node, const AgentReport &r, std::func
         job.exitCode = r.exitCode;
         job.runtimeMs = r.runtimeMs;
         job.cpuSeconds = r.cpuSeconds;
+        job.peakMemoryBytes = r.peakMemoryBytes;
         job.error = r.error;
     };
-    const QString reason
+    QString reason
         = r.error.isEmpty() ? (r.exitCode ? QStringLiteral("exit code %1").arg(*r.exitCode) : QString()) : r.error;
+    if (!r.message.isEmpty())
+        reason += QStringLiteral(": ") + r.message;
     const bool ownFailure = to == JobState::Failed || to == JobState::TimedOut;
     if (ownFailure && j->retryCount < j->spec.maxRetries) {
         m_jobs.retryAutomatically(

@@ -44,6 +44,7 @@ struct RegisterRequest
     double memGib = 0;
     int slotCount = 0;
     QList<GpuDevice> gpus;
+    QString isolation; // none, cgroup-v1, cgroup-v2
     static Result<RegisterRequest> fromJson(const QJsonObject &o);
 };
 
@@ -55,7 +56,9 @@ struct AgentReport // nodes/result
     std::optional<int> exitCode;
     qint64 runtimeMs = -1;
     double cpuSeconds = -1;
+    qint64 peakMemoryBytes = -1;
     QString error;
+    QString message; // detail of a coded error (the limit behind "oom_killed")
     static Result<AgentReport> fromJson(const QJsonObject &o);
 };
 

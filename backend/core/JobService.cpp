@@ -179,6 +179,7 @@ Status JobService::transition(const JobPtr &job, JobState to, const QString &act
         job->exitCode.reset();
         job->runtimeMs = -1;
         job->cpuSeconds = -1;
+        job->peakMemoryBytes = -1;
         job->startedAt = job->finishedAt = 0;
         job->error.clear();
     }
@@ -218,6 +219,7 @@ void JobService::requeueOrFail(const JobPtr &job, const QString &actor, const QS
             j.exitCode.reset();
             j.runtimeMs = -1;
             j.cpuSeconds = -1;
+            j.peakMemoryBytes = -1;
             j.startedAt = 0;
         });
         return;

@@ -46,19 +46,27 @@ QJsonObject Agent::toJson() const
     QJsonArray gpuArr;
     for (const auto &g : gpus)
         gpuArr.append(g.toJson());
-    return {{QStringLiteral("id"), id}, {QStringLiteral("workspaceId"), workspaceId}, {QStringLiteral("name"), name},
-        {QStringLiteral("state"), stateName(state)}, {QStringLiteral("labels"), labelsObj},
-        {QStringLiteral("capabilities"), QJsonArray::fromStringList(capabilities)},
-        {QStringLiteral("resources"),
-            QJsonObject {{QStringLiteral("cpu"), cpu}, {QStringLiteral("memGib"), memGib},
-                {QStringLiteral("slots"), slotCount}, {QStringLiteral("gpus"), gpuArr.size()}}},
-        {QStringLiteral("free"),
-            QJsonObject {{QStringLiteral("cpu"), freeCpu}, {QStringLiteral("memGib"), freeMemGib}}},
-        {QStringLiteral("gpus"), gpuArr}, {QStringLiteral("load"), load},
-        {QStringLiteral("runningJobs"), QJsonArray::fromStringList(runningJobs)},
-        {QStringLiteral("registeredAt"), isoTime(registeredAt)},
-        {QStringLiteral("lastHeartbeat"), isoTime(lastHeartbeat)}, {QStringLiteral("version"), version},
-        {QStringLiteral("hostname"), hostname}, {QStringLiteral("pushConnected"), pushConnected}};
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("workspaceId"), workspaceId},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("state"), stateName(state)},
+            {QStringLiteral("labels"), labelsObj},
+            {QStringLiteral("capabilities"), QJsonArray::fromStringList(capabilities)},
+            {QStringLiteral("resources"), QJsonObject{{QStringLiteral("cpu"), cpu},
+                                                      {QStringLiteral("memGib"), memGib},
+                                                      {QStringLiteral("slots"), slotCount},
+                                                      {QStringLiteral("gpus"), gpuArr.size()}}},
+            {QStringLiteral("free"), QJsonObject{{QStringLiteral("cpu"), freeCpu},
+                                                 {QStringLiteral("memGib"), freeMemGib}}},
+            {QStringLiteral("gpus"), gpuArr},
+            {QStringLiteral("load"), load},
+            {QStringLiteral("runningJobs"), QJsonArray::fromStringList(runningJobs)},
+            {QStringLiteral("registeredAt"), isoTime(registeredAt)},
+            {QStringLiteral("lastHeartbeat"), isoTime(lastHeartbeat)},
+            {QStringLiteral("version"), version},
+            {QStringLiteral("hostname"), hostname},
+            {QStringLiteral("pushConnected"), pushConnected},
+            {QStringLiteral("isolation"), isolation}};
 }
 
 Agent Agent::fromJson(const QJsonObject &o)
@@ -87,5 +95,6 @@ Agent Agent::fromJson(const QJsonObject &o)
     a.lastHeartbeat = parseTime(o.value(QStringLiteral("lastHeartbeat")).toString()).value_or(0);
     a.version = o.value(QStringLiteral("version")).toString();
     a.hostname = o.value(QStringLiteral("hostname")).toString();
+    a.isolation = o.value(QStringLiteral("isolation")).toString(QStringLiteral("none"));
     return a;
 }

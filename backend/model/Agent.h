@@ -43,6 +43,7 @@ struct Agent
     QString version;
     QString hostname;
     bool pushConnected = false;   // holds a WebSocket
+    QString isolation = QStringLiteral("none"); // how its jobs are contained: none, cgroup-v1, cgroup-v2
 
     QJsonObject toJson() const;
     static Agent fromJson(const QJsonObject &o);

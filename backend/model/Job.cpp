@@ -339,6 +339,8 @@ QJsonObject Job::toJson() const
     o.insert(QStringLiteral("runtimeMs"), runtimeMs >= 0 ? QJsonValue(runtimeMs) : QJsonValue());
     if (cpuSeconds >= 0)
         o.insert(QStringLiteral("cpuSeconds"), cpuSeconds);
+    if (peakMemoryBytes >= 0)
+        o.insert(QStringLiteral("peakMemoryBytes"), peakMemoryBytes);
     o.insert(QStringLiteral("agentId"), agentId.isEmpty() ? QJsonValue() : QJsonValue(agentId));
     if (!error.isEmpty())
         o.insert(QStringLiteral("error"), error);
@@ -373,6 +375,8 @@ Job Job::fromJson(const QJsonObject &o)
         j.exitCode = o.value(QStringLiteral("exitCode")).toInt();
     j.runtimeMs = Wire::toInteger(o.value(QStringLiteral("runtimeMs")), -1, Wire::kMaxExactInteger).value_or(-1);
     j.cpuSeconds = o.value(QStringLiteral("cpuSeconds")).toDouble(-1);
+    j.peakMemoryBytes = o.value(QStringLiteral("peakMemoryBytes")).isDouble()
+        ? qint64(o.value(QStringLiteral("peakMemoryBytes")).toDouble()) : -1;
     j.agentId = o.value(QStringLiteral("agentId")).toString();
     j.error = o.value(QStringLiteral("error")).toString();
     j.submittedBy = o.value(QStringLiteral("submittedBy")).toString();

@@ -67,6 +67,7 @@ struct Job
     std::optional<int> exitCode;
     qint64 runtimeMs = -1;
     double cpuSeconds = -1;
+    qint64 peakMemoryBytes = -1;  // the attempt's peak memory (its cgroup's), -1 unknown
     QString agentId;
     QString error;                // reason of the last failure, e.g. "agent_lost"
     QString pendingReason;        // why a QUEUED job is not placed (not stored)

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <sys/stat.h>
@@ -46,9 +47,9 @@ QByteArray procFile(qint64 pid, const char *name)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-QStringList jobDirs(const QString &workDir)
+QStringList jobDirs(const QString &jobsDir)
 {
-    return QDir(workDir + QStringLiteral("/jobs")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    return QDir(jobsDir).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
 }
 
 int mode(const QString &path)
@@ -280,7 +281,13 @@ void TestAgentProcess::finishedJobReportedAfterAgentCrash()
 void TestAgentProcess::finishedJobDirectoriesAreRemoved()
 {
     QVERIFY2(startServer(), diag().constData());
-    TestAgent *agent = addAgent(QStringLiteral("tidy"), {"--keep-workdirs", "0"});
+    // the jobs directories are named, so the test finds them whoever the jobs run as (a root agent's
+    // default is under /var/lib); their parent may be passed through by a job user, not listed
+    QTemporaryDir jobsRoot;
+    QVERIFY(::chmod(QFile::encodeName(jobsRoot.path()).constData(), 0711) == 0);
+    const QString tidyJobs = jobsRoot.path() + QStringLiteral("/tidy");
+    const QString keeperJobs = jobsRoot.path() + QStringLiteral("/keeper");
+    TestAgent *agent = addAgent(QStringLiteral("tidy"), {"--keep-workdirs", "0", "--jobs-dir", tidyJobs});
     QVERIFY2(agent->start(), diag().constData());
     QStringList ids;
     for (int i = 0; i < 3; ++i)
@@ -292,16 +299,16 @@ void TestAgentProcess::finishedJobDirectoriesAreRemoved()
         QCOMPARE(job.value("state").toString(), QStringLiteral("SUCCEEDED"));
     }
     QTRY_VERIFY2_WITH_TIMEOUT(
-        jobDirs(agent->workDir()).isEmpty(), qPrintable(jobDirs(agent->workDir()).join(' ')), 10000);
+        jobDirs(tidyJobs).isEmpty(), qPrintable(jobDirs(tidyJobs).join(' ')), 10000);
 
     // the default keeps them (for a day)
-    TestAgent *keeper = addAgent(QStringLiteral("keeper"), {"--labels", "k=v"});
+    TestAgent *keeper = addAgent(QStringLiteral("keeper"), {"--labels", "k=v", "--jobs-dir", keeperJobs});
     QVERIFY2(keeper->start(), diag().constData());
     const QString id = m_server->submitJob({{"command", "echo kept > out.txt"}, {"labels", QJsonObject {{"k", "v"}}}});
     QJsonObject job;
     QTRY_VERIFY2_WITH_TIMEOUT(
         isTerminal((job = getJob(*m_server, id)).value("state").toString()), diag(job).constData(), 20000);
-    QCOMPARE(jobDirs(keeper->workDir()).size(), 1);
+    QCOMPARE(jobDirs(keeperJobs).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestAgentProcess)

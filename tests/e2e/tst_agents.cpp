@@ -148,6 +148,9 @@ void TestAgents::timeoutKillsGrandchildIgnoringTerm()
     QVERIFY2(startServer(), diag().constData());
     QVERIFY2(startAgent(QStringLiteral("timer")), diag().constData());
     QTemporaryDir tmp;
+    // Jobs of a root agent run as nobody: the directory the job writes into must be open to it.
+    QVERIFY(QFile::setPermissions(tmp.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+            | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther));
     const QString pidFile = tmp.filePath(QStringLiteral("grandchild.pid"));
     const QString id = m_server->submitJob(
         {{"command", QStringLiteral("sh -c 'trap \"\" TERM; sleep 300 & echo $! > %1; wait'").arg(pidFile)},

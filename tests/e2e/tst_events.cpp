@@ -240,6 +240,9 @@ void TestEvents::agentDrainedOnceItsLastJobIsDone()
     };
     // a job that waits for a file, so the test decides when it ends
     QTemporaryDir dir;
+    // Jobs of a root agent run as nobody: it must be able to look into the directory.
+    QVERIFY(QFile::setPermissions(
+        dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ExeOther));
     const QString flag = dir.filePath(QStringLiteral("go"));
     const QString id
         = m_server->submitJob({{"command", QStringLiteral("while [ ! -e '%1' ]; do sleep 0.05; done").arg(flag)},
