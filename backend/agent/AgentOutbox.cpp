@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QTimer>
+#include <QTimerEvent>
 
 namespace {
 constexpr int kMaxBatchLines = 5000;
@@ -12,9 +13,10 @@ constexpr int kMaxBatchLines = 5000;
 // limit is 1 MiB. A 413 halves it for that job.
 constexpr qsizetype kDefaultByteCap = 640 * 1024;
 constexpr qsizetype kLineOverhead = 48;
-constexpr qint64 kMinCompactBytes = 4 << 20; // the spool is rewritten when it is past this and twice what it holds
+constexpr qint64 kMinCompactBytes = 4 << 20; // the spool is rewritten past twice the log cap (at least this)
 constexpr qint64 kResetBytes = 64 * 1024; // an idle outbox truncates a spool past this
 constexpr int kSpoolLinesPerRecord = 1000;
+constexpr int kSpoolSliceMs = 10; // finished attempts' pending lines go to the spool 1000 per 10 ms at most
 
 qint64 lineBytes(const LogLine &l)
 {
@@ -60,7 +62,6 @@ void AgentOutbox::begin(const QString &jobId, int attempt, qint64 pid)
     rep.pid = pid;
     rep.byteCap = kDefaultByteCap;
     m_reports.insert(k, std::move(rep));
-    spool(AgentSpool::beginRecord(jobId, attempt, pid));
     sendStarted(k);
 }
 
@@ -116,8 +117,8 @@ void AgentOutbox::appendLines(const QString &jobId, int attempt, const QList<Log
             last = seq;
         }
     }
-    if (it->lines.size() > before)
-        spool(AgentSpool::linesRecord(jobId, attempt, it->lines, before));
+    if (it->result && it->lines.size() > before)
+        scheduleSpoolLines();
     const QString k = it.key();
     if (m_capBytes > 0 && m_liveBytes > m_capBytes)
         enforceCap(k);
@@ -240,7 +241,8 @@ void AgentOutbox::acknowledge(Report &rep, qint64 nextSeq)
     while (n < rep.lines.size() && rep.lines.at(n).seq < nextSeq)
         ++n;
     removeLines(rep, 0, n);
-    spool(AgentSpool::ackRecord(rep.jobId, rep.attempt, nextSeq));
+    if (rep.result)
+        spool(AgentSpool::ackRecord(rep.jobId, rep.attempt, nextSeq));
 }
 
 void AgentOutbox::retryLater(Report &rep, void (AgentOutbox::*what)(const QString &), int minMs)
@@ -262,15 +264,26 @@ void AgentOutbox::retryLater(Report &rep, void (AgentOutbox::*what)(const QStrin
 
 void AgentOutbox::finish(const QString &jobId, int attempt, const QJsonObject &result)
 {
+    // Spooled now, not while the job ran: a job that dies with the agent is requeued by the server, so
+    // only a finished one needs its unacknowledged lines kept, and a running job's lines cost no write.
     const QString k = key(jobId, attempt);
-    spool(AgentSpool::resultRecord(result));
     auto it = m_reports.find(k);
     if (it == m_reports.end()) {
+        spool(AgentSpool::resultRecord(result));
         m_results.append({k, result});
         sendNextResult();
         return;
     }
     it->result = result;
+    // The result at once (it is what keeps the job from running twice) with the first 1000 unacknowledged
+    // lines; more follow in slices (spoolLines), so a big backlog neither stalls the event loop nor is
+    // written at all when the server takes it first.
+    QByteArray records = AgentSpool::beginRecord(jobId, attempt, it->pid);
+    if (it->nextSeq > 1)
+        records += AgentSpool::ackRecord(jobId, attempt, it->nextSeq);
+    spool(records + AgentSpool::resultRecord(result));
+    it->spooledUpTo = it->nextSeq - 1;
+    spoolLines(); // the first slice now: a usual backlog is written before the agent logs the job's end
     settle(k);
 }
 
@@ -340,8 +353,8 @@ void AgentOutbox::drop(const QString &jobId, int attempt)
     bool held = false;
     if (auto it = m_reports.find(k); it != m_reports.end()) {
         removeLines(*it, 0, it->lines.size());
+        held = it->result.has_value(); // only a finished attempt was spooled
         m_reports.erase(it);
-        held = true;
     }
     if (m_results.removeIf([&k](const PendingResult &p) { return p.key == k; }) > 0)
         held = true;
@@ -473,21 +486,69 @@ void AgentOutbox::spool(const QByteArray &record)
     if (!m_spool)
         return;
     m_spool->append(record);
-    if (m_spool->size() > kMinCompactBytes && m_spool->size() > 2 * m_liveBytes + kMinCompactBytes / 2)
+    // Held lines never pass the cap, so the file stays under twice the cap (plus acknowledgements) without
+    // rewriting it as acknowledgements come in; an idle outbox truncates it (checkIdle).
+    if (m_spool->size() > 2 * qMax(m_capBytes, kMinCompactBytes))
         compactSpool();
 }
 
-QList<QByteArray> AgentOutbox::spoolRecords() const
+void AgentOutbox::scheduleSpoolLines()
+{
+    if (m_spool && !m_spoolLinesTimer.isActive())
+        m_spoolLinesTimer.start(kSpoolSliceMs, this);
+}
+
+void AgentOutbox::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_spoolLinesTimer.timerId())
+        return QObject::timerEvent(event);
+    m_spoolLinesTimer.stop();
+    spoolLines();
+}
+
+// One slice of finished attempts' unacknowledged lines to the spool; lines acknowledged meanwhile are
+// skipped (with a server that keeps up, most never reach the disk).
+void AgentOutbox::spoolLines()
+{
+    if (!m_spool)
+        return;
+    qsizetype budget = kSpoolLinesPerRecord;
+    bool more = false;
+    for (Report &rep : m_reports) {
+        if (!rep.result)
+            continue;
+        qsizetype from = 0;
+        while (from < rep.lines.size() && rep.lines.at(from).seq <= rep.spooledUpTo)
+            ++from;
+        const qsizetype n = qMin(budget, rep.lines.size() - from);
+        if (n <= 0)
+            continue;
+        spool(AgentSpool::linesRecord(rep.jobId, rep.attempt, rep.lines, from, n));
+        rep.spooledUpTo = qMax(rep.spooledUpTo, rep.lines.at(from + n - 1).seq);
+        budget -= n;
+        more = more || from + n < rep.lines.size();
+        if (budget <= 0) {
+            more = true;
+            break;
+        }
+    }
+    if (more)
+        scheduleSpoolLines();
+}
+
+QList<QByteArray> AgentOutbox::spoolRecords()
 {
     QList<QByteArray> out {AgentSpool::nodeRecord(m_spoolNodeId)};
-    for (const Report &rep : m_reports) {
+    for (Report &rep : m_reports) {
+        if (!rep.result)
+            continue; // still running: not spooled (it would die with the agent anyway)
+        rep.spooledUpTo = rep.lines.isEmpty() ? rep.nextSeq - 1 : rep.lines.last().seq;
         out.append(AgentSpool::beginRecord(rep.jobId, rep.attempt, rep.pid));
         if (rep.nextSeq > 1)
             out.append(AgentSpool::ackRecord(rep.jobId, rep.attempt, rep.nextSeq));
         for (qsizetype i = 0; i < rep.lines.size(); i += kSpoolLinesPerRecord)
             out.append(AgentSpool::linesRecord(rep.jobId, rep.attempt, rep.lines, i, kSpoolLinesPerRecord));
-        if (rep.result)
-            out.append(AgentSpool::resultRecord(*rep.result));
+        out.append(AgentSpool::resultRecord(*rep.result));
     }
     for (const PendingResult &p : m_results)
         out.append(AgentSpool::resultRecord(p.body));

@@ -6,6 +6,7 @@
 #include "AgentSpool.h"
 #include "LogLine.h"
 
+#include <QBasicTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -45,7 +46,7 @@ public:
     void drop(const QString &jobId, int attempt);
     void clear();
 
-    // Keeps every report in a spool file too (AgentSpool) and takes over what an earlier process of
+    // Keeps what finished attempts still owe in a spool file too (AgentSpool) and takes over what an earlier process of
     // this node left there: attempts that finished but were not fully reported are reported now; those
     // that were still running died with that process and are forgotten (the server requeues them).
     // Another node's spool is discarded. Call again after the identity changed.
@@ -83,6 +84,7 @@ private:
         QList<LogLine> lines; // not yet acknowledged, in seq order
         qint64 nextSeq = 1; // every line below it is durable on the server
         qint64 sentUpTo = 0; // highest seq sent in any batch: lines above it may be dropped (cap)
+        qint64 spooledUpTo = 0; // finished: lines up to this seq are in the spool
         qint64 seqShift = 0; // lines dropped by the cap, less their markers: the job's seq minus this is ours
         bool logsInFlight = false;
         bool waiting = false; // a retry timer is pending
@@ -109,7 +111,10 @@ private:
     void enforceCap(const QString &first);
     void spool(const QByteArray &record);
     void compactSpool();
-    QList<QByteArray> spoolRecords() const;
+    QList<QByteArray> spoolRecords(); // marks every finished attempt's lines as spooled
+    void scheduleSpoolLines();
+    void spoolLines();
+    void timerEvent(QTimerEvent *event) override;
 
     Poster m_post;
     QHash<QString, Report> m_reports;
@@ -120,6 +125,7 @@ private:
     quint64 m_serial = 0;
     quint64 m_generation = 0; // bumped by clear(): replies to older calls are ignored
     std::unique_ptr<AgentSpool> m_spool;
+    QBasicTimer m_spoolLinesTimer;
     QString m_spoolNodeId;
     qint64 m_capBytes = kDefaultLogCapBytes;
     qint64 m_liveBytes = 0; // log text held, as counted against the cap

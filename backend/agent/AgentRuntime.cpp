@@ -3,50 +3,24 @@
 // global thread pool.
 #include "AgentRuntime.h"
 #include "ContainerProbe.h"
-#include "GpuInventory.h"
+#include "HostInfo.h"
 #include "PushChannel.h"
 #include "WorkDirReaper.h"
 
 #include <QDir>
 #include <QFile>
-#include <QFutureWatcher>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QPromise>
 #include <QSysInfo>
 #include <QThread>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
 
 namespace {
 constexpr int kEngineProbeTimeoutMs = 10000;
-
-double procMemGib(const char *field)
-{
-    QFile f(QStringLiteral("/proc/meminfo"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray prefix = QByteArray(field) + ':';
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith(prefix)) {
-            const QList<QByteArray> parts = line.mid(prefix.size()).simplified().split(' ');
-            return parts.value(0).toDouble() / (1024.0 * 1024.0); // kB -> GiB
-        }
-    }
-    return 0;
-}
-
-double loadAverage()
-{
-    QFile f(QStringLiteral("/proc/loadavg"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    return f.readAll().split(' ').value(0).toDouble();
-}
 
 } // namespace
 
@@ -349,7 +323,7 @@ void AgentRuntime::sendRegistration(const QList<GpuDevice> &gpus)
         {QStringLiteral("isolation"), m_sandbox.isolation()},
         {QStringLiteral("resources"),
             QJsonObject {{QStringLiteral("cpu"), QThread::idealThreadCount()},
-                {QStringLiteral("memGib"), procMemGib("MemTotal")}, {QStringLiteral("slots"), m_slots}}},
+                {QStringLiteral("memGib"), HostInfo::memGib("MemTotal")}, {QStringLiteral("slots"), m_slots}}},
         {QStringLiteral("gpus"), gpuArr}};
     post(
         QStringLiteral("register"), body,
@@ -525,7 +499,7 @@ void AgentRuntime::sendHeartbeat()
 {
     if (m_stopped || m_nodeKey.isEmpty() || m_registering || m_heartbeatInFlight)
         return;
-    const double load = loadAverage();
+    const double load = HostInfo::loadAverage();
     QJsonArray running;
     QSet<QString> listed;
     const auto add = [&](const QString &jobId, int attempt) {
@@ -543,7 +517,7 @@ void AgentRuntime::sendHeartbeat()
         gpus.append(g.toJson());
     QJsonObject body {{QStringLiteral("load"), load},
         {QStringLiteral("freeCpu"), qMax(0.0, QThread::idealThreadCount() - load)},
-        {QStringLiteral("freeMemGib"), procMemGib("MemAvailable")}, {QStringLiteral("gpus"), gpus},
+        {QStringLiteral("freeMemGib"), HostInfo::memGib("MemAvailable")}, {QStringLiteral("gpus"), gpus},
         {QStringLiteral("runningJobs"), running}, {QStringLiteral("isolation"), m_sandbox.isolation()}};
     // Until the server has heard one heartbeat from this process: whatever it gave this node before
     // (another process, before a restart) is not running here.
@@ -584,20 +558,10 @@ void AgentRuntime::sendHeartbeat()
 void AgentRuntime::detectGpusAsync(std::function<void(const QList<GpuDevice> &)> done)
 {
     m_gpuDetectRunning = true;
-    auto promise = std::make_shared<QPromise<QList<GpuDevice>>>();
-    auto *watcher = new QFutureWatcher<QList<GpuDevice>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, done = std::move(done)] {
-        watcher->deleteLater();
+    HostInfo::detectGpusAsync(this, [this, done = std::move(done)](const QList<GpuDevice> &gpus) {
         m_gpuDetectRunning = false;
-        const QFuture<QList<GpuDevice>> f = watcher->future();
         if (!m_stopped)
-            done(f.resultCount() > 0 ? f.result() : QList<GpuDevice>());
-    });
-    watcher->setFuture(promise->future());
-    promise->start();
-    QThreadPool::globalInstance()->start([promise] {
-        promise->addResult(GpuInventory::detect());
-        promise->finish();
+            done(gpus);
     });
 }
 

@@ -1,6 +1,7 @@
-// The agent's outbox on disk: every report still owed to the control plane (started, log lines, result) is
-// appended to <work-dir>/outbox.spool as one JSON line, so an agent killed between a job's end and its
-// report still reports it after a restart, and the job does not run twice.
+// The agent's outbox on disk: when a job ends, its result and the log lines the control plane has not
+// acknowledged yet are appended to <work-dir>/outbox.spool (JSON lines; later acknowledgements too), so an
+// agent killed between a job's end and its report still reports it after a restart, and the job does not
+// run twice. A running job's lines are not written: if the agent dies, the job dies with it.
 #pragma once
 
 #include "LogLine.h"

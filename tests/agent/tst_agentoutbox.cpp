@@ -96,6 +96,12 @@ QStringList textsOf(const Call &c)
     return out;
 }
 
+bool fileHolds(const QString &path, const QByteArray &needle)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) && f.readAll().contains(needle);
+}
+
 QList<qint64> range(qint64 from, qint64 to)
 {
     QList<qint64> out;
@@ -211,6 +217,8 @@ void TestAgentOutbox::spoolCarriesResultOverACrash()
         first.appendLines("done1", 1, makeLines(4, 5, "b"));
         first.appendLines("running1", 1, makeLines(1, 1, "r"));
         first.finish("done1", 1, resultOf("done1"));
+        // the result is in the spool at once; its unacknowledged lines follow within a few ms
+        QTRY_VERIFY_WITH_TIMEOUT(fileHolds(path, "\"b 5\""), 5000);
         // the server is down from here: the process dies with everything owed (no destructor-time
         // flushing matters: the spool is written as things happen)
     }
@@ -310,12 +318,15 @@ void TestAgentOutbox::spoolShrinksWhenNothingIsOwed()
     outbox.begin("big", 1, 1);
     wire.take().done(success());
     outbox.appendLines("big", 1, makeLines(1, 2000, "line", 60));
+    const qint64 whileRunning = QFileInfo(path).size();
+    QVERIFY2(whileRunning < 1024, qPrintable(QString::number(whileRunning))); // a running job's lines cost no write
+    outbox.finish("big", 1, resultOf("big")); // ends with its lines unacknowledged: they follow the result
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > 64 * 1024, 5000);
     while (wire.has("logs")) {
         Call c = wire.take();
         c.done(success(QJsonObject {{"nextSeq", seqsOf(c).last() + 1}}));
     }
-    QVERIFY(QFileInfo(path).size() > 64 * 1024);
-    outbox.finish("big", 1, resultOf("big"));
+    QCOMPARE(wire.names(), QStringList {"result"});
     wire.take().done(success(QJsonObject {{"accepted", true}}));
     QVERIFY(outbox.isIdle());
     QVERIFY2(QFileInfo(path).size() < 1024, qPrintable(QString::number(QFileInfo(path).size())));
