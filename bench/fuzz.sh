@@ -25,10 +25,16 @@ fi
 
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 if [[ ! -f $BUILD/build.ninja ]]; then
+    mkdir -p "$BUILD"
     CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DTANVRIT_FUZZ=ON -DTANVRIT_TESTS=OFF -DTANVRIT_BENCH=OFF >/dev/null
+        -DTANVRIT_FUZZ=ON -DTANVRIT_TESTS=OFF -DTANVRIT_BENCH=OFF >"$BUILD/configure.log" 2>&1 \
+        || { tail -20 "$BUILD/configure.log" >&2; exit 1; }
 fi
-cmake --build "$BUILD" --target "${harnesses[@]}" -- -j"${FUZZ_JOBS:-2}" >/dev/null
+if ! cmake --build "$BUILD" --target "${harnesses[@]}" -- -j"${FUZZ_JOBS:-2}" >"$BUILD/build.log" 2>&1; then
+    tail -40 "$BUILD/build.log" >&2
+    echo "fuzz: the harnesses did not build (full log: $BUILD/build.log)" >&2
+    exit 1
+fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -48,6 +48,7 @@ void RequestScanner::feed(const char *data, qsizetype size)
             m_phase = Phase::Head;
             m_requestStart = m_offset;
             m_head.clear();
+            m_requestLineDone = false;
             continue;
         case Phase::Head: {
             // Take bytes up to and including the next LF; the head ends at an empty line.
@@ -64,9 +65,10 @@ void RequestScanner::feed(const char *data, qsizetype size)
             if (!nl)
                 return;
             // The first line is the request line; an empty line after it ends the head.
-            const qsizetype firstLf = m_head.indexOf('\n');
-            if (firstLf == m_head.size() - 1)
-                continue; // only the request line so far
+            if (!m_requestLineDone) {
+                m_requestLineDone = true;
+                continue;
+            }
             if (m_head.endsWith("\n\n") || m_head.endsWith("\n\r\n"))
                 endOfHead();
             continue;

@@ -44,6 +44,7 @@ private:
     Phase m_phase = Phase::Idle;
     Refusal m_refusal;
     QByteArray m_head; // the current head so far (bounded by m_maxHead)
+    bool m_requestLineDone = false;
     qint64 m_bodyLeft = 0;
     bool m_upgradeAfterBody = false;
     qint64 m_offset = 0;

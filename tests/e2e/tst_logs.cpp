@@ -95,7 +95,9 @@ void TestLogs::initTestCase()
         rl.rlim_cur = rl.rlim_max; // 1,000 followers need that many sockets here and in the server
         setrlimit(RLIMIT_NOFILE, &rl);
     }
-    m_server = std::make_unique<TestServer>();
+    // thousandFollowersAreReleased follows one job 1,000 times with one key from one address
+    m_server = std::make_unique<TestServer>(QStringList {QStringLiteral("--max-followers-per-key"),
+        QStringLiteral("1100"), QStringLiteral("--max-connections-per-ip"), QStringLiteral("1200")});
     QVERIFY2(m_server->start(), m_server->output().right(4000).constData());
     m_agents.push_back(std::make_unique<TestAgent>(
         m_server->url(), m_server->adminKey(), QStringLiteral("logger"), QStringList {"--slots", "8"}));
