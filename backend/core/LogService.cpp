@@ -165,7 +165,7 @@ void LogService::runRetention()
         return;
     const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(m_opts.retentionDays) * 86400 * 1000;
     const int removed
-        = m_store.removeOlderThan(cutoff, [this](const QString &jobId) { return m_jobs.find(jobId) != nullptr; });
+        = m_store.removeOlderThan(cutoff, [this](const QString &jobId) { return m_jobs.isUnfinished(jobId); });
     if (removed > 0)
         qInfo().noquote() << "log retention removed the logs of" << removed << "finished jobs";
 }
