@@ -1,13 +1,15 @@
 # Small helpers shared by every CMakeLists in the tree.
 
-# tanvrit_library(NAME SOURCES... LINK...): one library per concern. Its own folder is its
-# only public include directory, so including a header of a library it does not link
-# (an arrow pointing the wrong way) fails to compile.
+# tanvrit_library(NAME SOURCES... LINK... PRIVATE_LINK...): one library per concern. Its own folder
+# is its only public include directory, so including a header of a library it does not link (an arrow
+# pointing the wrong way) fails to compile. LINK is for what the library's own headers include (its
+# users see those headers too); PRIVATE_LINK for what only its sources use, so a layer above that
+# skips it (http including a store header without linking store) fails to compile.
 function(tanvrit_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LINK;PCH" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;LINK;PRIVATE_LINK;PCH" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
   target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-  target_link_libraries(${name} PUBLIC ${ARG_LINK})
+  target_link_libraries(${name} PUBLIC ${ARG_LINK} PRIVATE ${ARG_PRIVATE_LINK})
   if(ARG_PCH)
     target_precompile_headers(${name} PRIVATE ${ARG_PCH})
   endif()

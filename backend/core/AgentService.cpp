@@ -1,7 +1,9 @@
 // Agents are kept in memory (their row is stored on every state change). A job leaves an agent's books
-// only after its leaving transition is durable, so capacity is never handed out twice.
+// only after its leaving transition is durable, so capacity is never handed out twice. What travels
+// to agents (assignments, cancels) and their reports is AssignmentDelivery's.
 #include "AgentService.h"
 #include "AgentRepository.h"
+#include "AssignmentDelivery.h"
 #include "AuthService.h"
 #include "EventBus.h"
 #include "Store.h"
@@ -9,95 +11,12 @@
 
 #include <QDateTime>
 #include <QJsonArray>
-#include <QRegularExpression>
 
 namespace {
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
 }
-constexpr qint64 kResendAfterMs = 5000;
-
-// An agent's job isolation as it reports it; anything unknown counts as none.
-QString isolationName(const QJsonValue &v)
-{
-    const QString s = v.toString();
-    return s == QLatin1String("cgroup-v1") || s == QLatin1String("cgroup-v2") ? s : QStringLiteral("none");
-}
-}
-
-Result<RegisterRequest> RegisterRequest::fromJson(const QJsonObject &o)
-{
-    static const QRegularExpression keyRe(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.\\-/]{0,62}$"));
-    static const QRegularExpression typeRe(QStringLiteral("^[A-Za-z][A-Za-z0-9_\\-]{0,63}$"));
-    QJsonObject fields;
-    RegisterRequest r;
-    r.name = o.value(QStringLiteral("name")).toString().trimmed();
-    if (r.name.isEmpty() || r.name.size() > 128)
-        fields.insert(QStringLiteral("name"), QStringLiteral("required, at most 128 characters"));
-    r.hostname = o.value(QStringLiteral("hostname")).toString().left(255);
-    r.version = o.value(QStringLiteral("version")).toString().left(64);
-    const QJsonObject labels = o.value(QStringLiteral("labels")).toObject();
-    if (labels.size() > 64)
-        fields.insert(QStringLiteral("labels"), QStringLiteral("at most 64 labels"));
-    for (auto it = labels.begin(); it != labels.end(); ++it) {
-        if (!keyRe.match(it.key()).hasMatch() || !it.value().isString() || it.value().toString().size() > 256)
-            fields.insert(QStringLiteral("labels.") + it.key(), QStringLiteral("invalid label"));
-        else
-            r.labels.insert(it.key(), it.value().toString());
-    }
-    for (const auto &c : o.value(QStringLiteral("capabilities")).toArray()) {
-        if (!typeRe.match(c.toString()).hasMatch())
-            fields.insert(QStringLiteral("capabilities"), QStringLiteral("job type names only"));
-        else if (!r.capabilities.contains(c.toString()))
-            r.capabilities << c.toString();
-    }
-    if (r.capabilities.isEmpty())
-        r.capabilities << QStringLiteral("COMMAND");
-    const QJsonObject res = o.value(QStringLiteral("resources")).toObject();
-    r.cpu = res.value(QStringLiteral("cpu")).toDouble();
-    r.memGib = res.value(QStringLiteral("memGib")).toDouble();
-    r.slotCount = res.value(QStringLiteral("slots")).toInt(0);
-    if (r.cpu < 0 || r.cpu > 100000 || r.memGib < 0 || r.memGib > 1e7 || r.slotCount < 0 || r.slotCount > 100000)
-        fields.insert(QStringLiteral("resources"), QStringLiteral("out of range"));
-    if (r.slotCount == 0)
-        r.slotCount = std::max(1, int(r.cpu));
-    const QJsonArray gpus = o.value(QStringLiteral("gpus")).toArray();
-    if (gpus.size() > 64)
-        fields.insert(QStringLiteral("gpus"), QStringLiteral("at most 64 GPUs"));
-    for (const auto &g : gpus)
-        r.gpus << GpuDevice::fromJson(g.toObject());
-    r.isolation = isolationName(o.value(QStringLiteral("isolation")));
-    if (!fields.isEmpty())
-        return ApiError::validation(fields);
-    return r;
-}
-
-Result<AgentReport> AgentReport::fromJson(const QJsonObject &o)
-{
-    AgentReport r;
-    r.jobId = o.value(QStringLiteral("jobId")).toString();
-    r.attempt = o.value(QStringLiteral("attempt")).toInt();
-    const auto st = JobStates::parse(o.value(QStringLiteral("state")).toString());
-    QJsonObject fields;
-    if (r.jobId.isEmpty())
-        fields.insert(QStringLiteral("jobId"), QStringLiteral("required"));
-    if (r.attempt < 1)
-        fields.insert(QStringLiteral("attempt"), QStringLiteral("required, from 1"));
-    if (!st || !JobStates::isTerminal(*st))
-        fields.insert(QStringLiteral("state"), QStringLiteral("one of SUCCEEDED, FAILED, TIMED_OUT, CANCELLED"));
-    if (!fields.isEmpty())
-        return ApiError::validation(fields);
-    r.state = *st;
-    if (o.value(QStringLiteral("exitCode")).isDouble())
-        r.exitCode = o.value(QStringLiteral("exitCode")).toInt();
-    r.runtimeMs = qint64(o.value(QStringLiteral("runtimeMs")).toDouble(-1));
-    r.cpuSeconds = o.value(QStringLiteral("cpuSeconds")).toDouble(-1);
-    const double peak = o.value(QStringLiteral("peakMemoryBytes")).toDouble(-1);
-    r.peakMemoryBytes = peak >= 0 && peak < 9e15 ? qint64(peak) : -1;
-    r.error = o.value(QStringLiteral("error")).toString().left(2000);
-    r.message = o.value(QStringLiteral("message")).toString().left(2000);
-    return r;
 }
 
 AgentService::AgentService(
@@ -109,25 +28,25 @@ AgentService::AgentService(
     , m_events(events)
     , m_timeoutSeconds(timeoutSeconds)
 {
-    connect(&m_jobs, &JobService::cancelRequested, this, &AgentService::onCancelRequested);
+    m_delivery = new AssignmentDelivery(*this, jobs, this);
     connect(&m_jobs, &JobService::jobChanged, this, &AgentService::onJobChanged);
     m_liveness.setInterval(std::min(1000, timeoutSeconds * 250));
     connect(&m_liveness, &QTimer::timeout, this, &AgentService::checkLiveness);
+    m_clock.start();
 }
 
 bool AgentService::load()
 {
-    const qint64 now = nowMs();
     for (const Agent &a : AgentRepository::loadAll(m_store.reader())) {
         AgentEntry e;
         e.info = a;
         e.info.pushConnected = false;
         e.slotCount = std::max(1, a.slotCount);
-        e.lastSeen = now; // give every agent a full timeout to come back after a restart
+        e.lastSeen = m_clock.elapsed(); // give every agent a full timeout to come back after a restart
         m_agents.insert(a.id, e);
     }
     // re-attach unfinished jobs to their agents
-    for (const JobPtr &j : m_jobs.unfinished()) {
+    for (const JobPtr &j : m_jobs.onAgents()) {
         if (JobStates::isActive(j->state) && m_agents.contains(j->agentId)) {
             m_agents[j->agentId].jobs.insert(j->id);
             if (j->state == JobState::Assigned)
@@ -141,18 +60,6 @@ bool AgentService::load()
 void AgentService::storeAgent(const Agent &a)
 {
     m_store.writer().enqueue([a](SqlSession &s) { return AgentRepository::upsert(s, a); });
-}
-
-QJsonObject AgentService::assignmentJson(const Job &j)
-{
-    QJsonObject o;
-    j.spec.writeJson(o);
-    o.insert(QStringLiteral("jobId"), j.id);
-    o.insert(QStringLiteral("attempt"), j.attempt);
-    const QStringList secrets = j.spec.secretValues();
-    if (!secrets.isEmpty())
-        o.insert(QStringLiteral("redact"), QJsonArray::fromStringList(secrets)); // the agent masks them too
-    return o;
 }
 
 AgentEntry *AgentService::nodeEntry(const Principal &node)
@@ -187,7 +94,7 @@ void AgentService::registerAgent(
     a.registeredAt = a.lastHeartbeat = nowMs();
     e.slotCount = r.slotCount;
     a.slotCount = r.slotCount;
-    e.lastSeen = a.registeredAt;
+    e.lastSeen = m_clock.elapsed();
     const Agent snapshot = a;
     m_agents.insert(a.id, e);
     const StoredEvent ev = m_events.make(a.workspaceId, QStringLiteral("agent.registered"),
@@ -216,7 +123,7 @@ void AgentService::touch(const QString &nodeId)
     auto it = m_agents.find(nodeId);
     if (it == m_agents.end())
         return;
-    it->lastSeen = nowMs();
+    it->lastSeen = m_clock.elapsed();
     if (it->info.state == AgentState::Lost) {
         it->info.state = AgentState::Online;
         storeAgent(it->info);
@@ -282,184 +189,6 @@ Result<QJsonObject> AgentService::heartbeat(const Principal &node, const QJsonOb
     return QJsonObject {{QStringLiteral("state"), Agent::stateName(info.state)}, {QStringLiteral("kill"), kill}};
 }
 
-void AgentService::flushPoll(AgentEntry &a)
-{
-    if (!a.pollWaiter)
-        return;
-    const qint64 now = nowMs();
-    QJsonArray assignments;
-    for (const QString &id : a.undelivered) {
-        const JobPtr j = m_jobs.find(id);
-        if (!j || j->agentId != a.info.id)
-            continue;
-        if (now - a.sentAt.value(id) < kResendAfterMs)
-            continue;
-        a.sentAt[id] = now;
-        assignments.append(assignmentJson(*j));
-    }
-    QJsonArray cancels;
-    for (const QJsonObject &c : a.pendingControl)
-        cancels.append(c);
-    if (assignments.isEmpty() && cancels.isEmpty())
-        return;
-    a.pendingControl.clear();
-    auto waiter = std::move(a.pollWaiter);
-    a.pollWaiter = nullptr;
-    if (a.pollTimer) {
-        a.pollTimer->stop();
-        a.pollTimer->deleteLater();
-        a.pollTimer = nullptr;
-    }
-    waiter(
-        QJsonArray {QJsonObject {{QStringLiteral("assignments"), assignments}, {QStringLiteral("cancel"), cancels}}});
-}
-
-void AgentService::releasePolls()
-{
-    m_noParking = true;
-    for (AgentEntry &a : m_agents) {
-        if (a.pollTimer) {
-            a.pollTimer->stop();
-            a.pollTimer->deleteLater();
-            a.pollTimer = nullptr;
-        }
-        if (a.pollWaiter)
-            std::exchange(a.pollWaiter, nullptr)(QJsonArray());
-    }
-}
-
-void AgentService::poll(const Principal &node, int waitMs, std::function<void(const QJsonObject *)> done)
-{
-    if (m_noParking)
-        waitMs = 0;
-    AgentEntry *a = nodeEntry(node);
-    if (!a) {
-        done(nullptr);
-        return;
-    }
-    touch(node.nodeId);
-    if (a->pollWaiter) { // a newer poll replaces a parked one
-        auto old = std::move(a->pollWaiter);
-        a->pollWaiter = nullptr;
-        old(QJsonArray());
-    }
-    if (a->pollTimer) {
-        a->pollTimer->stop();
-        a->pollTimer->deleteLater();
-        a->pollTimer = nullptr;
-    }
-    a->pollWaiter = [done](const QJsonArray &payload) {
-        if (payload.isEmpty())
-            return done(nullptr);
-        const QJsonObject o = payload.first().toObject();
-        done(&o);
-    };
-    flushPoll(*a);
-    if (!a->pollWaiter)
-        return;
-    a->pollTimer = new QTimer(this);
-    a->pollTimer->setSingleShot(true);
-    const QString id = node.nodeId;
-    connect(a->pollTimer, &QTimer::timeout, this, [this, id] {
-        auto it = m_agents.find(id);
-        if (it == m_agents.end() || !it->pollWaiter)
-            return;
-        auto waiter = std::move(it->pollWaiter);
-        it->pollWaiter = nullptr;
-        it->pollTimer->deleteLater();
-        it->pollTimer = nullptr;
-        touch(id); // a parked poll is a sign of life
-        waiter(QJsonArray());
-    });
-    a->pollTimer->start(waitMs);
-}
-
-void AgentService::deliver(const QString &agentId, const JobPtr &job)
-{
-    auto it = m_agents.find(agentId);
-    if (it == m_agents.end())
-        return;
-    AgentEntry &a = *it;
-    if (!a.undelivered.contains(job->id))
-        a.undelivered.append(job->id);
-    if (a.push
-        && a.push(QJsonObject {{QStringLiteral("type"), QStringLiteral("assign")},
-            {QStringLiteral("assignments"), QJsonArray {assignmentJson(*job)}}})) {
-        a.sentAt[job->id] = nowMs();
-        return;
-    }
-    flushPoll(a);
-}
-
-Result<QJsonObject> AgentService::started(const Principal &node, const QString &jobId, int attempt)
-{
-    AgentEntry *a = nodeEntry(node);
-    if (!a)
-        return ApiError::notFound(QStringLiteral("unknown node"));
-    touch(node.nodeId);
-    a->undelivered.removeAll(jobId);
-    a->sentAt.remove(jobId);
-    const JobPtr j = m_jobs.find(jobId);
-    if (!j || j->agentId != node.nodeId || j->attempt != attempt || !JobStates::isActive(j->state))
-        return ApiError::conflict(
-            QStringLiteral("job %1 attempt %2 is not this node's to run").arg(jobId).arg(attempt));
-    if (j->state == JobState::Assigned)
-        m_jobs.transition(j, JobState::Running, node.actor(), QStringLiteral("started on ") + a->info.name);
-    else if (j->state == JobState::Cancelling)
-        sendControl(*a,
-            {{QStringLiteral("type"), QStringLiteral("cancel")}, {QStringLiteral("jobId"), jobId},
-                {QStringLiteral("attempt"), attempt}});
-    return QJsonObject {{QStringLiteral("state"), JobStates::name(j->state)}};
-}
-
-void AgentService::result(const Principal &node, const AgentReport &r, std::function<void(Result<QJsonObject>)> done)
-{
-    AgentEntry *a = nodeEntry(node);
-    if (!a)
-        return done(ApiError::notFound(QStringLiteral("unknown node")));
-    touch(node.nodeId);
-    a->undelivered.removeAll(r.jobId);
-    a->sentAt.remove(r.jobId);
-    const JobPtr j = m_jobs.find(r.jobId);
-    auto refuse = [&](const QString &state) {
-        done(QJsonObject {{QStringLiteral("accepted"), false}, {QStringLiteral("state"), state}});
-    };
-    if (!j) {
-        const auto st = m_jobs.terminalStateOf(r.jobId);
-        return refuse(st ? JobStates::name(*st) : QStringLiteral("UNKNOWN"));
-    }
-    if (j->agentId != node.nodeId || j->attempt != r.attempt || !JobStates::isActive(j->state))
-        return refuse(JobStates::name(j->state));
-    JobState to = r.state;
-    if (j->state == JobState::Cancelling && to != JobState::Succeeded)
-        to = JobState::Cancelled;
-    const auto setOutcome = [r](Job &job) {
-        job.exitCode = r.exitCode;
-        job.runtimeMs = r.runtimeMs;
-        job.cpuSeconds = r.cpuSeconds;
-        job.peakMemoryBytes = r.peakMemoryBytes;
-        job.error = r.error;
-    };
-    QString reason
-        = r.error.isEmpty() ? (r.exitCode ? QStringLiteral("exit code %1").arg(*r.exitCode) : QString()) : r.error;
-    if (!r.message.isEmpty())
-        reason += QStringLiteral(": ") + r.message;
-    const bool ownFailure = to == JobState::Failed || to == JobState::TimedOut;
-    if (ownFailure && j->retryCount < j->spec.maxRetries) {
-        m_jobs.retryAutomatically(
-            j, node.actor(), JobStates::name(to) + QStringLiteral(": ") + reason, setOutcome, [done, j](bool ok) {
-                done(QJsonObject {
-                    {QStringLiteral("accepted"), ok}, {QStringLiteral("state"), JobStates::name(j->state)}});
-            });
-        return;
-    }
-    const Status st = m_jobs.transition(j, to, node.actor(), reason, setOutcome, [done, j](bool ok) {
-        done(QJsonObject {{QStringLiteral("accepted"), ok}, {QStringLiteral("state"), JobStates::name(j->state)}});
-    });
-    if (!st)
-        refuse(JobStates::name(j->state));
-}
-
 void AgentService::onJobChanged(const JobPtr &job, JobState from)
 {
     Q_UNUSED(from);
@@ -478,57 +207,26 @@ void AgentService::onJobChanged(const JobPtr &job, JobState from)
     }
 }
 
-void AgentService::onCancelRequested(const JobPtr &job)
-{
-    auto it = m_agents.find(job->agentId);
-    if (it == m_agents.end()) {
-        m_jobs.transition(
-            job, JobState::Cancelled, QStringLiteral("system"), QStringLiteral("cancelled; its agent is gone"));
-        return;
-    }
-    AgentEntry &a = *it;
-    if (job->state == JobState::Cancelling && a.undelivered.contains(job->id) && !a.sentAt.contains(job->id)) {
-        // never handed out: nothing runs it
-        a.undelivered.removeAll(job->id);
-        m_jobs.transition(
-            job, JobState::Cancelled, QStringLiteral("system"), QStringLiteral("cancelled before it started"));
-        return;
-    }
-    sendControl(a,
-        {{QStringLiteral("type"), QStringLiteral("cancel")}, {QStringLiteral("jobId"), job->id},
-            {QStringLiteral("attempt"), job->attempt}});
-}
-
-void AgentService::sendControl(AgentEntry &a, const QJsonObject &msg)
-{
-    if (a.push && a.push(msg))
-        return;
-    a.pendingControl.append(QJsonObject {{QStringLiteral("jobId"), msg.value(QStringLiteral("jobId"))},
-        {QStringLiteral("attempt"), msg.value(QStringLiteral("attempt"))}});
-    flushPoll(a);
-}
-
 void AgentService::checkLiveness()
 {
-    const qint64 now = nowMs();
+    // While this process did not run (a long walk on the event loop, swap, SIGSTOP) no agent could be
+    // heard, so that time does not count against them: a check that comes late by more than a tick
+    // moves every deadline by the delay. Agents' heartbeats that waited in socket buffers arrive next.
+    const qint64 mono = m_clock.elapsed();
+    const qint64 late = m_lastCheck > 0 ? mono - m_lastCheck - m_liveness.interval() : 0;
+    m_lastCheck = mono;
+    if (late > m_liveness.interval()) {
+        qWarning().noquote() << "agents: the server did not run for" << late << "ms; agent deadlines moved by as much";
+        for (AgentEntry &a : m_agents)
+            a.lastSeen = std::min(mono, a.lastSeen + late);
+    }
     for (auto it = m_agents.begin(); it != m_agents.end(); ++it) {
         AgentEntry &a = *it;
-        if (a.info.state != AgentState::Lost && now - a.lastSeen > qint64(m_timeoutSeconds) * 1000) {
-            markLost(a, QStringLiteral("no heartbeat for %1 s").arg((now - a.lastSeen) / 1000));
+        if (a.info.state != AgentState::Lost && mono - a.lastSeen > qint64(m_timeoutSeconds) * 1000) {
+            markLost(a, QStringLiteral("no heartbeat for %1 s").arg((mono - a.lastSeen) / 1000));
             continue;
         }
-        // re-push assignments the agent has not acknowledged
-        if (a.push) {
-            for (const QString &id : a.undelivered) {
-                if (now - a.sentAt.value(id) < kResendAfterMs)
-                    continue;
-                const JobPtr j = m_jobs.find(id);
-                if (j && j->agentId == a.info.id
-                    && a.push(QJsonObject {{QStringLiteral("type"), QStringLiteral("assign")},
-                        {QStringLiteral("assignments"), QJsonArray {assignmentJson(*j)}}}))
-                    a.sentAt[id] = now;
-            }
-        }
+        m_delivery->resendUnacknowledged(a);
     }
 }
 
@@ -666,38 +364,48 @@ int AgentService::onlineCount() const
     return n;
 }
 
+AgentEntry *AgentService::entryOf(const Principal &node)
+{
+    return nodeEntry(node);
+}
+
+void AgentService::releasePolls()
+{
+    m_delivery->releasePolls();
+}
+
+void AgentService::poll(const Principal &node, int waitMs, std::function<void(const QJsonObject *payload)> done)
+{
+    m_delivery->poll(node, waitMs, std::move(done));
+}
+
+void AgentService::started(
+    const Principal &node, const QString &jobId, int attempt, std::function<void(Result<QJsonObject>)> done)
+{
+    m_delivery->started(node, jobId, attempt, std::move(done));
+}
+
+void AgentService::result(const Principal &node, const AgentReport &r, std::function<void(Result<QJsonObject>)> done)
+{
+    m_delivery->result(node, r, std::move(done));
+}
+
 quint64 AgentService::attachChannel(const QString &nodeId, std::function<bool(const QJsonObject &)> push)
 {
-    static quint64 lastChannel = 0;
-    auto it = m_agents.find(nodeId);
-    if (it == m_agents.end())
-        return 0;
-    it->push = std::move(push);
-    it->channel = ++lastChannel;
-    it->info.pushConnected = true;
-    touch(nodeId);
-    // hand over anything waiting
-    const qint64 now = nowMs();
-    QJsonArray assignments;
-    for (const QString &id : it->undelivered)
-        if (const JobPtr j = m_jobs.find(id); j && j->agentId == nodeId) {
-            assignments.append(assignmentJson(*j));
-            it->sentAt[id] = now;
-        }
-    if (!assignments.isEmpty())
-        it->push({{QStringLiteral("type"), QStringLiteral("assign")}, {QStringLiteral("assignments"), assignments}});
-    for (const QJsonObject &c : std::exchange(it->pendingControl, {}))
-        it->push(QJsonObject {{QStringLiteral("type"), QStringLiteral("cancel")},
-            {QStringLiteral("jobId"), c.value(QStringLiteral("jobId"))},
-            {QStringLiteral("attempt"), c.value(QStringLiteral("attempt"))}});
-    return it->channel;
+    return m_delivery->attachChannel(nodeId, std::move(push));
 }
 
 void AgentService::detachChannel(const QString &nodeId, quint64 channel)
 {
-    auto it = m_agents.find(nodeId);
-    if (it == m_agents.end() || it->channel != channel)
-        return;
-    it->push = nullptr;
-    it->info.pushConnected = false;
+    m_delivery->detachChannel(nodeId, channel);
+}
+
+void AgentService::deliver(const QString &agentId, const JobPtr &job)
+{
+    m_delivery->deliver(agentId, job);
+}
+
+QJsonObject AgentService::assignmentJson(const Job &job)
+{
+    return AssignmentDelivery::assignmentJson(job);
 }

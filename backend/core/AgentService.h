@@ -1,12 +1,15 @@
-// The agent plane's rules: registration, heartbeats, liveness (LOST after the timeout), drain, removal,
-// delivery of assignments (pushed on a live channel or handed to a long poll) and agents' reports.
+// The agent plane's rules: the registry of agents (registration, heartbeats, drain, removal) and their
+// liveness (LOST after the timeout). Assignments and agents' reports go through AssignmentDelivery;
+// the methods for them here hand over, so callers see one agent plane.
 #pragma once
 
 #include "Agent.h"
+#include "AgentMessages.h"
 #include "ApiError.h"
 #include "JobService.h"
 #include "Principal.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonArray>
 #include <QObject>
@@ -14,6 +17,7 @@
 #include <QTimer>
 #include <functional>
 
+class AssignmentDelivery;
 class AuthService;
 class EventBus;
 class Store;
@@ -30,36 +34,7 @@ struct AgentEntry
     std::function<void(const QJsonArray &)> pollWaiter; // a parked long poll
     QTimer *pollTimer = nullptr;
     QList<QJsonObject> pendingControl; // cancel/kill notes for a node without a channel
-    qint64 lastSeen = 0;
-};
-
-struct RegisterRequest
-{
-    QString name;
-    QString hostname;
-    QString version;
-    QMap<QString, QString> labels;
-    QStringList capabilities;
-    double cpu = 0;
-    double memGib = 0;
-    int slotCount = 0;
-    QList<GpuDevice> gpus;
-    QString isolation; // none, cgroup-v1, cgroup-v2
-    static Result<RegisterRequest> fromJson(const QJsonObject &o);
-};
-
-struct AgentReport // nodes/result
-{
-    QString jobId;
-    int attempt = 0;
-    JobState state = JobState::Failed;
-    std::optional<int> exitCode;
-    qint64 runtimeMs = -1;
-    double cpuSeconds = -1;
-    qint64 peakMemoryBytes = -1;
-    QString error;
-    QString message; // detail of a coded error (the limit behind "oom_killed")
-    static Result<AgentReport> fromJson(const QJsonObject &o);
+    qint64 lastSeen = 0; // monotonic ms (AgentService's clock) of the last sign of life
 };
 
 class AgentService : public QObject
@@ -77,7 +52,9 @@ public:
     // shutdown for up to 25 s).
     void releasePolls();
     void poll(const Principal &node, int waitMs, std::function<void(const QJsonObject *payload)> done);
-    Result<QJsonObject> started(const Principal &node, const QString &jobId, int attempt);
+    // Answers once the job's RUNNING is stored.
+    void started(
+        const Principal &node, const QString &jobId, int attempt, std::function<void(Result<QJsonObject>)> done);
     void result(const Principal &node, const AgentReport &r, std::function<void(Result<QJsonObject>)> done);
     Result<QJsonObject> drain(const Principal &p, const QString &agentId);
     void remove(const Principal &p, const QString &agentId, std::function<void(Status)> done);
@@ -93,6 +70,7 @@ public:
     quint64 attachChannel(const QString &nodeId, std::function<bool(const QJsonObject &)> push);
     void detachChannel(const QString &nodeId, quint64 channel);
     void touch(const QString &nodeId); // any sign of life
+    AgentEntry *entryOf(const Principal &node); // the caller's own entry, or nullptr
 
     // For the scheduler.
     QHash<QString, AgentEntry> &entries() { return m_agents; }
@@ -111,13 +89,8 @@ private:
     AgentEntry *nodeEntry(const Principal &node);
     void checkLiveness();
     void markLost(AgentEntry &a, const QString &reason);
-    bool m_noParking = false;
     void announceDrained(const AgentEntry &a); // agent.drained: draining and no job left
-    void releaseJob(const QString &agentId, const QString &jobId);
-    void sendControl(AgentEntry &a, const QJsonObject &msg);
     void storeAgent(const Agent &a);
-    void flushPoll(AgentEntry &a);
-    void onCancelRequested(const JobPtr &job);
     void onJobChanged(const JobPtr &job, JobState from);
 
     Store &m_store;
@@ -127,4 +100,7 @@ private:
     int m_timeoutSeconds;
     QHash<QString, AgentEntry> m_agents;
     QTimer m_liveness;
+    AssignmentDelivery *m_delivery = nullptr;
+    QElapsedTimer m_clock; // liveness runs on a monotonic clock: wall-clock steps make nobody LOST
+    qint64 m_lastCheck = 0;
 };

@@ -1,5 +1,6 @@
 // The ring holds the most recent events; a follower further behind reads the events table.
 #include "EventBus.h"
+#include "AgentRepository.h"
 #include "Job.h"
 #include "Store.h"
 

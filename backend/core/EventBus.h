@@ -2,7 +2,7 @@
 // they describe, announced after the commit, and kept in a ring for fast resume of /v0/events.
 #pragma once
 
-#include "AgentRepository.h"
+#include "StoredEvent.h"
 
 #include <QJsonObject>
 #include <QObject>

@@ -1,7 +1,10 @@
 // Submit answers only after the job's transaction committed (durable 201). A terminal state is final:
-// only an explicit retry (a new attempt) leaves it.
+// only an explicit retry (a new attempt) leaves it. Nothing in memory changes before its commit, so a
+// failed write leaves the job, the queue and the event stream as they were and the caller gets 503.
 #include "JobService.h"
+#include "AgentRepository.h"
 #include "EventBus.h"
+#include "JobRepository.h"
 #include "Store.h"
 #include "Ulid.h"
 
@@ -10,39 +13,89 @@
 #include <QJsonDocument>
 
 namespace {
-constexpr qint64 kIdempotencyWindowMs = 24LL * 3600 * 1000;
+constexpr int kHousekeepingMs = 3600 * 1000;
 
-QString idemKey(const QString &ws, const QString &key)
+ApiError unavailable(const QString &message)
 {
-    return ws + QLatin1Char('\n') + key;
+    return ApiError::make(ErrorCode::Unavailable, message, {{QStringLiteral("retryAfter"), 1}});
+}
+
+ApiError notStored()
+{
+    return unavailable(QStringLiteral("the change could not be stored; nothing changed"));
+}
+
+QMap<QString, QString> labelsFrom(const QJsonObject &o)
+{
+    QMap<QString, QString> m;
+    for (auto it = o.begin(); it != o.end(); ++it)
+        m.insert(it.key(), it.value().toString());
+    return m;
 }
 }
 
 JobService::JobService(Store &store, EventBus &events, QObject *parent)
-    : QObject(parent), m_store(store), m_events(events)
+    : QObject(parent)
+    , m_store(store)
+    , m_events(events)
 {
+    m_housekeeping.setInterval(kHousekeepingMs);
+    connect(&m_housekeeping, &QTimer::timeout, this,
+        [this] { expireIdempotencyKeys(QDateTime::currentMSecsSinceEpoch()); });
 }
 
 bool JobService::load(QString *error)
 {
     Q_UNUSED(error);
-    for (const Job &j : JobRepository::loadUnfinished(m_store.reader()))
-        m_active.insert(j.id, std::make_shared<Job>(j));
+    for (const Job &j : JobRepository::loadOnAgents(m_store.reader()))
+        m_onAgents.insert(j.id, std::make_shared<Job>(j));
+    // Most queued jobs ask for the same things: parse each distinct [type, resources, labels] once.
+    struct Placement
+    {
+        QString type;
+        JobResources resources;
+        QMap<QString, QString> labels;
+    };
+    QHash<QString, Placement> parsed;
+    JobRepository::forEachQueued(m_store.reader(), [&](const QueuedRow &r) {
+        auto it = parsed.constFind(r.placementJson);
+        if (it == parsed.constEnd()) {
+            if (parsed.size() > 4096)
+                parsed.clear();
+            const QJsonArray a = QJsonDocument::fromJson(r.placementJson.toUtf8()).array();
+            const QJsonObject res = a.at(1).toObject();
+            Placement p {a.at(0).toString(QStringLiteral("COMMAND")),
+                {res.value(QStringLiteral("cpu")).toDouble(), res.value(QStringLiteral("memGib")).toDouble(),
+                    res.value(QStringLiteral("gpus")).toInt()},
+                labelsFrom(a.at(2).toObject())};
+            it = parsed.insert(r.placementJson, p);
+        }
+        m_queue.add(r.id, r.priority, r.queuedAt, r.workspaceId, it->type, it->labels, it->resources);
+    });
     for (const auto &[state, n] : JobRepository::countByState(m_store.reader()))
         if (auto st = JobStates::parse(state))
             m_counts[*st] = n;
-    const qint64 since = QDateTime::currentMSecsSinceEpoch() - kIdempotencyWindowMs;
-    for (const auto &r : JobRepository::idempotencyKeysSince(m_store.reader(), since)) {
-        m_idempotency.insert(idemKey(r.workspaceId, r.key), r.jobId);
-        m_idempotencyAt.insert(idemKey(r.workspaceId, r.key), r.createdAt);
-    }
-    m_store.writer().enqueue([since](SqlSession &s) { return JobRepository::pruneIdempotencyKeys(s, since); });
+    expireIdempotencyKeys(QDateTime::currentMSecsSinceEpoch());
+    m_housekeeping.start();
+    m_store.releaseReadCache(); // the walk above filled the page cache with rows nobody reads again soon
     return true;
+}
+
+void JobService::expireIdempotencyKeys(qint64 nowMs)
+{
+    m_idempotency.expire(nowMs);
+    const qint64 before = nowMs - m_idempotency.windowMs();
+    m_store.writer().enqueue([before](SqlSession &s) { return JobRepository::pruneIdempotencyKeys(s, before); });
 }
 
 qint64 JobService::queueDepth() const
 {
     return m_counts.value(JobState::Queued);
+}
+
+bool JobService::isUnfinished(const QString &id) const
+{
+    return m_onAgents.contains(id) || m_queue.contains(id) || m_busy.contains(id);
 }
 
 QByteArray JobService::apiJson(const JobPtr &job)
@@ -55,28 +108,43 @@ QByteArray JobService::apiJson(const JobPtr &job)
     return json;
 }
 
-void JobService::afterBarrier(std::function<void()> fn)
+QByteArray JobService::withPendingReason(const QString &id, QByteArray doc) const
 {
-    // Completes after everything queued before it is durable.
-    m_store.writer().enqueue([](SqlSession &) { return true; }, [fn](bool) { fn(); });
+    const JobProfile *p = m_queue.profileOf(id);
+    if (!p || p->reasonJson.isEmpty() || !doc.endsWith('}'))
+        return doc;
+    doc.chop(1);
+    doc += p->reasonJson;
+    doc += '}';
+    return doc;
+}
+
+void JobService::answerWithJob(const QString &workspaceId, const QString &jobId, const JobCallback &done)
+{
+    if (JobPtr j = find(jobId))
+        return done(j);
+    auto stored = JobRepository::job(m_store.reader(), workspaceId, jobId);
+    if (!stored)
+        return done(ApiError::internal(QStringLiteral("the job of this idempotency key is gone")));
+    done(std::make_shared<Job>(std::move(*stored)));
 }
 
 void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &opts, JobCallback done)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (!opts.idempotencyKey.isEmpty()) {
-        const QString k = idemKey(p.workspaceId, opts.idempotencyKey);
-        const QString existing = m_idempotency.value(k);
-        if (!existing.isEmpty() && now - m_idempotencyAt.value(k) < kIdempotencyWindowMs) {
-            afterBarrier([this, existing, p, done] {
-                if (JobPtr j = find(existing))
-                    return done(j);
-                const auto doc = JobRepository::doc(m_store.reader(), p.workspaceId, existing);
-                if (!doc)
-                    return done(ApiError::internal(QStringLiteral("the job of this idempotency key is gone")));
-                done(std::make_shared<Job>(Job::fromJson(QJsonDocument::fromJson(*doc).object())));
-            });
+    const QString idemKey
+        = opts.idempotencyKey.isEmpty() ? QString() : IdempotencyCache::mapKey(p.workspaceId, opts.idempotencyKey);
+    if (!idemKey.isEmpty()) {
+        if (auto pending = m_idempotencyPending.find(idemKey); pending != m_idempotencyPending.end()) {
+            pending->append(std::move(done)); // the first submit with this key is being stored
             return;
+        }
+        if (const auto id = m_idempotency.find(p.workspaceId, opts.idempotencyKey, now))
+            return answerWithJob(p.workspaceId, *id, done);
+        const auto rec = JobRepository::idempotencyKey(m_store.reader(), p.workspaceId, opts.idempotencyKey);
+        if (rec && now - rec->createdAt < m_idempotency.windowMs()) {
+            m_idempotency.insert(rec->workspaceId, rec->key, rec->jobId, rec->createdAt);
+            return answerWithJob(p.workspaceId, rec->jobId, done);
         }
     }
 
@@ -89,120 +157,194 @@ void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &o
     job->createdAt = job->updatedAt = now;
     job->history.append({JobState::Queued, now, p.actor(), QStringLiteral("submitted"), 1});
 
-    IdempotencyRecord idem;
-    if (!opts.idempotencyKey.isEmpty()) {
-        idem = {p.workspaceId, opts.idempotencyKey, job->id, now};
-        m_idempotency.insert(idemKey(p.workspaceId, opts.idempotencyKey), job->id);
-        m_idempotencyAt.insert(idemKey(p.workspaceId, opts.idempotencyKey), now);
-    }
-    m_active.insert(job->id, job);
-    m_uncommitted.insert(job->id);
-    storeChange(job, JobState::Queued, true, idem.key.isEmpty() ? nullptr : &idem, [this, job, opts, p, done](bool ok) {
-        m_uncommitted.remove(job->id);
-        if (!ok) {
-            m_active.remove(job->id);
-            m_jsonCache.remove(job->id);
-            m_idempotency.remove(idemKey(p.workspaceId, opts.idempotencyKey));
-            return done(ApiError::make(ErrorCode::Unavailable, QStringLiteral("the job could not be stored")));
-        }
-        done(job);
-        Q_EMIT jobQueued(job);
-    });
+    const QByteArray doc = QJsonDocument(job->toJson()).toJson(QJsonDocument::Compact);
+    const StoredEvent event = m_events.make(job->workspaceId, QStringLiteral("job.created"),
+        {{QStringLiteral("jobId"), job->id}, {QStringLiteral("state"), JobStates::name(JobState::Queued)},
+            {QStringLiteral("attempt"), 1}});
+    const bool hasIdem = !idemKey.isEmpty();
+    const IdempotencyRecord idem {p.workspaceId, opts.idempotencyKey, job->id, now};
+    const bool queued = m_store.writer().enqueue(
+        [snapshot = *job, doc, event, hasIdem, idem](SqlSession &s) {
+            return JobRepository::insert(s, snapshot, doc) && (!hasIdem || JobRepository::putIdempotencyKey(s, idem))
+                && EventRepository::insert(s, event);
+        },
+        [this, job, event, idemKey, idem, done](bool ok) {
+            const QList<JobCallback> repeats
+                = idemKey.isEmpty() ? QList<JobCallback>() : m_idempotencyPending.take(idemKey);
+            if (!ok) {
+                const ApiError e = unavailable(QStringLiteral("the job could not be stored"));
+                done(e);
+                for (const auto &r : repeats)
+                    r(e);
+                return;
+            }
+            if (!idemKey.isEmpty())
+                m_idempotency.insert(idem.workspaceId, idem.key, idem.jobId, idem.createdAt);
+            ++m_counts[JobState::Queued];
+            m_queue.add(*job, job->createdAt);
+            m_events.announce(event);
+            done(job);
+            for (const auto &r : repeats)
+                r(job);
+            Q_EMIT jobQueued(job->id);
+        },
+        StoreWriter::Admission::IfRoom);
+    if (!queued)
+        return done(unavailable(QStringLiteral("the server is busy storing earlier work; try again shortly")));
+    if (!idemKey.isEmpty())
+        m_idempotencyPending.insert(idemKey, {});
 }
 
-void JobService::storeChange(const JobPtr &job, JobState from, bool insert, const IdempotencyRecord *idem,
-                             std::function<void(bool)> done)
+Job JobService::advanced(const Job &current, JobState to, const QString &actor, const QString &reason,
+    const std::function<void(Job &)> &mutate)
 {
-    const QByteArray doc = QJsonDocument(job->toJson()).toJson(QJsonDocument::Compact);
-    m_jsonCache.insert(job->id, doc);   // the stored document is the API representation
-    const Job snapshot = *job;
-    QJsonObject data{{QStringLiteral("jobId"), job->id},
-                     {QStringLiteral("state"), JobStates::name(job->state)},
-                     {QStringLiteral("attempt"), job->attempt}};
-    QList<StoredEvent> events;
-    if (insert) {
-        events << m_events.make(job->workspaceId, QStringLiteral("job.created"), data);
-    } else {
-        data.insert(QStringLiteral("from"), JobStates::name(from));
-        if (!job->history.isEmpty())
-            data.insert(QStringLiteral("reason"), job->history.last().reason);
-        if (job->exitCode)
-            data.insert(QStringLiteral("exitCode"), *job->exitCode);
-        events << m_events.make(job->workspaceId, QStringLiteral("job.transitioned"), data);
-        if (JobStates::isTerminal(job->state))
-            events << m_events.make(job->workspaceId, QStringLiteral("job.terminal"), data);
+    Job job = current;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (JobStates::isTerminal(job.state) && to == JobState::Queued) {
+        // a new attempt: keep the history, forget the last attempt's outcome
+        ++job.attempt;
+        job.exitCode.reset();
+        job.runtimeMs = -1;
+        job.cpuSeconds = -1;
+        job.peakMemoryBytes = -1;
+        job.startedAt = job.finishedAt = 0;
+        job.error.clear();
     }
-    const bool hasIdem = idem != nullptr;
-    const IdempotencyRecord idemCopy = hasIdem ? *idem : IdempotencyRecord{};
+    job.state = to;
+    job.updatedAt = now;
+    if (to == JobState::Queued)
+        job.agentId.clear();
+    if (to == JobState::Running && job.startedAt == 0)
+        job.startedAt = now;
+    if (JobStates::isTerminal(to))
+        job.finishedAt = now;
+    if (mutate)
+        mutate(job);
+    job.history.append({to, now, actor, reason, job.attempt});
+    return job;
+}
+
+void JobService::commitChange(
+    const JobPtr &job, Job next, std::optional<QueuedJob> taken, std::function<void(bool)> done)
+{
+    const JobState from = job->state;
+    const JobState to = next.state;
+    const QString id = job->id;
+    m_busy.insert(id, {});
+    const QByteArray doc = QJsonDocument(next.toJson()).toJson(QJsonDocument::Compact);
+    QJsonObject data {{QStringLiteral("jobId"), id}, {QStringLiteral("state"), JobStates::name(to)},
+        {QStringLiteral("attempt"), next.attempt}, {QStringLiteral("from"), JobStates::name(from)}};
+    if (!next.history.isEmpty())
+        data.insert(QStringLiteral("reason"), next.history.last().reason);
+    if (next.exitCode)
+        data.insert(QStringLiteral("exitCode"), *next.exitCode);
+    QList<StoredEvent> events {m_events.make(next.workspaceId, QStringLiteral("job.transitioned"), data)};
+    if (JobStates::isTerminal(to))
+        events << m_events.make(next.workspaceId, QStringLiteral("job.terminal"), data);
+    auto snapshot = std::make_shared<Job>(std::move(next));
     m_store.writer().enqueue(
-        [snapshot, doc, insert, events, hasIdem, idemCopy](SqlSession &s) {
-            bool ok = insert ? JobRepository::insert(s, snapshot, doc) : JobRepository::update(s, snapshot, doc);
-            if (ok && hasIdem)
-                ok = JobRepository::putIdempotencyKey(s, idemCopy);
+        [snapshot, doc, events](SqlSession &s) {
+            bool ok = JobRepository::update(s, *snapshot, doc);
             for (const auto &e : events)
                 ok = ok && EventRepository::insert(s, e);
             return ok;
         },
-        [this, job, from, insert, events, done, snapshotState = snapshot.state](bool ok) {
-            if (ok) {
-                if (!insert)
-                    --m_counts[from];
-                ++m_counts[snapshotState];
-                for (const auto &e : events)
-                    m_events.announce(e);
-                if (JobStates::isTerminal(snapshotState) && job->state == snapshotState) {
-                    m_active.remove(job->id);
-                    m_jsonCache.remove(job->id);
-                }
+        [this, job, snapshot, doc, events, taken, from, to, id, done](bool ok) {
+            if (!ok) {
+                if (taken)
+                    m_queue.giveBack(*taken);
+                qWarning().noquote() << "jobs: could not store" << id << JobStates::name(from) << "->"
+                                     << JobStates::name(to) << "; nothing changed";
+                if (done)
+                    done(false);
+                settle(id);
+                return;
             }
+            *job = *snapshot;
+            --m_counts[from];
+            ++m_counts[to];
+            if (taken)
+                m_queue.release(*taken);
+            if (JobStates::isActive(to)) {
+                m_onAgents.insert(id, job);
+                m_jsonCache.insert(id, doc);
+            } else {
+                m_onAgents.remove(id);
+                m_jsonCache.remove(id);
+            }
+            if (to == JobState::Queued)
+                m_queue.add(*job, job->updatedAt);
+            for (const auto &e : events)
+                m_events.announce(e);
             if (done)
-                done(ok);
-            if (ok && !insert)
-                Q_EMIT jobChanged(job, from);
+                done(true);
+            Q_EMIT jobChanged(job, from);
+            if (to == JobState::Queued)
+                Q_EMIT jobQueued(id);
+            settle(id);
         });
 }
 
+void JobService::settle(const QString &id)
+{
+    auto it = m_busy.find(id);
+    if (it == m_busy.end())
+        return;
+    std::deque<std::function<void()>> waiting = std::move(it->next);
+    m_busy.erase(it);
+    while (!waiting.empty()) {
+        auto fn = std::move(waiting.front());
+        waiting.pop_front();
+        fn();
+        if (auto again = m_busy.find(id); again != m_busy.end()) {
+            // fn started another change: the rest wait for that one
+            for (auto &w : waiting)
+                again->next.push_back(std::move(w));
+            return;
+        }
+    }
+}
+
 Status JobService::transition(const JobPtr &job, JobState to, const QString &actor, const QString &reason,
-                              const std::function<void(Job &)> &mutate, std::function<void(bool)> done)
+    const std::function<void(Job &)> &mutate, std::function<void(bool)> done)
 {
     const JobState from = job->state;
     if (!JobStates::canTransition(from, to))
-        return ApiError::conflict(QStringLiteral("job %1 cannot go from %2 to %3")
-                                      .arg(job->id, JobStates::name(from), JobStates::name(to)),
-                                  {{QStringLiteral("state"), JobStates::name(from)}});
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (JobStates::isTerminal(from) && to == JobState::Queued) {
-        // a new attempt: keep the history, forget the last attempt's outcome
-        if (!m_active.contains(job->id))
-            m_active.insert(job->id, job);
-        ++job->attempt;
-        job->exitCode.reset();
-        job->runtimeMs = -1;
-        job->cpuSeconds = -1;
-        job->peakMemoryBytes = -1;
-        job->startedAt = job->finishedAt = 0;
-        job->error.clear();
+        return ApiError::conflict(
+            QStringLiteral("job %1 cannot go from %2 to %3").arg(job->id, JobStates::name(from), JobStates::name(to)),
+            {{QStringLiteral("state"), JobStates::name(from)}});
+    if (isBusy(job->id)) {
+        later(job->id, [this, id = job->id, to, actor, reason, mutate, done] {
+            const JobPtr current = find(id);
+            const Status st = current ? transition(current, to, actor, reason, mutate, done)
+                                      : Status(ApiError::conflict(QStringLiteral("job %1 left its agent").arg(id)));
+            if (!st && done)
+                done(false);
+        });
+        return Ok {};
     }
-    job->state = to;
-    job->updatedAt = now;
-    if (to != JobState::Queued)
-        job->pendingReason.clear();
-    if (to == JobState::Queued)
-        job->agentId.clear();
-    if (to == JobState::Running && job->startedAt == 0)
-        job->startedAt = now;
-    if (JobStates::isTerminal(to))
-        job->finishedAt = now;
-    if (mutate)
-        mutate(*job);
-    job->history.append({to, now, actor, reason, job->attempt});
-    storeChange(job, from, false, nullptr, [this, job, to, done](bool ok) {
-        if (ok && to == JobState::Queued)
-            Q_EMIT jobQueued(job);
-        if (done)
-            done(ok);
-    });
-    return Ok{};
+    commitChange(job, advanced(*job, to, actor, reason, mutate), std::nullopt, std::move(done));
+    return Ok {};
+}
+
+void JobService::assign(
+    const QString &id, const QString &agentId, const QString &agentName, std::function<void(const JobPtr &)> done)
+{
+    if (isBusy(id))
+        return done(nullptr);
+    auto taken = m_queue.take(id);
+    if (!taken)
+        return done(nullptr);
+    auto stored = JobRepository::job(m_store.reader(), taken->profile->workspaceId, id);
+    if (!stored || stored->state != JobState::Queued) {
+        m_queue.giveBack(*taken);
+        qWarning().noquote() << "jobs: cannot read queued job" << id << "from the store";
+        return done(nullptr);
+    }
+    auto job = std::make_shared<Job>(std::move(*stored));
+    Job next = advanced(*job, JobState::Assigned, QStringLiteral("scheduler"),
+        QStringLiteral("assigned to ") + agentName, [agentId](Job &j) { j.agentId = agentId; });
+    commitChange(job, std::move(next), taken, [job, done](bool ok) { done(ok ? job : nullptr); });
 }
 
 void JobService::requeueOrFail(const JobPtr &job, const QString &actor, const QString &error, const QString &reason)
@@ -228,36 +370,25 @@ void JobService::requeueOrFail(const JobPtr &job, const QString &actor, const QS
 }
 
 void JobService::retryAutomatically(const JobPtr &job, const QString &actor, const QString &reason,
-                                    const std::function<void(Job &)> &recordOutcome, std::function<void(bool)> done)
+    const std::function<void(Job &)> &recordOutcome, std::function<void(bool)> done)
 {
-    const Status st = transition(job, JobState::Queued, actor,
-                                 reason + QStringLiteral("; automatic retry %1 of %2").arg(job->retryCount + 1).arg(job->spec.maxRetries),
-                                 [recordOutcome](Job &j) {
-                                     recordOutcome(j);   // kept until the new attempt starts, for the record
-                                     ++j.retryCount;
-                                     ++j.attempt;
-                                     j.startedAt = 0;
-                                 },
-                                 std::move(done));
-    Q_UNUSED(st);
-}
-
-void JobService::setPendingReason(const JobPtr &job, const QString &reason)
-{
-    if (job->pendingReason == reason)
-        return;
-    job->pendingReason = reason;
-    m_jsonCache.remove(job->id);
+    const Status st = transition(
+        job, JobState::Queued, actor,
+        reason + QStringLiteral("; automatic retry %1 of %2").arg(job->retryCount + 1).arg(job->spec.maxRetries),
+        [recordOutcome](Job &j) {
+            recordOutcome(j); // kept until the new attempt starts, for the record
+            ++j.retryCount;
+            ++j.attempt;
+            j.startedAt = 0;
+        },
+        done);
+    if (!st && done)
+        done(false);
 }
 
 std::optional<JobState> JobService::terminalStateOf(const QString &id)
 {
-    QSqlQuery &q = m_store.reader().prepare(QStringLiteral("SELECT state FROM jobs WHERE id = ?"));
-    q.addBindValue(id);
-    if (!q.exec() || !q.next())
-        return std::nullopt;
-    const auto st = JobStates::parse(q.value(0).toString());
-    q.finish();
+    const auto st = JobRepository::stateOf(m_store.reader(), id);
     if (st && JobStates::isTerminal(*st))
         return st;
     return std::nullopt;
@@ -265,14 +396,14 @@ std::optional<JobState> JobService::terminalStateOf(const QString &id)
 
 Result<QByteArray> JobService::jobJson(const Principal &p, const QString &id)
 {
-    if (JobPtr j = m_active.value(id); j && j->workspaceId == p.workspaceId && !m_uncommitted.contains(id))
+    if (JobPtr j = m_onAgents.value(id); j && j->workspaceId == p.workspaceId)
         return apiJson(j);
     if (!Ulid::isValid(id, QStringLiteral("job")))
         return ApiError::notFound(QStringLiteral("no job ") + id);
-    const auto doc = JobRepository::doc(m_store.reader(), p.workspaceId, id);
+    auto doc = JobRepository::doc(m_store.reader(), p.workspaceId, id);
     if (!doc)
         return ApiError::notFound(QStringLiteral("no job ") + id);
-    return *doc;
+    return withPendingReason(id, std::move(*doc));
 }
 
 Result<QByteArray> JobService::listJson(const Principal &p, const JobQuery &query)
@@ -288,13 +419,12 @@ Result<QByteArray> JobService::listJson(const Principal &p, const JobQuery &quer
     for (int i = 0; i < n; ++i) {
         if (i)
             out += ',';
-        // unfinished jobs may carry fresher, not-stored detail (pendingReason)
-        JobPtr live = m_active.value(rows[i].first);
-        out += live && !m_uncommitted.contains(live->id) ? apiJson(live) : rows[i].second;
+        out += withPendingReason(rows[i].first, rows[i].second); // the stored JSON is the committed state
     }
     out += "],\"nextCursor\":";
     if (rows.size() > q.limit)
-        out += '"' + rows[n - 1].first.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) + '"';
+        out += '"' + rows[n - 1].first.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)
+            + '"';
     else
         out += "null";
     out += '}';
@@ -308,67 +438,61 @@ bool JobService::canManage(const Principal &p, const Job &job) const
 
 void JobService::cancel(const Principal &p, const QString &id, const QString &reason, JobCallback done)
 {
-    JobPtr job = m_active.value(id);
-    if (!job || job->workspaceId != p.workspaceId || m_uncommitted.contains(id)) {
-        const auto doc = Ulid::isValid(id, QStringLiteral("job")) ? JobRepository::doc(m_store.reader(), p.workspaceId, id)
-                                                                  : std::nullopt;
-        if (!doc)
-            return done(ApiError::notFound(QStringLiteral("no job ") + id));
-        auto stored = std::make_shared<Job>(Job::fromJson(QJsonDocument::fromJson(*doc).object()));
-        if (stored->state == JobState::Cancelled)
-            return done(stored);   // idempotent
-        return done(ApiError::conflict(QStringLiteral("job %1 already finished as %2").arg(id, JobStates::name(stored->state)),
-                                       {{QStringLiteral("state"), JobStates::name(stored->state)}}));
-    }
-    if (!canManage(p, *job))
-        return done(ApiError::make(ErrorCode::Forbidden, QStringLiteral("only admins may cancel other people's jobs")));
+    if (!Ulid::isValid(id, QStringLiteral("job")))
+        return done(ApiError::notFound(QStringLiteral("no job ") + id));
+    if (isBusy(id))
+        return later(id, [this, p, id, reason, done] { cancel(p, id, reason, done); });
     const QString why = reason.isEmpty() ? QStringLiteral("cancelled by ") + p.actor() : reason;
-    if (job->state == JobState::Cancelling || job->state == JobState::Cancelled)
-        return done(job);
-    if (job->state == JobState::Queued) {
-        const Status st = transition(job, JobState::Cancelled, p.actor(), why, {}, [job, done](bool ok) {
-            ok ? done(job) : done(ApiError::make(ErrorCode::Unavailable, QStringLiteral("could not store the change")));
+    if (JobPtr job = m_onAgents.value(id); job && job->workspaceId == p.workspaceId) {
+        if (!canManage(p, *job))
+            return done(
+                ApiError::make(ErrorCode::Forbidden, QStringLiteral("only admins may cancel other people's jobs")));
+        if (job->state == JobState::Cancelling)
+            return done(job);
+        const Status st = transition(job, JobState::Cancelling, p.actor(), why, {}, [this, job, done](bool ok) {
+            if (!ok)
+                return done(notStored());
+            done(job);
+            Q_EMIT cancelRequested(job);
         });
         if (!st)
             done(st.error());
         return;
     }
-    const Status st = transition(job, JobState::Cancelling, p.actor(), why, {}, [this, job, done](bool ok) {
-        if (!ok)
-            return done(ApiError::make(ErrorCode::Unavailable, QStringLiteral("could not store the change")));
-        done(job);
-        Q_EMIT cancelRequested(job);
-    });
-    if (!st)
-        done(st.error());
+    auto stored = JobRepository::job(m_store.reader(), p.workspaceId, id);
+    if (!stored)
+        return done(ApiError::notFound(QStringLiteral("no job ") + id));
+    auto job = std::make_shared<Job>(std::move(*stored));
+    if (job->state == JobState::Cancelled)
+        return done(job); // idempotent
+    if (job->state != JobState::Queued || !m_queue.contains(id))
+        return done(
+            ApiError::conflict(QStringLiteral("job %1 already finished as %2").arg(id, JobStates::name(job->state)),
+                {{QStringLiteral("state"), JobStates::name(job->state)}}));
+    if (!canManage(p, *job))
+        return done(ApiError::make(ErrorCode::Forbidden, QStringLiteral("only admins may cancel other people's jobs")));
+    auto taken = m_queue.take(id);
+    commitChange(job, advanced(*job, JobState::Cancelled, p.actor(), why, {}), taken,
+        [job, done](bool ok) { ok ? done(job) : done(notStored()); });
 }
 
 void JobService::retry(const Principal &p, const QString &id, JobCallback done)
 {
-    JobPtr job = m_active.value(id);
-    if (job && job->workspaceId == p.workspaceId && !JobStates::isTerminal(job->state)) {
-        return done(ApiError::conflict(QStringLiteral("job %1 is %2; only FAILED, TIMED_OUT or CANCELLED jobs can be retried")
-                                           .arg(id, JobStates::name(job->state)),
-                                       {{QStringLiteral("state"), JobStates::name(job->state)}}));
-    }
-    if (!job || job->workspaceId != p.workspaceId) {
-        const auto doc = Ulid::isValid(id, QStringLiteral("job")) ? JobRepository::doc(m_store.reader(), p.workspaceId, id)
-                                                                  : std::nullopt;
-        if (!doc)
-            return done(ApiError::notFound(QStringLiteral("no job ") + id));
-        job = std::make_shared<Job>(Job::fromJson(QJsonDocument::fromJson(*doc).object()));
-    }
-    if (!JobStates::canRetry(job->state))
-        return done(ApiError::conflict(QStringLiteral("job %1 is %2; only FAILED, TIMED_OUT or CANCELLED jobs can be retried")
-                                           .arg(id, JobStates::name(job->state)),
-                                       {{QStringLiteral("state"), JobStates::name(job->state)}}));
+    if (!Ulid::isValid(id, QStringLiteral("job")))
+        return done(ApiError::notFound(QStringLiteral("no job ") + id));
+    if (isBusy(id))
+        return later(id, [this, p, id, done] { retry(p, id, done); });
+    auto stored = JobRepository::job(m_store.reader(), p.workspaceId, id);
+    if (!stored)
+        return done(ApiError::notFound(QStringLiteral("no job ") + id));
+    auto job = std::make_shared<Job>(std::move(*stored));
+    if (!JobStates::canRetry(job->state) || isUnfinished(id))
+        return done(
+            ApiError::conflict(QStringLiteral("job %1 is %2; only FAILED, TIMED_OUT or CANCELLED jobs can be retried")
+                                   .arg(id, JobStates::name(job->state)),
+                {{QStringLiteral("state"), JobStates::name(job->state)}}));
     if (!canManage(p, *job))
         return done(ApiError::make(ErrorCode::Forbidden, QStringLiteral("only admins may retry other people's jobs")));
-    const Status st = transition(job, JobState::Queued, p.actor(), QStringLiteral("retried by ") + p.actor(), {},
-                                 [job, done](bool ok) {
-                                     ok ? done(job)
-                                        : done(ApiError::make(ErrorCode::Unavailable, QStringLiteral("could not store the change")));
-                                 });
-    if (!st)
-        done(st.error());
+    commitChange(job, advanced(*job, JobState::Queued, p.actor(), QStringLiteral("retried by ") + p.actor(), {}),
+        std::nullopt, [job, done](bool ok) { ok ? done(job) : done(notStored()); });
 }

@@ -184,7 +184,7 @@ void LogService::retentionSlice()
     const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(m_opts.retentionDays) * 86400 * 1000;
     bool finished = false;
     m_retentionRemoved += m_store.removeOlderThan(
-        cutoff, [this](const QString &jobId) { return m_jobs.find(jobId) != nullptr; }, 256, &finished);
+        cutoff, [this](const QString &jobId) { return m_jobs.isUnfinished(jobId); }, 256, &finished);
     if (!finished) {
         QTimer::singleShot(0, this, &LogService::retentionSlice);
         return;

@@ -1,11 +1,18 @@
 // A pass walks the queue in order and gives each job the matching agent with the most free slots.
 // A job's resources count against its agent from the moment of assignment until its leaving
-// transition is durable (AgentService keeps those books).
+// transition is durable (AgentService keeps those books). A profile that found no agent in a pass
+// finds none for its later jobs either (capacity only shrinks during a pass), so they are skipped,
+// and the walk stops once no profile can be placed.
 #include "Scheduler.h"
 #include "AgentService.h"
 #include "Metrics.h"
 
 #include <QDateTime>
+#include <QSet>
+
+namespace {
+constexpr int kRetryAfterStoreFailureMs = 1000;
+}
 
 Scheduler::Scheduler(JobService &jobs, AgentService &agents, Metrics &metrics, QObject *parent)
     : QObject(parent)
@@ -16,9 +23,14 @@ Scheduler::Scheduler(JobService &jobs, AgentService &agents, Metrics &metrics, Q
     m_trigger.setSingleShot(true);
     m_trigger.setInterval(0);
     connect(&m_trigger, &QTimer::timeout, this, &Scheduler::pass);
-    connect(&m_jobs, &JobService::jobQueued, this, [this](const JobPtr &j) {
-        enqueue(j);
-        m_fresh.append(j);
+    m_retry.setSingleShot(true);
+    m_retry.setInterval(kRetryAfterStoreFailureMs);
+    connect(&m_retry, &QTimer::timeout, this, [this] {
+        m_capacityChanged = true;
+        requestPass();
+    });
+    connect(&m_jobs, &JobService::jobQueued, this, [this](const QString &) {
+        m_fresh = true;
         requestPass();
     });
     connect(&m_agents, &AgentService::capacityChanged, this, [this] {
@@ -34,15 +46,7 @@ Scheduler::Scheduler(JobService &jobs, AgentService &agents, Metrics &metrics, Q
 
 void Scheduler::start()
 {
-    for (const JobPtr &j : m_jobs.unfinished())
-        if (j->state == JobState::Queued)
-            enqueue(j);
     requestPass();
-}
-
-void Scheduler::enqueue(const JobPtr &job)
-{
-    m_queue.insert({-job->spec.priority, job->id});
 }
 
 void Scheduler::requestPass()
@@ -51,13 +55,12 @@ void Scheduler::requestPass()
         m_trigger.start();
 }
 
-bool Scheduler::fits(const Job &job, const Capacity &c)
+bool Scheduler::fits(const JobResources &r, const Capacity &c)
 {
-    const JobResources &r = job.spec.resources;
     return c.freeSlots > 0 && r.cpu <= c.freeCpu + 1e-9 && r.memGib <= c.freeMem + 1e-9 && r.gpus <= c.freeGpus;
 }
 
-QString Scheduler::whyNot(const Job &job) const
+QString Scheduler::whyNot(const JobProfile &job) const
 {
     QList<const AgentEntry *> c;
     for (const AgentEntry &a : m_agents.entries())
@@ -73,22 +76,22 @@ QString Scheduler::whyNot(const Job &job) const
         c.end());
     if (c.isEmpty())
         return QStringLiteral("every online agent is draining");
-    for (auto it = job.spec.labels.begin(); it != job.spec.labels.end(); ++it)
+    for (auto it = job.labels.begin(); it != job.labels.end(); ++it)
         c.erase(std::remove_if(c.begin(), c.end(),
                     [&](const AgentEntry *a) { return a->info.labels.value(it.key()) != it.value(); }),
             c.end());
     if (c.isEmpty()) {
         QStringList wanted;
-        for (auto it = job.spec.labels.begin(); it != job.spec.labels.end(); ++it)
+        for (auto it = job.labels.begin(); it != job.labels.end(); ++it)
             wanted << it.key() + QLatin1Char('=') + it.value();
         return QStringLiteral("no online agent has the labels %1").arg(wanted.join(QLatin1Char(',')));
     }
     c.erase(std::remove_if(
-                c.begin(), c.end(), [&](const AgentEntry *a) { return !a->info.capabilities.contains(job.spec.type); }),
+                c.begin(), c.end(), [&](const AgentEntry *a) { return !a->info.capabilities.contains(job.type); }),
         c.end());
     if (c.isEmpty())
-        return QStringLiteral("no matching agent offers job type %1").arg(job.spec.type);
-    const JobResources &r = job.spec.resources;
+        return QStringLiteral("no matching agent offers job type %1").arg(job.type);
+    const JobResources &r = job.resources;
     c.erase(std::remove_if(c.begin(), c.end(),
                 [&](const AgentEntry *a) {
                     return r.gpus > a->info.gpus.size() || (a->info.cpu > 0 && r.cpu > a->info.cpu)
@@ -101,6 +104,13 @@ QString Scheduler::whyNot(const Job &job) const
             .arg(r.memGib)
             .arg(r.gpus);
     return QStringLiteral("waiting for free capacity on %1 matching agent(s)").arg(c.size());
+}
+
+void Scheduler::explainNewProfiles()
+{
+    for (JobProfile *p : m_jobs.queue().profiles())
+        if (p->pendingReason.isEmpty())
+            JobQueue::setReason(*p, whyNot(*p));
 }
 
 void Scheduler::pass()
@@ -119,92 +129,96 @@ void Scheduler::pass()
         c.freeGpus = int(a.info.gpus.size());
         c.push = bool(a.push);
         for (const QString &id : a.jobs) {
-            if (const JobPtr j = m_jobs.find(id)) {
-                c.freeCpu -= j->spec.resources.cpu;
-                c.freeMem -= j->spec.resources.memGib;
-                c.freeGpus -= j->spec.resources.gpus;
-            }
+            const JobPtr j = m_jobs.find(id);
+            const JobResources r = j ? j->spec.resources : m_reserved.value(id);
+            c.freeCpu -= r.cpu;
+            c.freeMem -= r.memGib;
+            c.freeGpus -= r.gpus;
         }
         totalFreeSlots += std::max(0, c.freeSlots);
         caps.insert(c.agentId, c);
     }
 
-    if (totalFreeSlots <= 0 && !m_capacityChanged) {
-        // nothing can be placed and nothing changed for the waiting jobs: explain only the new ones
-        for (const JobPtr &job : std::exchange(m_fresh, {}))
-            if (job->state == JobState::Queued)
-                m_jobs.setPendingReason(job, whyNot(*job));
+    if (std::exchange(m_reasonsStale, false))
+        for (JobProfile *p : m_jobs.queue().profiles())
+            JobQueue::setReason(*p, whyNot(*p));
+    const bool fresh = std::exchange(m_fresh, false);
+    if (totalFreeSlots <= 0 || (!m_capacityChanged && !fresh)) {
+        explainNewProfiles();
         return;
     }
-    const QList<JobPtr> fresh = std::exchange(m_fresh, {});
-    const bool refreshReasons = std::exchange(m_reasonsStale, false);
     m_capacityChanged = false;
-    // A reason depends on the agents only, so it is worked out again only when they changed.
-    auto explain = [&](const JobPtr &job) {
-        if (refreshReasons || job->pendingReason.isEmpty())
-            m_jobs.setPendingReason(job, whyNot(*job));
+
+    struct Placement
+    {
+        QString jobId;
+        QString agentId;
+        JobResources resources;
+        qint64 queuedAt;
     };
-    for (auto it = m_queue.begin(); it != m_queue.end();) {
-        const JobPtr job = m_jobs.find(it->second);
-        if (!job || job->state != JobState::Queued) {
-            it = m_queue.erase(it);
+    QList<Placement> placements;
+    QSet<const JobProfile *> stuck; // profiles that found no agent in this pass
+    const qsizetype profileCount = m_jobs.queue().profiles().size();
+    for (const auto &[key, entry] : m_jobs.queue().order()) {
+        if (totalFreeSlots <= 0 || stuck.size() >= profileCount)
+            break;
+        const JobProfile &job = *entry.profile;
+        if (stuck.contains(&job))
             continue;
-        }
-        if (totalFreeSlots <= 0) {
-            if (!refreshReasons) {
-                // nothing more fits and no reason changed: stop here (a long queue is not walked for
-                // every freed slot); jobs that arrived since the last pass still get their reason
-                for (const JobPtr &j : fresh)
-                    if (j->state == JobState::Queued)
-                        explain(j);
-                break;
-            }
-            explain(job);
-            ++it;
-            continue;
-        }
         Capacity *best = nullptr;
         for (auto c = caps.begin(); c != caps.end(); ++c) {
             const AgentEntry &a = m_agents.entries()[c->agentId];
-            if (a.info.workspaceId != job->workspaceId || !a.info.capabilities.contains(job->spec.type)
-                || !fits(*job, *c))
+            if (a.info.workspaceId != job.workspaceId || !a.info.capabilities.contains(job.type)
+                || !fits(job.resources, *c))
                 continue;
             bool labelsOk = true;
-            for (auto l = job->spec.labels.begin(); l != job->spec.labels.end() && labelsOk; ++l)
-                labelsOk = a.info.labels.value(l.key()) == l.value() && a.info.labels.contains(l.key());
+            for (auto l = job.labels.begin(); l != job.labels.end() && labelsOk; ++l)
+                labelsOk = a.info.labels.contains(l.key()) && a.info.labels.value(l.key()) == l.value();
             if (!labelsOk)
                 continue;
             if (!best || c->freeSlots > best->freeSlots || (c->freeSlots == best->freeSlots && c->push && !best->push))
                 best = &*c;
         }
         if (!best) {
-            explain(job);
-            ++it;
+            stuck.insert(&job);
             continue;
         }
         --best->freeSlots;
         --totalFreeSlots;
-        best->freeCpu -= job->spec.resources.cpu;
-        best->freeMem -= job->spec.resources.memGib;
-        best->freeGpus -= job->spec.resources.gpus;
-        const QString agentId = best->agentId;
-        AgentEntry &entry = m_agents.entries()[agentId];
-        entry.jobs.insert(job->id);
-        const qint64 queuedAt = job->history.isEmpty() ? job->createdAt : job->history.last().atMs;
-        const Status st = m_jobs.transition(
-            job, JobState::Assigned, QStringLiteral("scheduler"), QStringLiteral("assigned to ") + entry.info.name,
-            [agentId](Job &j) { j.agentId = agentId; },
-            [this, job, agentId, queuedAt](bool ok) {
-                if (!ok) {
-                    m_agents.entries()[agentId].jobs.remove(job->id);
-                    return;
-                }
-                m_metrics.recordDispatch((QDateTime::currentMSecsSinceEpoch() - queuedAt) / 1000.0);
-                if (job->state == JobState::Assigned && job->agentId == agentId) // not taken back meanwhile
-                    m_agents.deliver(agentId, job);
-            });
-        if (!st)
-            entry.jobs.remove(job->id);
-        it = m_queue.erase(it);
+        best->freeCpu -= job.resources.cpu;
+        best->freeMem -= job.resources.memGib;
+        best->freeGpus -= job.resources.gpus;
+        placements.append({key.second, best->agentId, job.resources, entry.queuedAt});
+    }
+    explainNewProfiles();
+
+    // Stored one by one; until its commit the job holds its place on the agent's books.
+    for (const Placement &pl : placements) {
+        AgentEntry &entry = m_agents.entries()[pl.agentId];
+        entry.jobs.insert(pl.jobId);
+        m_reserved.insert(pl.jobId, pl.resources);
+        const QString agentId = pl.agentId;
+        const QString jobId = pl.jobId;
+        const qint64 queuedAt = pl.queuedAt;
+        m_jobs.assign(jobId, agentId, entry.info.name, [this, agentId, jobId, queuedAt](const JobPtr &job) {
+            m_reserved.remove(jobId);
+            auto it = m_agents.entries().find(agentId);
+            if (!job) {
+                // not stored: the job is queued as before; try again in a moment
+                if (it != m_agents.entries().end())
+                    it->jobs.remove(jobId);
+                m_retry.start();
+                return;
+            }
+            m_metrics.recordDispatch((QDateTime::currentMSecsSinceEpoch() - queuedAt) / 1000.0);
+            if (it == m_agents.entries().end() || it->info.state == AgentState::Lost) {
+                // its agent went away while the assignment was being stored
+                m_jobs.requeueOrFail(job, QStringLiteral("system"), QStringLiteral("agent_lost"),
+                    QStringLiteral("agent %1 lost before the job reached it").arg(agentId));
+                return;
+            }
+            if (job->state == JobState::Assigned && job->agentId == agentId)
+                m_agents.deliver(agentId, job);
+        });
     }
 }

@@ -1,14 +1,13 @@
 // Places QUEUED jobs on agents: online and not draining, every label the job asks for, the job's type,
 // and free slots/cpu/memory/GPUs. Higher priority first, then oldest. One pass at a time, on the
-// owner thread, so a job is never assigned twice. Unplaceable jobs carry a pendingReason, worked out
-// when the job arrives and again only when the agents change (a freed slot changes no reason).
+// owner thread, so a job is never assigned twice. Why a job waits (pendingReason) depends only on its
+// profile and the agents, so it is worked out per profile: when one appears and when the agents change.
 #pragma once
 
 #include "JobService.h"
 
 #include <QObject>
 #include <QTimer>
-#include <set>
 
 class AgentService;
 class Metrics;
@@ -22,6 +21,9 @@ public:
     void start();
     void requestPass(); // coalesced: many triggers in one event-loop turn make one pass
 
+    // Why jobs of this profile cannot be placed now (the agents as they are).
+    QString whyNot(const JobProfile &profile) const;
+
 private:
     struct Capacity
     {
@@ -32,17 +34,17 @@ private:
         int freeGpus = 0;
         bool push = false;
     };
-    void enqueue(const JobPtr &job);
     void pass();
-    QString whyNot(const Job &job) const;
-    static bool fits(const Job &job, const Capacity &c);
+    static bool fits(const JobResources &r, const Capacity &c);
+    void explainNewProfiles();
 
     JobService &m_jobs;
     AgentService &m_agents;
     Metrics &m_metrics;
-    std::set<std::pair<int, QString>> m_queue; // (-priority, id): id order is age order
-    QList<JobPtr> m_fresh; // queued since the last pass
+    QHash<QString, JobResources> m_reserved; // assignments being stored: their resources are taken
     bool m_capacityChanged = true;
     bool m_reasonsStale = true; // the set of agents changed since reasons were given
+    bool m_fresh = false; // jobs were queued since the last pass
     QTimer m_trigger;
+    QTimer m_retry; // a pass again after an assignment could not be stored
 };

@@ -187,8 +187,12 @@ void HttpExchange::replyJson(int status, const QJsonObject &o)
     reply(status, QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-void HttpExchange::replyError(const ApiError &e, const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+void HttpExchange::replyError(const ApiError &e, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
+    // an error that says when to come back (503 unavailable, 429) carries it as Retry-After too
+    QList<QPair<QByteArray, QByteArray>> extraHeaders = headers;
+    if (e.detail.contains(QStringLiteral("retryAfter")))
+        extraHeaders.append({"Retry-After", QByteArray::number(e.detail.value(QStringLiteral("retryAfter")).toInt())});
     if (m_surface == Surface::Rpc) {
         const QJsonObject o {{QStringLiteral("status"), rpcStatus(e)}, {QStringLiteral("message"), e.message},
             {QStringLiteral("code"), e.codeString()},

@@ -2,7 +2,7 @@
 // Thin: parse into typed requests, call JobService, render.
 #pragma once
 
-#include "JobRepository.h"
+#include "JobQuery.h"
 #include "Router.h"
 #include "Services.h"
 

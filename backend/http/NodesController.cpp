@@ -72,9 +72,9 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
         QJsonObject body;
         if (!checkedBody(ex, body, &NodeBodies::started))
             return;
-        const auto r = m_s.agents->started(ex->principal(), body.value(QStringLiteral("jobId")).toString(),
-            body.value(QStringLiteral("attempt")).toInt());
-        r ? ex->replyRpc(r.value()) : ex->replyError(r.error());
+        m_s.agents->started(ex->principal(), body.value(QStringLiteral("jobId")).toString(),
+            body.value(QStringLiteral("attempt")).toInt(),
+            [ex](Result<QJsonObject> r) { r ? ex->replyRpc(r.value()) : ex->replyError(r.error()); });
     });
     r.add("POST", QStringLiteral("/api/compute/nodes/result"), node, [this, checkedBody](const ExchangePtr &ex) {
         QJsonObject body;

@@ -344,8 +344,6 @@ QJsonObject Job::toJson() const
     o.insert(QStringLiteral("agentId"), agentId.isEmpty() ? QJsonValue() : QJsonValue(agentId));
     if (!error.isEmpty())
         o.insert(QStringLiteral("error"), error);
-    if (!pendingReason.isEmpty())
-        o.insert(QStringLiteral("pendingReason"), pendingReason);
     if (!submittedBy.isEmpty())
         o.insert(QStringLiteral("submittedBy"), submittedBy);
     o.insert(QStringLiteral("lostCount"), lostCount);

@@ -70,7 +70,6 @@ struct Job
     qint64 peakMemoryBytes = -1;  // the attempt's peak memory (its cgroup's), -1 unknown
     QString agentId;
     QString error;                // reason of the last failure, e.g. "agent_lost"
-    QString pendingReason;        // why a QUEUED job is not placed (not stored)
     int lostCount = 0;            // requeues because the agent was lost
     int retryCount = 0;           // automatic retries after the job's own failure
     QList<JobTransition> history;

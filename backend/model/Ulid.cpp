@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <algorithm>
 #include <mutex>
 
 namespace {
@@ -87,4 +88,17 @@ bool Ulid::isValid(const QString &prefixed, const QString &prefix)
 {
     const QByteArray p = prefix.toLatin1();
     return Wire::isId(prefixed, QLatin1StringView(p));
+}
+
+QString Ulid::floorOf(qint64 ms)
+{
+    char out[26];
+    quint64 v = quint64(std::max<qint64>(0, std::min<qint64>(ms, (qint64(1) << 48) - 1)));
+    for (int i = 9; i >= 0; --i) {
+        out[i] = kAlphabet[int(v & 31)];
+        v >>= 5;
+    }
+    for (int i = 10; i < 26; ++i)
+        out[i] = '0';
+    return QString::fromLatin1(out, 26);
 }

@@ -9,4 +9,6 @@ QString generate();                                   // 26 chars, lowercase
 QString withPrefix(const QString &prefix);            // "job_01…"
 qint64 timestampMs(const QString &ulidOrPrefixed);    // -1 if not a ULID
 bool isValid(const QString &prefixed, const QString &prefix);
+// The smallest ULID of millisecond ms (time part, then zeros): ids created at or after ms sort >= it.
+QString floorOf(qint64 ms);
 }

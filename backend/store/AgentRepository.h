@@ -2,20 +2,12 @@
 #pragma once
 
 #include "Agent.h"
+#include "StoredEvent.h"
 
 #include <QByteArray>
 #include <QList>
 
 class SqlSession;
-
-struct StoredEvent
-{
-    qint64 seq = 0;
-    QString workspaceId;
-    QString type;
-    qint64 at = 0;
-    QByteArray doc; // the event's JSON
-};
 
 namespace AgentRepository {
 bool upsert(SqlSession &s, const Agent &a);

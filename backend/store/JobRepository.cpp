@@ -1,17 +1,32 @@
-// Jobs in SQLite: prepared statements only; list pagination walks the (workspace_id, id) index
-// downwards from the cursor, so jobs inserted during a walk (newer ids) never shift its pages.
+// Jobs in SQLite: prepared statements only. The list walks an index newest-first from the cursor
+// ((workspace_id, id), (workspace_id, state, id) or job_labels' key), so jobs inserted during a walk
+// (newer ids) never shift its pages and a page costs the same with a thousand or a million jobs.
 #include "JobRepository.h"
 #include "SqlSession.h"
+#include "Ulid.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QVariant>
 
+#define UNFINISHED "state NOT IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED')"
+
+namespace {
+// A ULID's time is the time of its creation or, after the clock stepped back, a little later; bounds on
+// createdAt become id bounds with that much slack, and the exact filter on created_at stays.
+constexpr qint64 kIdClockSlackMs = 3600 * 1000;
+
+QString idFloor(qint64 ms)
+{
+    return QStringLiteral("job_") + Ulid::floorOf(ms);
+}
+}
+
 bool JobRepository::insert(SqlSession &s, const Job &job, const QByteArray &doc)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral(
-        "INSERT INTO jobs(id, workspace_id, state, priority, created_at, updated_at, agent_id, doc) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery &q = s.prepare(
+        QStringLiteral("INSERT INTO jobs(id, workspace_id, state, priority, created_at, updated_at, agent_id, doc) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(job.id);
     q.addBindValue(job.workspaceId);
     q.addBindValue(JobStates::name(job.state));
@@ -20,13 +35,26 @@ bool JobRepository::insert(SqlSession &s, const Job &job, const QByteArray &doc)
     q.addBindValue(job.updatedAt);
     q.addBindValue(job.agentId.isEmpty() ? QVariant() : QVariant(job.agentId));
     q.addBindValue(QString::fromUtf8(doc));
-    return SqlSession::run(q);
+    if (!SqlSession::run(q))
+        return false;
+    const auto &labels = job.spec.labels;
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+        QSqlQuery &l
+            = s.prepare(QStringLiteral("INSERT INTO job_labels(workspace_id, key, value, job_id) VALUES (?, ?, ?, ?)"));
+        l.addBindValue(job.workspaceId);
+        l.addBindValue(it.key());
+        l.addBindValue(it.value());
+        l.addBindValue(job.id);
+        if (!SqlSession::run(l))
+            return false;
+    }
+    return true;
 }
 
 bool JobRepository::update(SqlSession &s, const Job &job, const QByteArray &doc)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral(
-        "UPDATE jobs SET state = ?, updated_at = ?, agent_id = ?, doc = ? WHERE id = ?"));
+    QSqlQuery &q
+        = s.prepare(QStringLiteral("UPDATE jobs SET state = ?, updated_at = ?, agent_id = ?, doc = ? WHERE id = ?"));
     q.addBindValue(JobStates::name(job.state));
     q.addBindValue(job.updatedAt);
     q.addBindValue(job.agentId.isEmpty() ? QVariant() : QVariant(job.agentId));
@@ -47,31 +75,51 @@ std::optional<QByteArray> JobRepository::doc(SqlSession &s, const QString &works
     return out;
 }
 
+std::optional<Job> JobRepository::job(SqlSession &s, const QString &workspaceId, const QString &id)
+{
+    const auto d = doc(s, workspaceId, id);
+    if (!d)
+        return std::nullopt;
+    return Job::fromJson(QJsonDocument::fromJson(*d).object());
+}
+
 QList<QPair<QString, QByteArray>> JobRepository::list(SqlSession &s, const JobQuery &jq, bool *ok)
 {
-    QString sql = QStringLiteral("SELECT id, doc FROM jobs WHERE workspace_id = ?");
-    QVariantList binds{jq.workspaceId};
+    // With a label filter the walk runs on job_labels' key for the first label, else on the jobs indexes.
+    QString sql;
+    QVariantList binds;
+    qsizetype firstExtraLabel = 0;
+    if (!jq.labels.isEmpty()) {
+        sql = QStringLiteral("SELECT j.id, j.doc FROM job_labels l JOIN jobs j ON j.id = l.job_id "
+                             "WHERE l.workspace_id = ? AND l.key = ? AND l.value = ?");
+        binds << jq.workspaceId << jq.labels.first().first << jq.labels.first().second;
+        firstExtraLabel = 1;
+    } else {
+        sql = QStringLiteral("SELECT j.id, j.doc FROM jobs j WHERE j.workspace_id = ?");
+        binds << jq.workspaceId;
+    }
+    const QString idCol = jq.labels.isEmpty() ? QStringLiteral("j.id") : QStringLiteral("l.job_id");
     if (jq.state) {
-        sql += QStringLiteral(" AND state = ?");
+        sql += QStringLiteral(" AND j.state = ?");
         binds << JobStates::name(*jq.state);
     }
     if (!jq.afterId.isEmpty()) {
-        sql += QStringLiteral(" AND id < ?");
+        sql += QStringLiteral(" AND %1 < ?").arg(idCol);
         binds << jq.afterId;
     }
     if (jq.since) {
-        sql += QStringLiteral(" AND created_at >= ?");
-        binds << *jq.since;
+        sql += QStringLiteral(" AND %1 >= ? AND j.created_at >= ?").arg(idCol);
+        binds << idFloor(*jq.since - kIdClockSlackMs) << *jq.since;
     }
     if (jq.until) {
-        sql += QStringLiteral(" AND created_at < ?");
-        binds << *jq.until;
+        sql += QStringLiteral(" AND %1 < ? AND j.created_at < ?").arg(idCol);
+        binds << idFloor(*jq.until + kIdClockSlackMs) << *jq.until;
     }
-    for (const auto &[key, value] : jq.labels) {
-        sql += QStringLiteral(" AND json_extract(doc, ?) = ?");
-        binds << QStringLiteral("$.labels.\"%1\"").arg(key) << value;
+    for (qsizetype i = firstExtraLabel; i < jq.labels.size(); ++i) {
+        sql += QStringLiteral(" AND json_extract(j.doc, ?) = ?");
+        binds << QStringLiteral("$.labels.\"%1\"").arg(jq.labels[i].first) << jq.labels[i].second;
     }
-    sql += QStringLiteral(" ORDER BY id DESC LIMIT ?");
+    sql += QStringLiteral(" ORDER BY %1 DESC LIMIT ?").arg(idCol);
     binds << jq.limit + 1;
 
     QSqlQuery &q = s.prepare(sql);
@@ -85,10 +133,12 @@ QList<QPair<QString, QByteArray>> JobRepository::list(SqlSession &s, const JobQu
     return rows;
 }
 
-QList<Job> JobRepository::loadUnfinished(SqlSession &s)
+QList<Job> JobRepository::loadOnAgents(SqlSession &s)
 {
+    // The terms of jobs_unfinished's WHERE, repeated, let the planner use that index: without them it
+    // walks every job in id order (a million documents read to find a few hundred).
     QSqlQuery &q = s.prepare(QStringLiteral(
-        "SELECT doc FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED') ORDER BY id"));
+        "SELECT doc FROM jobs WHERE " UNFINISHED " AND state IN ('ASSIGNED', 'RUNNING', 'CANCELLING') ORDER BY id"));
     QList<Job> jobs;
     if (!SqlSession::run(q))
         return jobs;
@@ -96,6 +146,27 @@ QList<Job> JobRepository::loadUnfinished(SqlSession &s)
         jobs.append(Job::fromJson(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object()));
     q.finish();
     return jobs;
+}
+
+bool JobRepository::forEachQueued(SqlSession &s, const std::function<void(const QueuedRow &)> &fn)
+{
+    // One parse of each document in SQLite; the caller parses each distinct placement text once.
+    QSqlQuery &q = s.prepare(QStringLiteral(
+        "SELECT id, workspace_id, priority, updated_at, "
+        "json_extract(doc, '$.type', '$.resources', '$.labels') FROM jobs WHERE " UNFINISHED " AND state = 'QUEUED'"));
+    if (!SqlSession::run(q))
+        return false;
+    QueuedRow r;
+    while (q.next()) {
+        r.id = q.value(0).toString();
+        r.workspaceId = q.value(1).toString();
+        r.priority = q.value(2).toInt();
+        r.queuedAt = q.value(3).toLongLong();
+        r.placementJson = q.value(4).toString();
+        fn(r);
+    }
+    q.finish();
+    return true;
 }
 
 QList<QPair<QString, qint64>> JobRepository::countByState(SqlSession &s)
@@ -110,6 +181,17 @@ QList<QPair<QString, qint64>> JobRepository::countByState(SqlSession &s)
     return out;
 }
 
+std::optional<JobState> JobRepository::stateOf(SqlSession &s, const QString &id)
+{
+    QSqlQuery &q = s.prepare(QStringLiteral("SELECT state FROM jobs WHERE id = ?"));
+    q.addBindValue(id);
+    if (!SqlSession::run(q) || !q.next())
+        return std::nullopt;
+    const auto st = JobStates::parse(q.value(0).toString());
+    q.finish();
+    return st;
+}
+
 bool JobRepository::putIdempotencyKey(SqlSession &s, const IdempotencyRecord &r)
 {
     QSqlQuery &q = s.prepare(QStringLiteral(
@@ -121,18 +203,18 @@ bool JobRepository::putIdempotencyKey(SqlSession &s, const IdempotencyRecord &r)
     return SqlSession::run(q);
 }
 
-QList<IdempotencyRecord> JobRepository::idempotencyKeysSince(SqlSession &s, qint64 sinceMs)
+std::optional<IdempotencyRecord> JobRepository::idempotencyKey(
+    SqlSession &s, const QString &workspaceId, const QString &key)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral(
-        "SELECT workspace_id, key, job_id, created_at FROM idempotency_keys WHERE created_at >= ?"));
-    q.addBindValue(sinceMs);
-    QList<IdempotencyRecord> out;
-    if (!SqlSession::run(q))
-        return out;
-    while (q.next())
-        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong()});
+    QSqlQuery &q = s.prepare(
+        QStringLiteral("SELECT job_id, created_at FROM idempotency_keys WHERE workspace_id = ? AND key = ?"));
+    q.addBindValue(workspaceId);
+    q.addBindValue(key);
+    if (!SqlSession::run(q) || !q.next())
+        return std::nullopt;
+    IdempotencyRecord r {workspaceId, key, q.value(0).toString(), q.value(1).toLongLong()};
     q.finish();
-    return out;
+    return r;
 }
 
 bool JobRepository::pruneIdempotencyKeys(SqlSession &s, qint64 beforeMs)

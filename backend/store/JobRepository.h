@@ -2,24 +2,15 @@
 #pragma once
 
 #include "Job.h"
+#include "JobQuery.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QPair>
+#include <functional>
 #include <optional>
 
 class SqlSession;
-
-struct JobQuery
-{
-    QString workspaceId;
-    std::optional<JobState> state;
-    QList<QPair<QString, QString>> labels;   // all must match
-    std::optional<qint64> since;             // createdAt >= since
-    std::optional<qint64> until;             // createdAt < until
-    int limit = 50;
-    QString afterId;                         // cursor: ids strictly older than this
-};
 
 struct IdempotencyRecord
 {
@@ -29,16 +20,29 @@ struct IdempotencyRecord
     qint64 createdAt = 0;
 };
 
+// What placement needs of a QUEUED job, read without parsing its document in C++.
+struct QueuedRow
+{
+    QString id;
+    QString workspaceId;
+    int priority = 0;
+    qint64 queuedAt = 0;
+    QString placementJson; // [type, resources, labels] as JSON text
+};
+
 namespace JobRepository {
 bool insert(SqlSession &s, const Job &job, const QByteArray &doc);
 bool update(SqlSession &s, const Job &job, const QByteArray &doc);
 std::optional<QByteArray> doc(SqlSession &s, const QString &workspaceId, const QString &id);
+std::optional<Job> job(SqlSession &s, const QString &workspaceId, const QString &id);
 // Returns up to limit+1 rows (id, doc) so the caller can tell whether another page exists.
 QList<QPair<QString, QByteArray>> list(SqlSession &s, const JobQuery &q, bool *ok);
-QList<Job> loadUnfinished(SqlSession &s);
+QList<Job> loadOnAgents(SqlSession &s); // ASSIGNED, RUNNING, CANCELLING
+bool forEachQueued(SqlSession &s, const std::function<void(const QueuedRow &)> &fn);
 QList<QPair<QString, qint64>> countByState(SqlSession &s);
+std::optional<JobState> stateOf(SqlSession &s, const QString &id);
 
 bool putIdempotencyKey(SqlSession &s, const IdempotencyRecord &r);
-QList<IdempotencyRecord> idempotencyKeysSince(SqlSession &s, qint64 sinceMs);
+std::optional<IdempotencyRecord> idempotencyKey(SqlSession &s, const QString &workspaceId, const QString &key);
 bool pruneIdempotencyKeys(SqlSession &s, qint64 beforeMs);
 }

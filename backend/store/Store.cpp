@@ -49,3 +49,8 @@ bool Store::ping()
     q.finish();
     return ok;
 }
+
+void Store::releaseReadCache()
+{
+    m_reader.exec(QStringLiteral("PRAGMA shrink_memory"));
+}

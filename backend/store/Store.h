@@ -23,6 +23,7 @@ public:
     SqlSession &reader() { return m_reader; }   // owner thread only
     StoreWriter &writer() { return *m_writer; }
     bool ping();   // readiness: a trivial read succeeds
+    void releaseReadCache();   // gives the read connection's page cache back (after a long walk)
 
 private:
     QString m_dataDir;

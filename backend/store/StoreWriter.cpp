@@ -7,7 +7,10 @@
 #include <QSqlError>
 #include <vector>
 
-StoreWriter::StoreWriter(QObject *parent) : QObject(parent) {}
+StoreWriter::StoreWriter(QObject *parent)
+    : QObject(parent)
+{
+}
 
 StoreWriter::~StoreWriter()
 {
@@ -42,13 +45,16 @@ void StoreWriter::stop()
     m_started = false;
 }
 
-void StoreWriter::enqueue(Op op, Done done)
+bool StoreWriter::enqueue(Op op, Done done, Admission admission)
 {
     {
         std::lock_guard lock(m_mutex);
+        if (admission == Admission::IfRoom && qsizetype(m_queue.size()) >= m_maxQueued.load())
+            return false;
         m_queue.push_back({std::move(op), std::move(done)});
     }
     m_cv.notify_one();
+    return true;
 }
 
 void StoreWriter::run(QString dbPath)
@@ -101,10 +107,13 @@ void StoreWriter::run(QString dbPath)
                 dones->emplace_back(std::move(batch[i].done), committed && results[i]);
         batch.clear();
         if (!dones->empty())
-            QMetaObject::invokeMethod(this, [dones] {
-                for (auto &[done, okFlag] : *dones)
-                    done(okFlag);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [dones] {
+                    for (auto &[done, okFlag] : *dones)
+                        done(okFlag);
+                },
+                Qt::QueuedConnection);
     }
     session.close();
 }
