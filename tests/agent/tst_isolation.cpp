@@ -4,6 +4,7 @@
 #include "CgroupTree.h"
 #include "JobProcess.h"
 #include "JobSandbox.h"
+#include "ProcessProbe.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -21,18 +22,6 @@
 #include <unistd.h>
 
 namespace {
-
-bool processGone(qint64 pid)
-{
-    if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
-        return true;
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray s = stat.readAll();
-    const qsizetype paren = s.lastIndexOf(')');
-    return paren >= 0 && paren + 2 < s.size() && (s[paren + 2] == 'Z' || s[paren + 2] == 'X');
-}
 
 struct Run
 {
@@ -450,11 +439,11 @@ void TestIsolation::cancelKillsSetsidChild()
     QTRY_COMPARE_WITH_TIMEOUT(run.texts(), QStringList({"started"}), 15000);
     const qint64 escaped = readAll(run.proc->workingDir() + QStringLiteral("/escaped.pid")).toLongLong();
     QVERIFY(escaped > 0);
-    QVERIFY(!processGone(escaped));
+    QVERIFY(!ProcessProbe::gone(escaped));
     run.proc->cancel();
     QVERIFY(run.wait());
     QCOMPARE(run.outcome->state, JobState::Cancelled);
-    const bool gone = QTest::qWaitFor([&] { return processGone(escaped); }, 5000);
+    const bool gone = QTest::qWaitFor([&] { return ProcessProbe::gone(escaped); }, 5000);
     if (!gone)
         ::kill(pid_t(escaped), SIGKILL);
     QVERIFY2(gone, "the setsid child survived the cancel");

@@ -1,6 +1,7 @@
 // JobProcess against real processes: output capture, outcomes, timeout/cancel of whole process
 // trees, spawn failures, redaction and CPU accounting.
 #include "JobProcess.h"
+#include "ProcessProbe.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -14,19 +15,6 @@
 
 namespace {
 
-// Dead means no such process, or a zombie waiting for its (non-us) reaper.
-bool processGone(qint64 pid)
-{
-    if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH)
-        return true;
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray s = stat.readAll();
-    const qsizetype paren = s.lastIndexOf(')');
-    return paren >= 0 && paren + 2 < s.size() && (s[paren + 2] == 'Z' || s[paren + 2] == 'X');
-}
-
 qint64 readPidFile(const QString &path)
 {
     QFile f(path);
@@ -39,7 +27,8 @@ qint64 readPidFile(const QString &path)
 class JobRun
 {
 public:
-    explicit JobRun(JobProcess::Spec spec) : m_proc(std::make_unique<JobProcess>(std::move(spec)))
+    explicit JobRun(JobProcess::Spec spec)
+        : m_proc(std::make_unique<JobProcess>(std::move(spec)))
     {
         QObject::connect(m_proc.get(), &JobProcess::linesReady, [this](const QList<LogLine> &batch) {
             ++batches;
@@ -136,8 +125,8 @@ void TestJobProcess::init()
 
 void TestJobProcess::successCapturesBothStreams()
 {
-    auto spec = shellSpec(QStringLiteral("echo out1; echo err1 >&2; echo out2; echo err2 >&2; echo out3"),
-                          m_tmp->path());
+    auto spec
+        = shellSpec(QStringLiteral("echo out1; echo err1 >&2; echo out2; echo err2 >&2; echo out3"), m_tmp->path());
     spec.firstSeq = 42;
     JobRun run(spec);
     QVERIFY(run.start());
@@ -192,8 +181,8 @@ void TestJobProcess::argvRunsWithoutShell()
     JobProcess::Spec spec;
     spec.jobId = QStringLiteral("argv");
     spec.workRoot = m_tmp->path();
-    spec.argv = {QStringLiteral("printf"), QStringLiteral("%s|\\n"), QStringLiteral("a b  c"),
-                 QStringLiteral("$HOME"), QStringLiteral("`id`;*")};
+    spec.argv = {QStringLiteral("printf"), QStringLiteral("%s|\\n"), QStringLiteral("a b  c"), QStringLiteral("$HOME"),
+        QStringLiteral("`id`;*")};
     JobRun run(spec);
     QVERIFY2(run.start(), qPrintable(run.startError));
     QVERIFY(run.waitFinished());
@@ -203,8 +192,9 @@ void TestJobProcess::argvRunsWithoutShell()
 
 void TestJobProcess::envAndWorkingDirApplied()
 {
-    auto spec = shellSpec(QStringLiteral("pwd; echo \"$TANVRIT_TEST_VAR\"; echo \"$HOME\"; test -n \"$PATH\" && echo path"),
-                          m_tmp->path());
+    auto spec
+        = shellSpec(QStringLiteral("pwd; echo \"$TANVRIT_TEST_VAR\"; echo \"$HOME\"; test -n \"$PATH\" && echo path"),
+            m_tmp->path());
     spec.workingDir = m_tmp->filePath(QStringLiteral("made/on/demand"));
     spec.env.insert(QStringLiteral("TANVRIT_TEST_VAR"), QStringLiteral("hello world"));
     spec.env.insert(QStringLiteral("HOME"), QStringLiteral("/overridden"));
@@ -232,7 +222,7 @@ void TestJobProcess::defaultWorkingDirUnderWorkRoot()
     const QString dir = first.proc().workingDir();
     QCOMPARE(QFileInfo(dir).absolutePath(), QDir(root).absolutePath());
     QVERIFY(QFileInfo(dir).fileName().contains(QStringLiteral("-2-")));
-    QVERIFY(dir != second.proc().workingDir());   // a fresh directory per run
+    QVERIFY(dir != second.proc().workingDir()); // a fresh directory per run
     QCOMPARE(first.texts(), QStringList({QDir(dir).canonicalPath()}));
     QVERIFY(QFile::exists(dir + QStringLiteral("/marker")));
 }
@@ -240,8 +230,8 @@ void TestJobProcess::defaultWorkingDirUnderWorkRoot()
 void TestJobProcess::timeoutKillsGrandchildIgnoringTerm()
 {
     const QString pidFile = m_tmp->filePath(QStringLiteral("grandchild.pid"));
-    auto spec = shellSpec(QStringLiteral("trap '' TERM; sleep 1000 & echo $! > '%1'; echo running; wait").arg(pidFile),
-                          m_tmp->path());
+    auto spec = shellSpec(
+        QStringLiteral("trap '' TERM; sleep 1000 & echo $! > '%1'; echo running; wait").arg(pidFile), m_tmp->path());
     spec.timeoutSeconds = 1;
     spec.graceMs = 300;
     JobRun run(spec);
@@ -252,21 +242,21 @@ void TestJobProcess::timeoutKillsGrandchildIgnoringTerm()
     QVERIFY(clock.elapsed() >= 1000);
 
     QCOMPARE(run.outcome->state, JobState::TimedOut);
-    QCOMPARE(run.outcome->exitCode, std::optional<int>(128 + SIGKILL));   // TERM was ignored
+    QCOMPARE(run.outcome->exitCode, std::optional<int>(128 + SIGKILL)); // TERM was ignored
     QVERIFY(run.outcome->runtimeMs >= 1000);
     QVERIFY(!run.outcome->error.isEmpty());
     QCOMPARE(run.texts(), QStringList({"running"}));
 
     const qint64 grandchild = readPidFile(pidFile);
     QVERIFY(grandchild > 0);
-    QTRY_VERIFY(processGone(grandchild));
-    QVERIFY(processGone(run.proc().pid()));
+    QTRY_VERIFY(ProcessProbe::gone(grandchild));
+    QVERIFY(ProcessProbe::gone(run.proc().pid()));
 }
 
 void TestJobProcess::cancelWhileRunning()
 {
     auto spec = shellSpec(QStringLiteral("echo started; sleep 1000"), m_tmp->path());
-    spec.graceMs = 60000;   // sleep dies on SIGTERM, so the grace must not be waited out
+    spec.graceMs = 60000; // sleep dies on SIGTERM, so the grace must not be waited out
     JobRun run(spec);
     QVERIFY(run.start());
     QTRY_COMPARE(run.texts(), QStringList({"started"}));
@@ -275,13 +265,13 @@ void TestJobProcess::cancelWhileRunning()
     QElapsedTimer clock;
     clock.start();
     run.proc().cancel();
-    run.proc().cancel();   // repeated cancel is harmless
+    run.proc().cancel(); // repeated cancel is harmless
     QVERIFY(run.waitFinished(30000));
     QVERIFY(clock.elapsed() < 30000);
     QCOMPARE(run.outcome->state, JobState::Cancelled);
     QCOMPARE(run.outcome->exitCode, std::optional<int>(128 + SIGTERM));
 
-    run.proc().cancel();   // after the end: no second outcome
+    run.proc().cancel(); // after the end: no second outcome
     QCoreApplication::processEvents();
     QCOMPARE(run.finishedCount, 1);
     QVERIFY(!run.proc().isRunning());
@@ -298,7 +288,7 @@ void TestJobProcess::backgroundGrandchildDoesNotHang()
     QCOMPARE(run.texts(), QStringList({"done"}));
     const qint64 bg = readPidFile(pidFile);
     QVERIFY(bg > 0);
-    QTRY_VERIFY(processGone(bg));
+    QTRY_VERIFY(ProcessProbe::gone(bg));
 }
 
 void TestJobProcess::escapedWriterDoesNotHang()
@@ -311,7 +301,7 @@ void TestJobProcess::escapedWriterDoesNotHang()
     JobRun run(shellSpec(QStringLiteral("setsid sh -c 'echo $$ > \"%1\"; exec sleep 30' & "
                                         "while [ ! -s '%1' ]; do sleep 0.01; done; echo left")
                              .arg(pidFile),
-                         m_tmp->path()));
+        m_tmp->path()));
     QVERIFY(run.start());
     QVERIFY(run.waitFinished(15000));
     const qint64 escaped = readPidFile(pidFile);
@@ -333,7 +323,10 @@ void TestJobProcess::hundredThousandLinesComplete()
     QCOMPARE(run.lines.size(), 100000);
     for (int i = 0; i < run.lines.size(); ++i) {
         if (run.lines[i].seq != 7 + i || run.lines[i].text != QString::number(i + 1) || run.lines[i].stderrStream)
-            QFAIL(qPrintable(QStringLiteral("line %1 is wrong: seq %2 text %3").arg(i).arg(run.lines[i].seq).arg(run.lines[i].text)));
+            QFAIL(qPrintable(QStringLiteral("line %1 is wrong: seq %2 text %3")
+                                 .arg(i)
+                                 .arg(run.lines[i].seq)
+                                 .arg(run.lines[i].text)));
     }
     QVERIFY(run.batches >= 100);
     QVERIFY(run.maxBatch <= 1000);
@@ -370,7 +363,7 @@ void TestJobProcess::longLineIsSplit()
     // (the 'b' puts the 64 KiB mark in the middle of a character).
     JobRun run(shellSpec(QStringLiteral("head -c 150000 /dev/zero | tr '\\0' a; echo; printf b; "
                                         "head -c 70000 /dev/zero | tr '\\0' '\\351' | iconv -f LATIN1 -t UTF-8"),
-                         m_tmp->path()));
+        m_tmp->path()));
     QVERIFY(run.start());
     QVERIFY(run.waitFinished(30000));
     QCOMPARE(run.outcome->state, JobState::Succeeded);
@@ -388,12 +381,13 @@ void TestJobProcess::longLineIsSplit()
     }
     QCOMPARE(aLines, 3);
     QCOMPARE(as, QString(150000, u'a'));
-    QCOMPARE(es, QLatin1Char('b') + QString(70000, QChar(0xe9)));   // no character torn at a split
+    QCOMPARE(es, QLatin1Char('b') + QString(70000, QChar(0xe9))); // no character torn at a split
 }
 
 void TestJobProcess::invalidUtf8DoesNotCrash()
 {
-    JobRun run(shellSpec(QStringLiteral("printf '\\377\\376abc\\n\\300\\n' ; printf '\\355\\240\\200x' >&2"), m_tmp->path()));
+    JobRun run(
+        shellSpec(QStringLiteral("printf '\\377\\376abc\\n\\300\\n' ; printf '\\355\\240\\200x' >&2"), m_tmp->path()));
     QVERIFY(run.start());
     QVERIFY(run.waitFinished());
     QCOMPARE(run.outcome->state, JobState::Succeeded);
@@ -404,8 +398,8 @@ void TestJobProcess::invalidUtf8DoesNotCrash()
 
 void TestJobProcess::redactsSecrets()
 {
-    auto spec = shellSpec(QStringLiteral("echo \"pw=$SECRET and ${SECRET}s, tok tok\"; echo \"$SECRET\" >&2; echo clean"),
-                          m_tmp->path());
+    auto spec = shellSpec(
+        QStringLiteral("echo \"pw=$SECRET and ${SECRET}s, tok tok\"; echo \"$SECRET\" >&2; echo clean"), m_tmp->path());
     spec.env.insert(QStringLiteral("SECRET"), QStringLiteral("s3cr3t"));
     spec.redact = {QStringLiteral("s3cr3t"), QString(), QStringLiteral("tok")};
     JobRun run(spec);
@@ -434,7 +428,7 @@ void TestJobProcess::missingProgramFails()
         // glibc reports exec failures from posix_spawnp itself; finished() never comes.
         QVERIFY(run.startError.contains(argv.first()));
         QCOMPARE(run.proc().pid(), 0);
-        QVERIFY(QDir(m_tmp->path()).isEmpty());   // no working directory left behind
+        QVERIFY(QDir(m_tmp->path()).isEmpty()); // no working directory left behind
         QVERIFY(!run.proc().isRunning());
         QCoreApplication::processEvents();
         QCOMPARE(run.finishedCount, 0);
@@ -475,14 +469,15 @@ void TestJobProcess::cpuSecondsForBusyLoop()
 void TestJobProcess::destructorKillsGroup()
 {
     const QString pidFile = m_tmp->filePath(QStringLiteral("child.pid"));
-    JobRun run(shellSpec(QStringLiteral("trap '' TERM; sleep 1000 & echo $! > '%1'; wait").arg(pidFile), m_tmp->path()));
+    JobRun run(
+        shellSpec(QStringLiteral("trap '' TERM; sleep 1000 & echo $! > '%1'; wait").arg(pidFile), m_tmp->path()));
     QVERIFY(run.start());
     const qint64 leader = run.proc().pid();
     QTRY_VERIFY(readPidFile(pidFile) > 0);
     const qint64 grandchild = readPidFile(pidFile);
     run.destroy();
-    QVERIFY(processGone(leader));   // reaped by the destructor
-    QTRY_VERIFY(processGone(grandchild));
+    QVERIFY(ProcessProbe::gone(leader)); // reaped by the destructor
+    QTRY_VERIFY(ProcessProbe::gone(grandchild));
     QCOMPARE(run.finishedCount, 0);
 }
 
@@ -493,10 +488,15 @@ void TestJobProcess::queuedConnectionsDeliver()
     QObject receiver;
     QStringList texts;
     std::optional<JobOutcome> outcome;
-    connect(&proc, &JobProcess::linesReady, &receiver,
-            [&](const QList<LogLine> &lines) { for (const LogLine &l : lines) texts << l.text; },
-            Qt::QueuedConnection);
-    connect(&proc, &JobProcess::finished, &receiver, [&](const JobOutcome &o) { outcome = o; }, Qt::QueuedConnection);
+    connect(
+        &proc, &JobProcess::linesReady, &receiver,
+        [&](const QList<LogLine> &lines) {
+            for (const LogLine &l : lines)
+                texts << l.text;
+        },
+        Qt::QueuedConnection);
+    connect(
+        &proc, &JobProcess::finished, &receiver, [&](const JobOutcome &o) { outcome = o; }, Qt::QueuedConnection);
     QString error;
     QVERIFY(proc.start(&error));
     QTRY_VERIFY(outcome.has_value());
@@ -507,9 +507,11 @@ void TestJobProcess::queuedConnectionsDeliver()
 
 void TestJobProcess::noDescriptorLeaks()
 {
-    const auto openFds = [] { return QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size(); };
+    const auto openFds
+        = [] { return QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size(); };
     const qsizetype before = openFds();
-    for (const QString &command : {QStringLiteral("echo hi"), QStringLiteral("exit 2"), QStringLiteral("sleep 1000 & echo bg")}) {
+    for (const QString &command :
+        {QStringLiteral("echo hi"), QStringLiteral("exit 2"), QStringLiteral("sleep 1000 & echo bg")}) {
         JobRun run(shellSpec(command, m_tmp->path()));
         QVERIFY(run.start());
         QVERIFY(run.waitFinished());
