@@ -1,5 +1,6 @@
 // libFuzzer harness: a query string (GET /v0/jobs?… and the RPC list body's members) through the job
 // list's parameter parsing and the time parser it uses.
+#include "Job.h"
 #include "JobsController.h"
 
 #include <QUrlQuery>
