@@ -1,5 +1,6 @@
 // Redaction: a job's secret values (env entries named in `secrets`) become *** before a line is stored.
 #include "LogService.h"
+#include "LogStore.h"
 #include "Wire.h"
 
 #include <QDateTime>
@@ -50,7 +51,7 @@ Result<LogAppendRequest> LogAppendRequest::fromJson(const QJsonObject &o)
 
 LogService::LogService(const QString &root, Options opts, JobService &jobs, QObject *parent)
     : QObject(parent)
-    , m_store(root, {opts.maxBytesPerAttempt, opts.fsync})
+    , m_store(std::make_unique<LogStore>(root, LogStore::Options {opts.maxBytesPerAttempt, opts.fsync}))
     , m_opts(opts)
     , m_jobs(jobs)
 {
@@ -58,14 +59,27 @@ LogService::LogService(const QString &root, Options opts, JobService &jobs, QObj
         wake(j->id);
         // a finished attempt holds no descriptor and no memory here (readers reopen it on demand)
         if (JobStates::isTerminal(j->state))
-            m_store.release(j->id, j->attempt);
+            m_store->release(j->id, j->attempt);
         else if (j->state == JobState::Queued && j->attempt > 1)
-            m_store.release(j->id, j->attempt - 1);
+            m_store->release(j->id, j->attempt - 1);
     });
     m_retention.setInterval(3600 * 1000);
     connect(&m_retention, &QTimer::timeout, this, &LogService::runRetention);
     m_retention.start();
     QTimer::singleShot(5000, this, &LogService::runRetention);
+}
+
+LogService::~LogService() = default;
+
+LogReadResult LogService::scan(const Target &t, LogCursor &cursor, int maxLines, qint64 maxBytes,
+    const std::function<void(const RawLogLine &)> &visit)
+{
+    return m_store->scan(t.jobId, t.attempt, cursor, maxLines, maxBytes, visit);
+}
+
+qint64 LogService::nextSeq(const Target &t)
+{
+    return m_store->nextSeq(t.jobId, t.attempt);
 }
 
 QStringList LogService::secretValues(const JobSpec &spec)
@@ -86,7 +100,7 @@ Result<qint64> LogService::append(const Principal &node, const LogAppendRequest 
     const JobPtr job = m_jobs.find(r.jobId);
     if (!job) {
         // finished: only a resend of stored lines is acceptable
-        const qint64 next = m_store.nextSeq(r.jobId, r.attempt);
+        const qint64 next = m_store->nextSeq(r.jobId, r.attempt);
         if (!r.lines.isEmpty() && r.lines.last().seq >= next)
             return ApiError::conflict(
                 QStringLiteral("job %1 has finished; no new lines").arg(r.jobId), {{QStringLiteral("nextSeq"), next}});
@@ -94,7 +108,7 @@ Result<qint64> LogService::append(const Principal &node, const LogAppendRequest 
     }
     if (job->agentId != node.nodeId || job->attempt != r.attempt)
         return ApiError::conflict(QStringLiteral("job %1 attempt %2 is not this node's").arg(r.jobId).arg(r.attempt),
-            {{QStringLiteral("nextSeq"), m_store.nextSeq(r.jobId, r.attempt)}});
+            {{QStringLiteral("nextSeq"), m_store->nextSeq(r.jobId, r.attempt)}});
     const QStringList secrets = secretValues(job->spec);
     QList<LogLine> lines = r.lines;
     if (!secrets.isEmpty())
@@ -102,7 +116,7 @@ Result<qint64> LogService::append(const Principal &node, const LogAppendRequest 
             l.text = redact(l.text, secrets);
     qint64 next = 0;
     QString error;
-    if (!m_store.append(r.jobId, r.attempt, lines, &next, &error)) {
+    if (!m_store->append(r.jobId, r.attempt, lines, &next, &error)) {
         if (next > 0)
             return ApiError::conflict(error, {{QStringLiteral("nextSeq"), next}});
         return ApiError::make(ErrorCode::Unavailable, error);
@@ -137,7 +151,7 @@ Result<LogService::Target> LogService::target(const Principal &p, const QString 
 
 LogReadResult LogService::read(const Target &t, LogCursor &cursor, int maxLines, qint64 maxBytes)
 {
-    return m_store.read(t.jobId, t.attempt, cursor, maxLines, maxBytes);
+    return m_store->read(t.jobId, t.attempt, cursor, maxLines, maxBytes);
 }
 
 int LogService::subscribe(const QString &jobId, std::function<void()> wake)
@@ -169,7 +183,7 @@ void LogService::wake(const QString &jobId)
 
 void LogService::runRetention()
 {
-    m_store.closeIdle();
+    m_store->closeIdle();
     if (m_opts.retentionDays <= 0 || m_retentionRunning)
         return;
     m_retentionRunning = true;
@@ -183,7 +197,7 @@ void LogService::retentionSlice()
     // stall the loop (agents' heartbeats and every request are served in between)
     const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(m_opts.retentionDays) * 86400 * 1000;
     bool finished = false;
-    m_retentionRemoved += m_store.removeOlderThan(
+    m_retentionRemoved += m_store->removeOlderThan(
         cutoff, [this](const QString &jobId) { return m_jobs.isUnfinished(jobId); }, 256, &finished);
     if (!finished) {
         QTimer::singleShot(0, this, &LogService::retentionSlice);

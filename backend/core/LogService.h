@@ -5,13 +5,16 @@
 
 #include "ApiError.h"
 #include "JobService.h"
-#include "LogStore.h"
+#include "LogRead.h"
 #include "Principal.h"
 
 #include <QHash>
 #include <QObject>
 #include <QTimer>
 #include <functional>
+#include <memory>
+
+class LogStore;
 
 struct LogAppendRequest
 {
@@ -32,6 +35,7 @@ public:
         bool fsync = false;
     };
     LogService(const QString &root, Options opts, JobService &jobs, QObject *parent = nullptr);
+    ~LogService() override;
 
     // Agent push; returns the log's nextSeq (every line below it is durable). A gap -> 409 with nextSeq.
     Result<qint64> append(const Principal &node, const LogAppendRequest &r);
@@ -49,11 +53,8 @@ public:
     Result<Target> target(const Principal &p, const QString &jobId, int attempt);
     LogReadResult read(const Target &t, LogCursor &cursor, int maxLines, qint64 maxBytes = 1 << 20);
     LogReadResult scan(const Target &t, LogCursor &cursor, int maxLines, qint64 maxBytes,
-        const std::function<void(const RawLogLine &)> &visit)
-    {
-        return m_store.scan(t.jobId, t.attempt, cursor, maxLines, maxBytes, visit);
-    }
-    qint64 nextSeq(const Target &t) { return m_store.nextSeq(t.jobId, t.attempt); }
+        const std::function<void(const RawLogLine &)> &visit);
+    qint64 nextSeq(const Target &t);
 
     // Wakes `wake` whenever lines are appended to the job or it changes state. Returns a token.
     int subscribe(const QString &jobId, std::function<void()> wake);
@@ -68,7 +69,7 @@ private:
     void runRetention();
     void retentionSlice();
 
-    LogStore m_store;
+    std::unique_ptr<LogStore> m_store; // core's own: the layers above see only the read types
     Options m_opts;
     JobService &m_jobs;
     QHash<int, QPair<QString, std::function<void()>>> m_wakers;

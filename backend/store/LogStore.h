@@ -3,44 +3,17 @@
 // contiguous (a gap is refused, so it is always detectable); a size cap drops whole old segments.
 #pragma once
 
-#include "LogLine.h"
+#include "LogRead.h"
 
 #include <QHash>
 #include <QList>
 #include <QString>
-
-class QDirIterator;
 #include <functional>
 #include <limits>
 #include <list>
 #include <memory>
 
-struct LogCursor
-{
-    qint64 nextSeq = 1; // first seq the reader has not seen
-    int segment = -1; // index into the segment list where reading continues (-1: locate)
-    int segmentNumber = -1; // that segment's number: the cap drops old segments and shifts indexes
-    qint64 offset = 0; // byte offset in that segment
-};
-
-// A stored line as it is on disk: text in UTF-8 with \\, \n, \r and \t escaped (JSON's own escapes),
-// pointing into a read buffer that lives only for the visitor's call.
-struct RawLogLine
-{
-    qint64 seq = 0;
-    qint64 tsMs = 0;
-    bool stderrStream = false;
-    const char *escapedText = nullptr;
-    qint64 escapedLength = 0;
-};
-
-struct LogReadResult
-{
-    QList<LogLine> lines; // read() only
-    int count = 0; // lines read (scan() visits them instead of filling `lines`)
-    qint64 droppedBefore = 0; // lines removed by the size cap before the first line returned
-    qint64 nextSeq = 1; // the log's next sequence number (one past the last stored line)
-};
+class QDirIterator;
 
 class LogStore
 {
