@@ -3,13 +3,13 @@
 // handler), SIGTERM/grace/SIGKILL of the group and the cgroup on stop.
 #include "JobProcess.h"
 #include "JobSpawn.h"
+#include "JobWorkspace.h"
 
 #include <QDateTime>
 #include <QDebug>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -36,42 +36,7 @@ constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr qsizetype kReadBudget = 1024 * 1024; // per notifier activation, so both streams get turns
 constexpr int kDrainDeadlineMs = 2000; // for writers that escaped the process group
 constexpr int kPollFallbackMs = 10; // only when pidfd_open is unavailable
-constexpr char kDefaultPath[] = "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin";
 std::atomic<quint64> g_cgroupSerial {0};
-
-// The agent's locale and time zone, read once (they do not change while it runs).
-struct AgentLocale
-{
-    QByteArray lang;
-    QByteArray lcAll;
-    QByteArray tz;
-};
-const AgentLocale &agentLocale()
-{
-    static const AgentLocale l {qEnvironmentVariableIsEmpty("LANG") ? QByteArrayLiteral("C.UTF-8") : qgetenv("LANG"),
-        qgetenv("LC_ALL"), qgetenv("TZ")};
-    return l;
-}
-
-const JobUser &agentUser()
-{
-    static const JobUser u = JobUser::current();
-    return u;
-}
-
-QByteArray randomSuffix()
-{
-    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-    QByteArray out(16, 'a');
-    quint64 bits = QRandomGenerator::system()->generate64();
-    for (char &c : out) {
-        c = alphabet[bits & 31];
-        bits >>= 5;
-        if (bits == 0)
-            bits = QRandomGenerator::system()->generate64();
-    }
-    return out;
-}
 
 int openPidfd(pid_t pid)
 {
@@ -110,14 +75,6 @@ qsizetype utf8Cut(QByteArrayView bytes, qsizetype max)
             return cut;
     }
     return max;
-}
-
-QString safeName(const QString &s)
-{
-    QString out;
-    for (QChar c : s)
-        out += (c.isLetterOrNumber() && c.unicode() < 128) || c == u'-' || c == u'_' ? c : QChar(u'_');
-    return out.isEmpty() ? QStringLiteral("job") : out.left(64);
 }
 
 } // namespace
@@ -165,130 +122,20 @@ bool JobProcess::isRunning() const
     return m_started && !m_finished;
 }
 
-// Made with mkdirat/openat(O_NOFOLLOW) from the root down, so a symlink a job planted in its
-// directory cannot lead the agent (root) into creating or chowning anything outside workRoot.
 bool JobProcess::prepareWorkingDir(QString *error)
 {
-    const QString root
-        = QDir::cleanPath(QDir(m_spec.workRoot.isEmpty() ? QDir::tempPath() : m_spec.workRoot).absolutePath());
-    if (!QDir().mkpath(root)) {
-        *error = tr("cannot create work root %1").arg(root);
+    JobWorkspace::Dir dir;
+    if (!JobWorkspace::prepare(m_spec, m_switchUser, dir, error))
         return false;
-    }
-    const int rootFd = ::open(QFile::encodeName(root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rootFd < 0) {
-        *error = tr("cannot open work root %1: %2").arg(root, errnoText(errno));
-        return false;
-    }
-    const uid_t uid = m_switchUser ? m_spec.user->uid : uid_t(-1);
-    const gid_t gid = m_switchUser ? m_spec.user->gid : gid_t(-1);
-    // Enters (creating when missing) one component below fd; the job user owns what we create.
-    const auto enter = [&](int fd, const QByteArray &name, bool *created) {
-        *created = ::mkdirat(fd, name.constData(), 0700) == 0;
-        if (!*created && errno != EEXIST)
-            return -1;
-        const int sub = ::openat(fd, name.constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sub >= 0 && *created && m_switchUser && (::fchown(sub, uid, gid) != 0 || ::fchmod(sub, 0700) != 0)) {
-            ::close(sub);
-            return -1;
-        }
-        return sub;
-    };
-
-    int fd = -1;
-    if (!m_spec.workingDir.isEmpty()) {
-        const QString rel
-            = QDir(root).relativeFilePath(QDir::cleanPath(QDir(root).absoluteFilePath(m_spec.workingDir)));
-        if (rel.isEmpty() || rel == QLatin1String(".") || rel.startsWith(QLatin1String(".."))
-            || QDir::isAbsolutePath(rel)) {
-            ::close(rootFd);
-            *error = tr("cannot create working directory %1: not inside %2").arg(m_spec.workingDir, root);
-            return false;
-        }
-        fd = ::dup(rootFd);
-        for (const QString &part : rel.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
-            bool created = false;
-            const int sub = fd < 0 ? -1 : enter(fd, QFile::encodeName(part), &created);
-            const int err = errno;
-            if (fd >= 0)
-                ::close(fd);
-            fd = sub;
-            if (fd < 0) {
-                ::close(rootFd);
-                *error = tr("cannot create working directory %1: %2").arg(m_spec.workingDir, errnoText(err));
-                return false;
-            }
-        }
-        m_workingDir = root + QLatin1Char('/') + rel;
-    } else {
-        // An unguessable name: the jobs root is not listable by the job user (0711).
-        for (int tries = 0; fd < 0 && tries < 8; ++tries) {
-            const QByteArray name
-                = QStringLiteral("%1-%2-").arg(safeName(m_spec.jobId)).arg(m_spec.attempt).toUtf8() + randomSuffix();
-            bool created = false;
-            fd = enter(rootFd, name, &created);
-            if (fd >= 0 && !created) { // a name clash: never reuse someone else's directory
-                ::close(fd);
-                fd = -1;
-                errno = EEXIST;
-                continue;
-            }
-            if (fd < 0 && errno != EEXIST)
-                break;
-            if (fd >= 0)
-                m_workingDir = root + QLatin1Char('/') + QString::fromUtf8(name);
-        }
-        if (fd < 0) {
-            const int err = errno;
-            ::close(rootFd);
-            *error = tr("cannot create working directory under %1: %2").arg(root, errnoText(err));
-            return false;
-        }
-        m_freshDir = true;
-    }
-    ::close(rootFd);
-    bool created = false;
-    const int tmp = enter(fd, QByteArrayLiteral("tmp"), &created); // TMPDIR
-    if (tmp >= 0)
-        ::close(tmp);
-    m_dirFd = fd;
+    m_workingDir = dir.path;
+    m_dirFd = dir.fd;
+    m_freshDir = dir.fresh;
     return true;
 }
 
-// Nothing of the agent's environment: a fixed list (README, "The job's environment") and the job's own.
 QList<QByteArray> JobProcess::buildEnvironment() const
 {
-    QMap<QByteArray, QByteArray> env;
-    const AgentLocale &locale = agentLocale();
-    const QByteArray dir = QFile::encodeName(m_workingDir);
-    const QByteArray user = (m_spec.user ? m_spec.user->name : agentUser().name).toUtf8();
-    env.insert("PATH", kDefaultPath);
-    env.insert("HOME", dir);
-    env.insert("TMPDIR", dir + "/tmp");
-    env.insert("USER", user);
-    env.insert("LOGNAME", user);
-    env.insert("LANG", locale.lang);
-    if (!locale.lcAll.isEmpty())
-        env.insert("LC_ALL", locale.lcAll);
-    if (!locale.tz.isEmpty())
-        env.insert("TZ", locale.tz);
-    env.insert("TANVRIT_JOB_ID", m_spec.jobId.toUtf8());
-    env.insert("TANVRIT_ATTEMPT", QByteArray::number(m_spec.attempt));
-    for (const QString &name : m_spec.passEnv) {
-        const QByteArray n = name.toUtf8();
-        if (qEnvironmentVariableIsSet(n.constData()))
-            env.insert(n, qgetenv(n.constData()));
-    }
-    for (auto it = m_spec.env.cbegin(); it != m_spec.env.cend(); ++it) {
-        const QByteArray key = it.key().toUtf8();
-        if (!key.isEmpty() && !key.contains('=') && !key.contains('\0'))
-            env.insert(key, it.value().toUtf8());
-    }
-    QList<QByteArray> out;
-    out.reserve(env.size());
-    for (auto it = env.cbegin(); it != env.cend(); ++it)
-        out.append(it.key() + '=' + it.value());
-    return out;
+    return JobWorkspace::environment(m_spec, m_workingDir);
 }
 
 bool JobProcess::start(QString *error)
@@ -338,7 +185,7 @@ bool JobProcess::start(QString *error)
     QList<QByteArray> envStore = buildEnvironment();
     std::vector<char *> envPtrs;
     envPtrs.reserve(envStore.size() + 1);
-    QByteArray path = kDefaultPath;
+    QByteArray path = JobWorkspace::kDefaultPath;
     for (QByteArray &e : envStore) {
         envPtrs.push_back(e.data());
         if (e.startsWith("PATH="))
@@ -357,7 +204,7 @@ bool JobProcess::start(QString *error)
 
     if (m_spec.cgroups) {
         const QString name = QStringLiteral("%1-%2-%3")
-                                 .arg(safeName(m_spec.jobId))
+                                 .arg(JobWorkspace::safeName(m_spec.jobId))
                                  .arg(m_spec.attempt)
                                  .arg(g_cgroupSerial.fetch_add(1) + 1);
         m_cgroup = m_spec.cgroups->makeJob(name, m_spec.limits);
@@ -791,13 +638,9 @@ void JobProcess::finishCgroup()
     m_cgroup.reset();
 }
 
-// A finished run's fresh directory goes back to the agent's user: a later job running as the same
-// job user cannot enter it, even knowing its name.
 void JobProcess::lockWorkingDir()
 {
-    if (m_dirFd >= 0 && m_freshDir && m_switchUser) {
-        if (::fchown(m_dirFd, ::geteuid(), ::getegid()) != 0 || ::fchmod(m_dirFd, 0700) != 0)
-            qWarning().noquote() << "agent: cannot take back" << m_workingDir << ":" << errnoText(errno);
-    }
+    if (m_freshDir && m_switchUser)
+        JobWorkspace::giveBack(m_dirFd, m_workingDir);
     closeFd(m_dirFd);
 }
