@@ -73,6 +73,11 @@ Q_SIGNALS:
     void idle(); // the last pending report was answered
 
 private:
+    // Estimated request size of one batch (text + ~48 bytes of JSON per line); the server's default body
+    // limit is 1 MiB. A 413 halves it for that job.
+    static constexpr qsizetype kDefaultByteCap = 640 * 1024;
+    static constexpr qsizetype kLineOverhead = 48;
+    static qint64 lineBytes(const LogLine &l) { return l.text.size() + kLineOverhead; }
     struct Report
     {
         QString jobId;
