@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
   libqt6sql6-sqlite libqt6sql6-psql qt6-l10n-tools
-  libssl-dev libgoogle-perftools-dev
+  libssl-dev openssl libargon2-dev libgoogle-perftools-dev
   clang libclang-rt-14-dev
 )
 
