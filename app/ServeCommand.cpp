@@ -1,5 +1,6 @@
 // Flags, signals (SIGTERM/SIGINT through a signalfd, so shutdown runs on the event loop) and start-up.
 #include "ServeCommand.h"
+#include "ServeIdentityOptions.h"
 #include "ControlPlane.h"
 #include "HeapTrimmer.h"
 #include "LocalAgent.h"
@@ -124,6 +125,7 @@ int runServe(const QStringList &args)
             QStringLiteral("Live log and event streams one API key may hold at once (429 beyond)."),
             QStringLiteral("N"), QStringLiteral("64")},
     });
+    addIdentityOptions(p);
     p.process(args);
 
     if (!Logging::install(p.value(QStringLiteral("log-level")))) {
@@ -194,6 +196,10 @@ int runServe(const QStringList &args)
     cfg.server.maxFollowersPerKey = p.value(QStringLiteral("max-followers-per-key")).toInt(&ok);
     if (!ok || cfg.server.maxFollowersPerKey < 1) {
         fprintf(stderr, "serve: --max-followers-per-key must be a positive number\n");
+        return 2;
+    }
+    if (QString why; !readIdentityOptions(p, cfg.identity, &why)) {
+        fprintf(stderr, "serve: %s\n", qPrintable(why));
         return 2;
     }
     const int agentSlots = p.value(QStringLiteral("agent-slots")).toInt(&ok);

@@ -1,8 +1,11 @@
-// Keys are 40 random base62 characters after "tnv_"; only their SHA-256 is stored (they are
-// high-entropy, so a fast hash is right here; passwords, later, use Argon2id).
+// Keys are 40 random base62 characters after "tnv_"; only their SHA-256 is stored (they are high-entropy,
+// so a fast hash is right here; passwords use Argon2id). Access tokens are HS256 JWTs pinned to that
+// algorithm (JwtCodec); a logout revokes a session's family, and its access tokens with it.
 #include "AuthService.h"
 #include "IdentityRepository.h"
+#include "JwtCodec.h"
 #include "Store.h"
+#include "TokenRepository.h"
 #include "Ulid.h"
 
 #include <QCryptographicHash>
@@ -12,7 +15,28 @@
 #include <QSqlQuery>
 #include <QVariant>
 
-AuthService::AuthService(Store &store, QObject *parent) : QObject(parent), m_store(store) {}
+namespace {
+ApiError unauthorized(const QString &why)
+{
+    return ApiError::make(ErrorCode::Unauthorized, why);
+}
+ApiError noWorkspace(const QByteArray &id)
+{
+    return ApiError::notFound(QStringLiteral("no workspace %1").arg(QString::fromLatin1(id.left(64))));
+}
+constexpr int kMaxCached = 100000;
+}
+
+AuthService::AuthService(Store &store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{
+    m_flush.setInterval(60 * 1000);
+    connect(&m_flush, &QTimer::timeout, this, &AuthService::flushLastUsed);
+    m_flush.start();
+}
+
+AuthService::~AuthService() = default;
 
 QString AuthService::hashKey(const QString &rawKey)
 {
@@ -29,10 +53,17 @@ QString AuthService::newSecret()
     return s;
 }
 
-bool AuthService::bootstrap(QString *error)
+bool AuthService::bootstrap(QString *error, bool resetAdminKey)
 {
+    const QByteArray secret = JwtCodec::loadOrCreateSecret(m_store.dataDir() + QStringLiteral("/jwt.key"), error);
+    if (secret.isEmpty())
+        return false;
+    m_jwt = std::make_unique<JwtCodec>(secret);
+
     SqlSession &s = m_store.reader();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const auto &[family, at] : TokenRepository::revokedFamiliesSince(s, now - qint64(m_accessTtl) * 1000))
+        m_revokedFamilies.insert(family, at);
     QString ownerUser;
     {
         QSqlQuery q(s.db());
@@ -45,7 +76,7 @@ bool AuthService::bootstrap(QString *error)
     }
     const QString keyPath = m_store.dataDir() + QStringLiteral("/admin.key");
     const bool fresh = m_defaultWorkspace.isEmpty();
-    if (!fresh && QFile::exists(keyPath))
+    if (!fresh && QFile::exists(keyPath) && !resetAdminKey)
         return true;
 
     s.exec(QStringLiteral("BEGIN IMMEDIATE"));
@@ -57,14 +88,14 @@ bool AuthService::bootstrap(QString *error)
             && IdentityRepository::insertUser(s, ownerUser, QStringLiteral("owner@localhost"), QStringLiteral("Owner"), now)
             && IdentityRepository::insertMember(s, m_defaultWorkspace, ownerUser, QStringLiteral("owner"), now);
     }
-    const QString secret = newSecret();
+    const QString key = newSecret();
     ApiKeyRecord k;
     k.id = Ulid::withPrefix(QStringLiteral("key"));
     k.workspaceId = m_defaultWorkspace;
     k.userId = ownerUser;
     k.name = QStringLiteral("admin.key");
-    k.prefix = secret.left(12);
-    k.hash = hashKey(secret);
+    k.prefix = key.left(12);
+    k.hash = hashKey(key);
     k.role = QStringLiteral("owner");
     k.createdAt = now;
     ok = ok && IdentityRepository::insertKey(s, k);
@@ -74,38 +105,193 @@ bool AuthService::bootstrap(QString *error)
             *error = QStringLiteral("could not create the owner workspace and key");
         return false;
     }
-    QFile f(keyPath);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    // Written to a temporary name and renamed, created 0600 from the start.
+    QFile f(keyPath + QStringLiteral(".new"));
+    f.remove();
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::NewOnly, QFile::ReadOwner | QFile::WriteOwner)) {
         *error = QStringLiteral("cannot write ") + keyPath;
         return false;
     }
-    f.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
-    f.write(secret.toUtf8() + '\n');
+    f.write(key.toUtf8() + '\n');
     f.close();
+    QFile::remove(keyPath);
+    if (!f.rename(keyPath)) {
+        *error = QStringLiteral("cannot write ") + keyPath;
+        return false;
+    }
+    if (resetAdminKey && !fresh)
+        qWarning().noquote() << "a fresh owner key was written to" << keyPath << "(older keys stay valid until revoked)";
     return true;
 }
 
-std::optional<Principal> AuthService::authenticate(const QString &rawKey)
+Result<Principal> AuthService::authenticate(const Credentials &c)
+{
+    if (!c.apiKey.isEmpty())
+        return keyPrincipal(QString::fromLatin1(c.apiKey.trimmed()), c.workspace);
+    if (c.authorization.isEmpty())
+        return unauthorized(QStringLiteral("an X-API-Key or Authorization: Bearer header is required"));
+    if (!c.authorization.startsWith("Bearer ") && !c.authorization.startsWith("bearer "))
+        return unauthorized(QStringLiteral("the Authorization header must be 'Bearer <token>'"));
+    const QString token = QString::fromLatin1(c.authorization.mid(7).trimmed());
+    if (token.startsWith(QLatin1String("tnv_")))
+        return keyPrincipal(token, c.workspace);
+    return tokenPrincipal(token, c.workspace);
+}
+
+Result<Principal> AuthService::keyPrincipal(const QString &rawKey, const QByteArray &workspaceHeader)
 {
     if (!rawKey.startsWith(QLatin1String("tnv_")) || rawKey.size() > 128)
-        return std::nullopt;
+        return unauthorized(QStringLiteral("the credentials are not valid"));
     const QString hash = hashKey(rawKey);
-    auto it = m_cache.constFind(hash);
-    if (it != m_cache.constEnd())
-        return *it;
-    const auto rec = IdentityRepository::keyByHash(m_store.reader(), hash);
-    if (!rec || rec->revokedAt > 0)
-        return std::nullopt;
+    auto it = m_keys.constFind(hash);
+    if (it == m_keys.constEnd()) {
+        const auto rec = IdentityRepository::keyByHash(m_store.reader(), hash);
+        if (!rec)
+            return unauthorized(QStringLiteral("the credentials are not valid"));
+        if (m_keys.size() > kMaxCached)
+            m_keys.clear();
+        it = m_keys.insert(hash, KeyEntry {rec->id, rec->workspaceId, rec->userId, rec->nodeId, rec->role,
+            rec->revokedAt, rec->expiresAt, rec->quota.maxJobsPerHour, rec->quota.maxConcurrentJobs,
+            rec->quota.allowedJobTypes});
+    }
+    const KeyEntry &k = *it;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (k.revokedAt > 0)
+        return unauthorized(QStringLiteral("this key was revoked"));
+    if (k.expiresAt > 0 && now >= k.expiresAt)
+        return unauthorized(QStringLiteral("this key has expired"));
+    if (!workspaceHeader.isEmpty() && QString::fromLatin1(workspaceHeader) != k.workspaceId)
+        return noWorkspace(workspaceHeader);
     Principal p;
-    p.keyId = rec->id;
-    p.userId = rec->userId;
-    p.nodeId = rec->nodeId;
-    p.workspaceId = rec->workspaceId;
-    p.role = Principal::parseRole(rec->role);
-    if (m_cache.size() > 100000)
-        m_cache.clear();
-    m_cache.insert(hash, p);
+    p.keyId = k.id;
+    p.userId = k.userId;
+    p.workspaceId = k.workspaceId;
+    if (k.role == QLatin1String("node")) {
+        p.kind = Principal::Kind::Node;
+        p.nodeId = k.nodeId;
+        return p;
+    }
+    p.kind = Principal::Kind::Key;
+    p.role = Principal::parseRole(k.role);
+    if (!k.userId.isEmpty()) {
+        // a key acts with at most its person's current role; a person who left the workspace has no keys there
+        const auto member = memberRole(k.workspaceId, k.userId);
+        if (!member)
+            return unauthorized(QStringLiteral("this key's owner is no longer a member of its workspace"));
+        p.role = Role(std::min(int(p.role), int(*member)));
+    }
+    p.plan = planOf(k.workspaceId);
+    p.maxJobsPerHour = k.maxJobsPerHour;
+    p.maxConcurrentJobs = k.maxConcurrentJobs;
+    p.allowedJobTypes = k.allowedJobTypes;
+    if (m_lastUsed.size() < kMaxCached)
+        m_lastUsed.insert(k.id, now);
     return p;
+}
+
+Result<Principal> AuthService::tokenPrincipal(const QString &token, const QByteArray &workspaceHeader)
+{
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const auto claims = m_jwt->verify(token, nowMs / 1000);
+    if (!claims)
+        return claims.error();
+    const QJsonObject &c = claims.value();
+    if (c.value(QStringLiteral("typ")).toString() != QLatin1String("access"))
+        return unauthorized(QStringLiteral("this token is not an access token"));
+    const QString userId = c.value(QStringLiteral("sub")).toString();
+    const QString family = c.value(QStringLiteral("fam")).toString();
+    if (userId.isEmpty() || family.isEmpty())
+        return unauthorized(QStringLiteral("the access token names no user"));
+    if (m_revokedFamilies.contains(family))
+        return unauthorized(QStringLiteral("this session was logged out"));
+    return userPrincipal(userId, family, QString::fromLatin1(workspaceHeader));
+}
+
+Result<Principal> AuthService::userPrincipal(const QString &userId, const QString &familyId, const QString &workspaceId)
+{
+    Principal p;
+    p.kind = Principal::Kind::User;
+    p.userId = userId;
+    p.familyId = familyId;
+    QString ws = workspaceId;
+    if (ws.isEmpty()) {
+        auto it = m_firstWorkspace.constFind(userId);
+        if (it == m_firstWorkspace.constEnd()) {
+            const auto list = IdentityRepository::workspacesOf(m_store.reader(), userId);
+            if (m_firstWorkspace.size() > kMaxCached)
+                m_firstWorkspace.clear();
+            it = m_firstWorkspace.insert(userId, list.isEmpty() ? QString() : list.first().id);
+        }
+        ws = *it;
+        if (ws.isEmpty())
+            return p; // signed in, in no workspace yet
+    }
+    const auto role = memberRole(ws, userId);
+    if (!role)
+        return ApiError::notFound(QStringLiteral("no workspace %1").arg(ws.left(64)));
+    p.workspaceId = ws;
+    p.role = *role;
+    p.plan = planOf(ws);
+    return p;
+}
+
+std::optional<Role> AuthService::memberRole(const QString &workspaceId, const QString &userId)
+{
+    const QString cacheKey = workspaceId + QLatin1Char('/') + userId;
+    auto it = m_roles.constFind(cacheKey);
+    if (it != m_roles.constEnd())
+        return *it;
+    std::optional<Role> role;
+    if (workspaceId.size() <= 64) {
+        if (const auto r = IdentityRepository::memberRole(m_store.reader(), workspaceId, userId))
+            role = Principal::parseRole(*r);
+    }
+    if (m_roles.size() > kMaxCached)
+        m_roles.clear();
+    m_roles.insert(cacheKey, role);
+    return role;
+}
+
+QString AuthService::planOf(const QString &workspaceId)
+{
+    auto it = m_plans.constFind(workspaceId);
+    if (it != m_plans.constEnd())
+        return *it;
+    const auto w = IdentityRepository::workspace(m_store.reader(), workspaceId);
+    if (m_plans.size() > kMaxCached)
+        m_plans.clear();
+    return *m_plans.insert(workspaceId, w ? w->plan : QString());
+}
+
+AccessToken AuthService::issueAccessToken(const QString &userId, const QString &familyId)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QJsonObject claims {{QStringLiteral("iss"), QStringLiteral("tanvrit-compute")},
+        {QStringLiteral("sub"), userId}, {QStringLiteral("fam"), familyId}, {QStringLiteral("typ"), QStringLiteral("access")},
+        {QStringLiteral("iat"), now}, {QStringLiteral("exp"), now + m_accessTtl}};
+    return {m_jwt->sign(claims), m_accessTtl};
+}
+
+void AuthService::familyRevoked(const QString &familyId, qint64 atMs)
+{
+    // Entries older than one access-token lifetime name only expired tokens: dropped as new ones come.
+    const qint64 horizon = atMs - qint64(m_accessTtl) * 1000;
+    for (auto it = m_revokedFamilies.begin(); it != m_revokedFamilies.end();)
+        it = it.value() < horizon ? m_revokedFamilies.erase(it) : std::next(it);
+    m_revokedFamilies.insert(familyId, atMs);
+}
+
+void AuthService::forgetMemberships()
+{
+    m_roles.clear();
+    m_firstWorkspace.clear();
+    m_plans.clear();
+}
+
+void AuthService::forgetKeysOf(const QString &workspaceId, const QString &userId)
+{
+    forget([&](const KeyEntry &k) { return k.workspaceId == workspaceId && (userId.isEmpty() || k.userId == userId); });
+    forgetMemberships();
 }
 
 void AuthService::mintNodeKey(const QString &workspaceId, const QString &nodeId,
@@ -131,19 +317,15 @@ void AuthService::mintNodeKey(const QString &workspaceId, const QString &nodeId,
                              });
 }
 
-void AuthService::forget(const std::function<bool(const Principal &)> &match)
+void AuthService::forget(const std::function<bool(const KeyEntry &)> &match)
 {
-    for (auto it = m_cache.begin(); it != m_cache.end();) {
-        if (match(*it))
-            it = m_cache.erase(it);
-        else
-            ++it;
-    }
+    for (auto it = m_keys.begin(); it != m_keys.end();)
+        it = match(*it) ? m_keys.erase(it) : std::next(it);
 }
 
 void AuthService::revokeNodeKeys(const QString &nodeId, std::function<void(bool)> done)
 {
-    auto match = [nodeId](const Principal &p) { return p.nodeId == nodeId; };
+    auto match = [nodeId](const KeyEntry &k) { return k.nodeId == nodeId; };
     forget(match);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_store.writer().enqueue([nodeId, now](SqlSession &s) { return IdentityRepository::revokeNodeKeys(s, nodeId, now); },
@@ -156,7 +338,7 @@ void AuthService::revokeNodeKeys(const QString &nodeId, std::function<void(bool)
 
 void AuthService::revokeKey(const QString &keyId, std::function<void(bool)> done)
 {
-    auto match = [keyId](const Principal &p) { return p.keyId == keyId; };
+    auto match = [keyId](const KeyEntry &k) { return k.id == keyId; };
     forget(match);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_store.writer().enqueue([keyId, now](SqlSession &s) { return IdentityRepository::revokeKey(s, keyId, now); },
@@ -165,4 +347,15 @@ void AuthService::revokeKey(const QString &keyId, std::function<void(bool)> done
                                  if (done)
                                      done(ok);
                              });
+}
+
+void AuthService::flushLastUsed()
+{
+    if (m_lastUsed.isEmpty())
+        return;
+    QList<QPair<QString, qint64>> batch;
+    for (auto it = m_lastUsed.cbegin(); it != m_lastUsed.cend(); ++it)
+        batch.append({it.key(), it.value()});
+    m_lastUsed.clear();
+    m_store.writer().enqueue([batch](SqlSession &s) { return IdentityRepository::touchKeys(s, batch); });
 }

@@ -2,6 +2,7 @@
 // only an explicit retry (a new attempt) leaves it. Nothing in memory changes before its commit, so a
 // failed write leaves the job, the queue and the event stream as they were and the caller gets 503.
 #include "JobService.h"
+#include "IdentityRepository.h"
 #include "AgentRepository.h"
 #include "EventBus.h"
 #include "JobRepository.h"
@@ -75,10 +76,25 @@ bool JobService::load(QString *error)
     for (const auto &[state, n] : JobRepository::countByState(m_store.reader()))
         if (auto st = JobStates::parse(state))
             m_counts[*st] = n;
+    restoreQuotas();
     expireIdempotencyKeys(QDateTime::currentMSecsSinceEpoch());
     m_housekeeping.start();
     m_store.releaseReadCache(); // the walk above filled the page cache with rows nobody reads again soon
     return true;
+}
+
+void JobService::restoreQuotas()
+{
+    // Only keys that carry a quota are looked at; a restart keeps both their counts.
+    const qint64 hourAgo = QDateTime::currentMSecsSinceEpoch() - 3600 * 1000;
+    for (const ApiKeyRecord &k : IdentityRepository::keysWithQuota(m_store.reader())) {
+        if (k.quota.maxConcurrentJobs > 0)
+            for (const QString &id : JobRepository::unfinishedJobsOfKey(m_store.reader(), k.workspaceId, k.id))
+                m_quotas.restoreUnfinished(k.id, id);
+        if (k.quota.maxJobsPerHour > 0)
+            for (qint64 at : JobRepository::submitTimesOfKey(m_store.reader(), k.workspaceId, k.id, hourAgo))
+                m_quotas.restoreSubmitted(k.id, at);
+    }
 }
 
 void JobService::expireIdempotencyKeys(qint64 nowMs)
@@ -150,8 +166,11 @@ void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &o
 
     auto job = std::make_shared<Job>();
     job->id = Ulid::withPrefix(QStringLiteral("job"));
+    if (const Status st = m_quotas.admit(p, spec.type, job->id, now); !st)
+        return done(st.error());
     job->workspaceId = p.workspaceId;
     job->submittedBy = p.actor();
+    job->apiKeyId = p.keyId;
     job->spec = std::move(spec);
     job->state = JobState::Queued;
     job->createdAt = job->updatedAt = now;
@@ -172,6 +191,7 @@ void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &o
             const QList<JobCallback> repeats
                 = idemKey.isEmpty() ? QList<JobCallback>() : m_idempotencyPending.take(idemKey);
             if (!ok) {
+                m_quotas.withdraw(job->id);
                 const ApiError e = unavailable(QStringLiteral("the job could not be stored"));
                 done(e);
                 for (const auto &r : repeats)
@@ -180,6 +200,7 @@ void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &o
             }
             if (!idemKey.isEmpty())
                 m_idempotency.insert(idem.workspaceId, idem.key, idem.jobId, idem.createdAt);
+            m_quotas.committed(job->id);
             ++m_counts[JobState::Queued];
             m_queue.add(*job, job->createdAt);
             m_events.announce(event);
@@ -189,8 +210,10 @@ void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &o
             Q_EMIT jobQueued(job->id);
         },
         StoreWriter::Admission::IfRoom);
-    if (!queued)
+    if (!queued) {
+        m_quotas.withdraw(job->id);
         return done(unavailable(QStringLiteral("the server is busy storing earlier work; try again shortly")));
+    }
     if (!idemKey.isEmpty())
         m_idempotencyPending.insert(idemKey, {});
 }
@@ -263,6 +286,8 @@ void JobService::commitChange(
             *job = *snapshot;
             --m_counts[from];
             ++m_counts[to];
+            if (JobStates::isTerminal(to))
+                m_quotas.finished(id);
             if (taken)
                 m_queue.release(*taken);
             if (JobStates::isActive(to)) {

@@ -8,6 +8,7 @@
 #include "Job.h"
 #include "JobQuery.h"
 #include "JobQueue.h"
+#include "KeyQuotas.h"
 #include "Principal.h"
 
 #include <QHash>
@@ -69,6 +70,7 @@ public:
     QHash<JobState, qint64> stateCounts() const { return m_counts; }
     qint64 queueDepth() const;
     qsizetype cachedIdempotencyKeys() const { return m_idempotency.size(); }
+    qsizetype quotaTrackedJobs() const { return m_quotas.trackedJobs(); }
     void expireIdempotencyKeys(qint64 nowMs); // memory and store; runs hourly on its own
 
 Q_SIGNALS:
@@ -91,6 +93,7 @@ private:
     bool isBusy(const QString &id) const { return m_busy.contains(id); }
     void later(const QString &id, std::function<void()> fn) { m_busy[id].next.push_back(std::move(fn)); }
     void settle(const QString &id);
+    void restoreQuotas();
     bool canManage(const Principal &p, const Job &job) const;
     void answerWithJob(const QString &workspaceId, const QString &jobId, const JobCallback &done);
 
@@ -101,6 +104,7 @@ private:
     JobQueue m_queue; // QUEUED
     QHash<QString, Waiters> m_busy; // jobs with a change being stored
     IdempotencyCache m_idempotency;
+    KeyQuotas m_quotas;
     QHash<QString, QList<JobCallback>> m_idempotencyPending; // key of a submit being stored -> repeats waiting
     QHash<JobState, qint64> m_counts;
     QTimer m_housekeeping;

@@ -1,7 +1,11 @@
 // Start-up order: store (migrations) -> identity bootstrap -> events -> jobs -> HTTP.
 #include "ControlPlane.h"
 #include "AgentService.h"
+#include "AuditService.h"
 #include "AuthService.h"
+#include "KeyService.h"
+#include "OtpMailer.h"
+#include "WorkspaceService.h"
 #include "EventBus.h"
 #include "HttpExchange.h"
 #include "HttpServer.h"
@@ -25,6 +29,7 @@ ControlPlane::~ControlPlane()
     if (m_services.store)
         m_services.store->close();
     delete m_services.metrics;
+    delete m_services.limiter;
 }
 
 QString ControlPlane::adminKeyPath() const
@@ -42,8 +47,18 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_config.dataDir = m_services.store->dataDir();
     m_services.metrics = new Metrics;
     m_services.auth = new AuthService(*m_services.store, this);
-    if (!m_services.auth->bootstrap(error))
+    m_services.auth->setAccessTokenTtl(config.identity.accessTokenTtlSeconds);
+    if (!m_services.auth->bootstrap(error, config.identity.resetAdminKey))
         return false;
+    m_services.audit = new AuditService(*m_services.store, this);
+    m_services.mailer = new OtpMailer(this);
+    if (!m_services.mailer->configure(config.identity.smtpUrl, config.identity.smtpFrom, error))
+        return false;
+    m_services.accounts
+        = new AccountService(*m_services.store, *m_services.auth, *m_services.mailer, config.identity.account, this);
+    m_services.workspaces = new WorkspaceService(*m_services.store, *m_services.auth, this);
+    m_services.keys = new KeyService(*m_services.store, *m_services.auth, this);
+    m_services.limiter = new RateLimiter(config.identity.limits);
     m_services.events = new EventBus(*m_services.store, this);
     m_services.events->load();
     m_services.events->setRetentionDays(config.server.eventRetentionDays);

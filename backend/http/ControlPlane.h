@@ -2,6 +2,8 @@
 // embedded by the console on its own thread.
 #pragma once
 
+#include "AccountService.h"
+#include "RateLimiter.h"
 #include "Services.h"
 
 #include <QHostAddress>
@@ -11,6 +13,17 @@
 
 class HttpServer;
 
+// Who may sign in and how much they may ask (serve --access-token-ttl, --registration, --smtp-url, …).
+struct IdentityConfig
+{
+    int accessTokenTtlSeconds = 900;
+    AccountConfig account;
+    RateLimits limits;
+    QString smtpUrl;     // empty: one-time codes go to the server log (a local install)
+    QString smtpFrom = QStringLiteral("tanvrit-compute@localhost");
+    bool resetAdminKey = false;
+};
+
 struct ControlPlaneConfig
 {
     QString dataDir;
@@ -18,6 +31,7 @@ struct ControlPlaneConfig
     quint16 port = 8080;
     ServerConfig server;
     int agentTimeoutSeconds = 90;
+    IdentityConfig identity;
 };
 
 class ControlPlane : public QObject

@@ -147,6 +147,11 @@ bool HttpExchange::jsonBody(QJsonObject &out)
 void HttpExchange::finishMetrics(int status)
 {
     --g_inFlight;
+    if (m_onAnswered) {
+        auto fn = std::move(m_onAnswered);
+        m_onAnswered = nullptr;
+        fn(*this, status);
+    }
     if (g_metrics)
         g_metrics->recordHttp(m_method, m_route, status, m_timer.nsecsElapsed() / 1e9);
 }

@@ -54,6 +54,16 @@ public:
         const QString &status = QStringLiteral("SUCCESS"));
     bool replied() const { return m_replied; }
 
+    // What the audit log records of this call beyond what the route and principal say.
+    void setAuditSubject(const QString &s) { m_auditSubject = s; }
+    void setAuditWorkspace(const QString &w) { m_auditWorkspace = w; }
+    void setAuditActor(const QString &a) { m_auditActor = a; }
+    const QString &auditSubject() const { return m_auditSubject; }
+    const QString &auditWorkspace() const { return m_auditWorkspace; }
+    const QString &auditActor() const { return m_auditActor; }
+    // Runs once, when the answer (or a stream's header) is written: the audit hook.
+    void onAnswered(std::function<void(HttpExchange &, int status)> fn) { m_onAnswered = std::move(fn); }
+
     // Streams: writes the status line and headers, then hands the socket to the caller.
     QTcpSocket *beginStream(const QByteArray &contentType);
     QTcpSocket *socket() const { return m_socket.data(); }
@@ -82,6 +92,10 @@ private:
     QElapsedTimer m_timer;
     bool m_replied = false;
     bool m_close = false;
+    QString m_auditSubject;
+    QString m_auditWorkspace;
+    QString m_auditActor;
+    std::function<void(HttpExchange &, int)> m_onAnswered;
 };
 
 using ExchangePtr = std::shared_ptr<HttpExchange>;

@@ -1,14 +1,23 @@
 // Request pipeline: version header -> size limit -> route -> authentication -> workspace -> controller.
 #include "HttpServer.h"
+#include "Access.h"
+#include "AuditService.h"
 #include "AuthService.h"
+#include "RateLimiter.h"
+#include "WorkspaceService.h"
 #include "FollowerQuota.h"
 #include "GuardedTcpServer.h"
+#include "ArtifactsController.h"
+#include "AuditController.h"
+#include "BillingController.h"
 #include "HealthController.h"
+#include "IdentityController.h"
 #include "JobsController.h"
 #include "LogsController.h"
 #include "Metrics.h"
 #include "NodesController.h"
 
+#include <QDateTime>
 #include <QHttpServerRequest>
 #include <QTcpServer>
 #include <QWebSocket>
@@ -45,6 +54,10 @@ HttpServer::HttpServer(Services services, QObject *parent)
     FollowerQuota::setLimitPerKey(m_services.config.maxFollowersPerKey);
     m_controllers << new HealthController(m_services, m_router, this);
     m_controllers << new JobsController(m_services, m_router, this);
+    m_controllers << new IdentityController(m_services, m_router, this);
+    m_controllers << new AuditController(m_services, m_router, this);
+    m_controllers << new BillingController(m_services, m_router, this);
+    m_controllers << new ArtifactsController(m_services, m_router, this);
     auto *nodes = new NodesController(m_services, m_router, this);
     m_controllers << nodes;
     auto *logs = new LogsController(m_services, m_router, this);
@@ -151,35 +164,93 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     }
     if (route->opts.auth) {
-        QString key = QString::fromLatin1(ex->header("x-api-key"));
-        const QByteArray authz = ex->header("authorization");
-        if (key.isEmpty() && authz.startsWith("Bearer "))
-            key = QString::fromLatin1(authz.mid(7).trimmed());
-        const auto principal = key.isEmpty() ? std::nullopt : m_services.auth->authenticate(key);
-        if (!principal) {
-            ex->replyError(
-                ApiError::make(ErrorCode::Unauthorized,
-                    key.isEmpty() ? QStringLiteral("an X-API-Key or Authorization: Bearer header is required")
-                                  : QStringLiteral("the credentials are not valid")),
-                {{"WWW-Authenticate", "Bearer"}});
+        if (!admitCaller(ex, *route))
             return true;
-        }
-        const QByteArray ws = ex->header("x-workspace-id");
-        if (!ws.isEmpty() && QString::fromLatin1(ws) != principal->workspaceId) {
-            ex->replyError(ApiError::notFound(QStringLiteral("no workspace %1").arg(QString::fromLatin1(ws.left(64)))));
-            return true;
-        }
-        const Callers callers = route->opts.callers;
-        if (callers != Callers::Any && principal->isNode() != (callers == Callers::Nodes)) {
-            ex->replyError(ApiError::make(ErrorCode::Forbidden,
-                principal->isNode() ? QStringLiteral("a node key is only good for the agent plane")
-                                    : QStringLiteral("this call takes a node key")));
-            return true;
-        }
-        ex->setPrincipal(*principal);
+    } else if (route->opts.signIn) {
+        if (const Status st = m_services.limiter->admitAnonymous(ex->peer().toString(), QDateTime::currentMSecsSinceEpoch()); !st)
+            return ex->replyError(st.error()), true;
     }
+    if (route->opts.audit && (route->opts.action || (ex->method() != "GET" && ex->method() != "HEAD")))
+        watchForAudit(ex, *route);
     route->handler(ex);
     return true;
+}
+
+bool HttpServer::admitCaller(const ExchangePtr &ex, const Router::Route &route)
+{
+    const RouteOptions &o = route.opts;
+    auto principal = m_services.auth->authenticate(
+        {ex->header("x-api-key"), ex->header("authorization"), ex->header("x-workspace-id")});
+    if (!principal) {
+        if (principal.error().code == ErrorCode::Unauthorized)
+            ex->replyError(principal.error(), {{"WWW-Authenticate", "Bearer"}});
+        else
+            ex->replyError(principal.error());
+        return false;
+    }
+    Principal p = principal.value();
+    if (const Status st = m_services.limiter->admit(p, QDateTime::currentMSecsSinceEpoch()); !st) {
+        ex->replyError(st.error());
+        return false;
+    }
+    if (!o.workspaceParam.isEmpty()) {
+        // the workspace named in the path is the one the call acts in (404 unless a member)
+        const auto scoped = m_services.workspaces->actingIn(p, ex->param(o.workspaceParam));
+        if (!scoped) {
+            ex->replyError(scoped.error());
+            return false;
+        }
+        p = scoped.value();
+    }
+    if (o.need != Permission::None && p.workspaceId.isEmpty()) {
+        ex->replyError(ApiError::notFound(QStringLiteral(
+            "you are not a member of any workspace yet: create one (POST /v0/workspaces) or ask to be invited")));
+        return false;
+    }
+    if (!(o.alsoNodes && p.isNode())) {
+        if (const Status st = Access::require(p, o.need); !st) {
+            ex->setPrincipal(p);
+            if (o.audit && o.action)
+                watchForAudit(ex, route);
+            ex->replyError(st.error());
+            return false;
+        }
+    }
+    ex->setPrincipal(p);
+    return true;
+}
+
+void HttpServer::watchForAudit(const ExchangePtr &ex, const Router::Route &route)
+{
+    if (!m_services.audit)
+        return;
+    const QString action = route.opts.action ? QString::fromLatin1(route.opts.action)
+                                             : QString::fromLatin1(ex->method()) + QLatin1Char(' ') + route.pattern;
+    QString subject;
+    for (const char *name : {"id", "userId", "keyId", "member"})
+        if (subject.isEmpty())
+            subject = ex->param(QLatin1String(name));
+    AuditService *audit = m_services.audit;
+    ex->onAnswered([audit, action, subject](HttpExchange &e, int status) {
+        // every column is text: an absent value is stored as "", never NULL
+        auto text = [](const QString &s) { return s.isNull() ? QString(QLatin1String("")) : s; };
+        AuditEntry entry;
+        const Principal &p = e.principal();
+        entry.workspaceId = e.auditWorkspace().isEmpty() ? p.workspaceId : e.auditWorkspace();
+        entry.actor = !e.auditActor().isEmpty() ? e.auditActor()
+            : p.keyId.isEmpty() && p.userId.isEmpty() ? QStringLiteral("anonymous")
+            : p.isNode()                              ? p.actor()
+                                                      : p.actor() + QStringLiteral(" via ") + p.credential();
+        entry.action = action;
+        entry.subject = e.auditSubject().isEmpty() ? subject : e.auditSubject();
+        entry.source = e.peer().toString();
+        entry.outcome = status < 400                                        ? QStringLiteral("ok")
+            : (status == 401 || status == 403 || status == 404 || status == 429) ? QStringLiteral("denied:%1").arg(status)
+                                                                                 : QStringLiteral("failed:%1").arg(status);
+        entry.workspaceId = text(entry.workspaceId);
+        entry.subject = text(entry.subject);
+        audit->record(entry);
+    });
 }
 
 void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)

@@ -33,6 +33,9 @@ protected:
 
 private:
     void acceptWebSockets();
+    // Authentication, rate limit, workspace and role: false once the refusal was answered.
+    bool admitCaller(const ExchangePtr &ex, const Router::Route &route);
+    void watchForAudit(const ExchangePtr &ex, const Router::Route &route);
 
     Services m_services;
     Router m_router;

@@ -49,13 +49,19 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
     : QObject(parent)
     , m_s(s)
 {
-    r.add("POST", QStringLiteral("/v0/jobs"), {}, [this](const ExchangePtr &ex) {
+    RouteOptions submitting {Surface::V0, true, Permission::SubmitJobs};
+    submitting.action = "job.submit";
+    RouteOptions cancelling {Surface::V0, true, Permission::SubmitJobs};
+    cancelling.action = "job.cancel";
+    RouteOptions retrying {Surface::V0, true, Permission::SubmitJobs};
+    retrying.action = "job.retry";
+    r.add("POST", QStringLiteral("/v0/jobs"), submitting, [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (ex->jsonBody(body))
             submit(ex, body);
     });
     r.add("GET", QStringLiteral("/v0/jobs"), {}, [this](const ExchangePtr &ex) { list(ex, fromUrlQuery(*ex)); });
-    r.add("POST", QStringLiteral("/v0/jobs/{id}:cancel"), {}, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/v0/jobs/{id}:cancel"), cancelling, [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (!isJobId(ex, ex->param(QStringLiteral("id"))))
             return;
@@ -63,7 +69,7 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
             return;
         cancel(ex, ex->param(QStringLiteral("id")), body.value(QStringLiteral("reason")).toString().left(500));
     });
-    r.add("POST", QStringLiteral("/v0/jobs/{id}:retry"), {}, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/v0/jobs/{id}:retry"), retrying, [this](const ExchangePtr &ex) {
         if (isJobId(ex, ex->param(QStringLiteral("id"))))
             retry(ex, ex->param(QStringLiteral("id")));
     });
@@ -73,7 +79,11 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
     });
 
     const RouteOptions rpc {Surface::Rpc, true};
-    r.add("POST", QStringLiteral("/api/compute/jobs/submit"), rpc, [this](const ExchangePtr &ex) {
+    auto onRpc = [](RouteOptions o) {
+        o.surface = Surface::Rpc;
+        return o;
+    };
+    r.add("POST", QStringLiteral("/api/compute/jobs/submit"), onRpc(submitting), [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (ex->jsonBody(body))
             submit(ex, body);
@@ -104,12 +114,12 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
             list(ex, params);
         }
     });
-    r.add("POST", QStringLiteral("/api/compute/jobs/cancel"), rpc, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/jobs/cancel"), onRpc(cancelling), [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (ex->jsonBody(body) && checkJobReference(ex, body))
             cancel(ex, jobIdFrom(body), body.value(QStringLiteral("reason")).toString().left(500));
     });
-    r.add("POST", QStringLiteral("/api/compute/jobs/retry"), rpc, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/jobs/retry"), onRpc(retrying), [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (ex->jsonBody(body) && checkJobReference(ex, body))
             retry(ex, jobIdFrom(body));
@@ -135,6 +145,7 @@ void JobsController::submit(const ExchangePtr &ex, const QJsonObject &body)
         if (!r)
             return ex->replyError(r.error());
         const Job &j = *r.value();
+        ex->setAuditSubject(j.id);
         QJsonObject o {{QStringLiteral("id"), j.id}, {QStringLiteral("state"), JobStates::name(j.state)},
             {QStringLiteral("createdAt"), isoTime(j.createdAt)}};
         if (ex->surface() == Surface::Rpc) {

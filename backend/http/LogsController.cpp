@@ -1,6 +1,7 @@
 // Reading parameters: attempt, since (lines after that seq), tail, stream, format=text, limit,
 // follow=true (SSE; Last-Event-ID resumes after that seq).
 #include "LogsController.h"
+#include "Access.h"
 #include "AuthService.h"
 #include "EventFollower.h"
 #include "LogFollower.h"
@@ -97,7 +98,9 @@ LogsController::LogsController(Services &s, Router &r, QObject *parent)
     : QObject(parent)
     , m_s(s)
 {
-    r.add("POST", QStringLiteral("/api/compute/nodes/logs"), {Surface::Rpc, true, Callers::Nodes},
+    RouteOptions logPush {Surface::Rpc, true, Permission::AgentPlane};
+    logPush.audit = false;
+    r.add("POST", QStringLiteral("/api/compute/nodes/logs"), logPush,
         [this](const ExchangePtr &ex) {
             QJsonObject body;
             if (!ex->jsonBody(body))
@@ -134,7 +137,7 @@ void LogsController::logs(const ExchangePtr &ex, const QString &jobId, bool foll
         from = std::max<qint64>(from, m_s.logs->nextSeq(target.value()) - p.tail);
 
     if (p.follow) {
-        FollowerQuota::Ticket ticket = FollowerQuota::acquire(ex->principal().keyId);
+        FollowerQuota::Ticket ticket = FollowerQuota::acquire(ex->principal().credential());
         if (!ticket.isValid())
             return replyTooManyFollowers(ex);
         QTcpSocket *socket = ex->beginStream("text/event-stream");
@@ -205,7 +208,7 @@ void LogsController::events(const ExchangePtr &ex)
     if (types.size() > 64 || std::any_of(types.begin(), types.end(), [](const QString &t) { return t.size() > 64; }))
         return ex->replyError(
             ApiError::invalid(QStringLiteral("'type' takes at most 64 event types of 64 characters")));
-    FollowerQuota::Ticket ticket = FollowerQuota::acquire(ex->principal().keyId);
+    FollowerQuota::Ticket ticket = FollowerQuota::acquire(ex->principal().credential());
     if (!ticket.isValid())
         return replyTooManyFollowers(ex);
     QTcpSocket *socket = ex->beginStream("text/event-stream");
@@ -223,12 +226,11 @@ bool LogsController::acceptWebSocket(QWebSocket *ws)
     const auto m = re.match(ws->requestUrl().path());
     if (!m.hasMatch())
         return false;
-    QString key = QString::fromLatin1(ws->request().rawHeader("X-API-Key"));
-    const QByteArray authz = ws->request().rawHeader("Authorization");
-    if (key.isEmpty() && authz.startsWith("Bearer "))
-        key = QString::fromLatin1(authz.mid(7).trimmed());
-    const auto principal = key.isEmpty() ? std::nullopt : m_s.auth->authenticate(key);
-    if (!principal || principal->isNode()) {
+    const auto authenticated = m_s.auth->authenticate({ws->request().rawHeader("X-API-Key"),
+        ws->request().rawHeader("Authorization"), ws->request().rawHeader("X-Workspace-Id")});
+    const std::optional<Principal> principal
+        = authenticated ? std::optional<Principal>(authenticated.value()) : std::nullopt;
+    if (!principal || !Access::allows(*principal, Permission::ReadJobs) || principal->workspaceId.isEmpty()) {
         ws->close(QWebSocketProtocol::CloseCode(4001), QStringLiteral("unauthorized"));
         ws->deleteLater();
         return true;
@@ -248,7 +250,7 @@ bool LogsController::acceptWebSocket(QWebSocket *ws)
         ws->deleteLater();
         return true;
     }
-    FollowerQuota::Ticket ticket = FollowerQuota::acquire(principal->keyId);
+    FollowerQuota::Ticket ticket = FollowerQuota::acquire(principal->credential());
     if (!ticket.isValid()) {
         const ApiError e = tooManyFollowers();
         ws->sendTextMessage(QString::fromUtf8(QJsonDocument(

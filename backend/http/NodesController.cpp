@@ -14,9 +14,19 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
     : QObject(parent)
     , m_s(s)
 {
-    const RouteOptions rpc {Surface::Rpc, true}; // workspace keys
-    const RouteOptions node {Surface::Rpc, true, Callers::Nodes}; // the agent's own node key
-    const RouteOptions either {Surface::Rpc, true, Callers::Any};
+    RouteOptions registration {Surface::Rpc, true, Permission::ManageAgents};
+    registration.action = "node.register";
+    const RouteOptions read {Surface::Rpc, true, Permission::ReadJobs};
+    RouteOptions node {Surface::Rpc, true, Permission::AgentPlane}; // the agent's own node key
+    node.audit = false;
+    RouteOptions rotate {Surface::Rpc, true, Permission::AgentPlane};
+    rotate.action = "node.rotate-key";
+    RouteOptions either {Surface::Rpc, true, Permission::ManageAgents, true};
+    either.action = "agent.drain";
+    RouteOptions drain {Surface::V0, true, Permission::ManageAgents};
+    drain.action = "agent.drain";
+    RouteOptions removal {Surface::V0, true, Permission::ManageAgents};
+    removal.action = "agent.remove";
     // An optional JSON body, then its shape check (NodeBodies); false once an error was answered.
     auto withBody = [](const ExchangePtr &ex, QJsonObject &body, Status (*check)(const QJsonObject &) = nullptr) {
         if (!ex->body().trimmed().isEmpty() && !ex->jsonBody(body))
@@ -37,7 +47,7 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
         return withBody(ex, body, check);
     };
 
-    r.add("POST", QStringLiteral("/api/compute/nodes/register"), rpc, [this, withBody](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/register"), registration, [this, withBody](const ExchangePtr &ex) {
         QJsonObject body;
         if (!withBody(ex, body, &NodeBodies::registration))
             return;
@@ -100,10 +110,10 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
         const auto r = m_s.agents->drain(ex->principal(), body.value(QStringLiteral("nodeId")).toString());
         r ? ex->replyRpc(r.value(), QStringLiteral("draining")) : ex->replyError(r.error());
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/list"), rpc, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/list"), read, [this](const ExchangePtr &ex) {
         ex->replyRpc(QJsonObject {{QStringLiteral("nodes"), m_s.agents->list(ex->principal())}});
     });
-    r.add("POST", QStringLiteral("/api/compute/nodes/rotate-key"), node, [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/nodes/rotate-key"), rotate, [this](const ExchangePtr &ex) {
         m_s.agents->rotateKey(ex->principal(), [ex](Result<QJsonObject> r) {
             r ? ex->replyRpc(r.value(), QStringLiteral("key rotated")) : ex->replyError(r.error());
         });
@@ -121,7 +131,7 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
         ex->replyError(ApiError::notFound(QStringLiteral("no agent '%1': not an agent id").arg(id.left(64))));
         return false;
     };
-    r.add("POST", QStringLiteral("/v0/agents/{id}:drain"), {}, [this, agentId](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/v0/agents/{id}:drain"), drain, [this, agentId](const ExchangePtr &ex) {
         if (!agentId(ex))
             return;
         const auto r = m_s.agents->drain(ex->principal(), ex->param(QStringLiteral("id")));
@@ -133,7 +143,7 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
         const auto r = m_s.agents->get(ex->principal(), ex->param(QStringLiteral("id")));
         r ? ex->replyJson(200, r.value()) : ex->replyError(r.error());
     });
-    r.add("DELETE", QStringLiteral("/v0/agents/{id}"), {}, [this, agentId](const ExchangePtr &ex) {
+    r.add("DELETE", QStringLiteral("/v0/agents/{id}"), removal, [this, agentId](const ExchangePtr &ex) {
         if (!agentId(ex))
             return;
         m_s.agents->remove(ex->principal(), ex->param(QStringLiteral("id")),
@@ -149,17 +159,14 @@ void NodesController::acceptChannel(QWebSocket *ws)
         ws->deleteLater();
         return;
     }
-    QString key = QString::fromLatin1(ws->request().rawHeader("X-API-Key"));
-    const QByteArray authz = ws->request().rawHeader("Authorization");
-    if (key.isEmpty() && authz.startsWith("Bearer "))
-        key = QString::fromLatin1(authz.mid(7).trimmed());
-    const auto principal = key.isEmpty() ? std::nullopt : m_s.auth->authenticate(key);
-    if (!principal || !principal->isNode()) {
+    const auto principal = m_s.auth->authenticate(
+        {ws->request().rawHeader("X-API-Key"), ws->request().rawHeader("Authorization"), QByteArray()});
+    if (!principal || !principal.value().isNode()) {
         ws->close(QWebSocketProtocol::CloseCode(4001), QStringLiteral("unauthorized"));
         ws->deleteLater();
         return;
     }
-    const QString nodeId = principal->nodeId;
+    const QString nodeId = principal.value().nodeId;
     const int timeoutMs = m_s.agents->timeoutSeconds() * 1000;
     auto lastHeard = std::make_shared<qint64>(QDateTime::currentMSecsSinceEpoch());
     QPointer<QWebSocket> guard(ws);

@@ -3,6 +3,7 @@
 // encoded "/" (%2F) stays inside its segment instead of splitting the path.
 #pragma once
 
+#include "Access.h"
 #include "HttpExchange.h"
 
 #include <QByteArray>
@@ -12,15 +13,19 @@
 
 using Handler = std::function<void(const ExchangePtr &)>;
 
-// Which credentials a route takes: workspace keys (people, scripts), node keys (agents), or both.
-// A node key is good for the agent plane only; anything else refuses it with 403.
-enum class Callers { Clients, Nodes, Any };
-
+// What a route asks of its caller: credentials (auth), the permission of the role table it needs
+// (Access), the path parameter naming the workspace it acts in, and how it appears in the audit log.
+// Permission::AgentPlane takes node keys only; every other permission refuses them unless alsoNodes.
 struct RouteOptions
 {
     Surface surface = Surface::V0;
     bool auth = true;
-    Callers callers = Callers::Clients;
+    Permission need = Permission::ReadJobs;
+    bool alsoNodes = false;       // a node key may call it too (the service decides what it may do)
+    QString workspaceParam;       // e.g. "id" for /v0/workspaces/{id}/…
+    const char *action = nullptr; // audit action, e.g. "job.submit"; mutating routes without one use "METHOD pattern"
+    bool audit = true;            // false for the agent plane's steady traffic (heartbeats, polls, log batches)
+    bool signIn = false;          // an unauthenticated sign-in route: limited per client address
 };
 
 class Router

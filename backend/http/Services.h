@@ -11,6 +11,12 @@ class Metrics;
 class AgentService;
 class Scheduler;
 class LogService;
+class AccountService;
+class WorkspaceService;
+class KeyService;
+class RateLimiter;
+class AuditService;
+class OtpMailer;
 
 struct ServerConfig
 {
@@ -40,5 +46,11 @@ struct Services
     AgentService *agents = nullptr;
     Scheduler *scheduler = nullptr;
     LogService *logs = nullptr;
+    AccountService *accounts = nullptr;
+    WorkspaceService *workspaces = nullptr;
+    KeyService *keys = nullptr;
+    RateLimiter *limiter = nullptr;
+    AuditService *audit = nullptr;
+    OtpMailer *mailer = nullptr;
     ServerConfig config;
 };

@@ -346,6 +346,8 @@ QJsonObject Job::toJson() const
         o.insert(QStringLiteral("error"), error);
     if (!submittedBy.isEmpty())
         o.insert(QStringLiteral("submittedBy"), submittedBy);
+    if (!apiKeyId.isEmpty())
+        o.insert(QStringLiteral("apiKeyId"), apiKeyId);
     o.insert(QStringLiteral("lostCount"), lostCount);
     o.insert(QStringLiteral("retryCount"), retryCount);
     QJsonArray h;
@@ -378,6 +380,7 @@ Job Job::fromJson(const QJsonObject &o)
     j.agentId = o.value(QStringLiteral("agentId")).toString();
     j.error = o.value(QStringLiteral("error")).toString();
     j.submittedBy = o.value(QStringLiteral("submittedBy")).toString();
+    j.apiKeyId = o.value(QStringLiteral("apiKeyId")).toString();
     j.lostCount = o.value(QStringLiteral("lostCount")).toInt();
     j.retryCount = o.value(QStringLiteral("retryCount")).toInt();
     for (const auto &v : o.value(QStringLiteral("history")).toArray()) {

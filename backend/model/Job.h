@@ -56,7 +56,8 @@ struct Job
 {
     QString id;
     QString workspaceId;
-    QString submittedBy;          // principal id (key or user)
+    QString submittedBy;          // who: "user:<id>" (in person or through one of their keys) or "key:<id>"
+    QString apiKeyId;             // the API key it came through, if any (its quotas count it)
     JobSpec spec;
     JobState state = JobState::Queued;
     qint64 createdAt = 0;         // ms since epoch

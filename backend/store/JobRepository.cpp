@@ -223,3 +223,36 @@ bool JobRepository::pruneIdempotencyKeys(SqlSession &s, qint64 beforeMs)
     q.addBindValue(beforeMs);
     return SqlSession::run(q);
 }
+
+QStringList JobRepository::unfinishedJobsOfKey(SqlSession &s, const QString &workspaceId, const QString &keyId)
+{
+    QStringList out;
+    QSqlQuery &q = s.prepare(QStringLiteral(
+        "SELECT id FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED') "
+        "AND workspace_id = ? AND json_extract(doc, '$.apiKeyId') = ?"));
+    q.addBindValue(workspaceId);
+    q.addBindValue(keyId);
+    if (!SqlSession::run(q))
+        return out;
+    while (q.next())
+        out << q.value(0).toString();
+    q.finish();
+    return out;
+}
+
+QList<qint64> JobRepository::submitTimesOfKey(SqlSession &s, const QString &workspaceId, const QString &keyId, qint64 sinceMs)
+{
+    QList<qint64> out;
+    QSqlQuery &q = s.prepare(QStringLiteral(
+        "SELECT created_at FROM jobs WHERE workspace_id = ? AND id >= ? AND json_extract(doc, '$.apiKeyId') = ? "
+        "ORDER BY id"));
+    q.addBindValue(workspaceId);
+    q.addBindValue(QStringLiteral("job_") + Ulid::floorOf(sinceMs));
+    q.addBindValue(keyId);
+    if (!SqlSession::run(q))
+        return out;
+    while (q.next())
+        out << q.value(0).toLongLong();
+    q.finish();
+    return out;
+}

@@ -41,6 +41,10 @@ QList<Job> loadOnAgents(SqlSession &s); // ASSIGNED, RUNNING, CANCELLING
 bool forEachQueued(SqlSession &s, const std::function<void(const QueuedRow &)> &fn);
 QList<QPair<QString, qint64>> countByState(SqlSession &s);
 std::optional<JobState> stateOf(SqlSession &s, const QString &id);
+// For API-key quotas at start: a key's unfinished jobs, and when its jobs of the workspace were submitted
+// since `sinceMs` (walks the primary key from the ULID of sinceMs, not the whole table).
+QStringList unfinishedJobsOfKey(SqlSession &s, const QString &workspaceId, const QString &keyId);
+QList<qint64> submitTimesOfKey(SqlSession &s, const QString &workspaceId, const QString &keyId, qint64 sinceMs);
 
 bool putIdempotencyKey(SqlSession &s, const IdempotencyRecord &r);
 std::optional<IdempotencyRecord> idempotencyKey(SqlSession &s, const QString &workspaceId, const QString &key);

@@ -120,7 +120,11 @@ bool TestServer::start()
     proc->setProgram(binary());
     proc->setArguments(QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                    QStringLiteral("--data-dir"), m_dataDir.path(), QStringLiteral("--log-level"),
-                                   QStringLiteral("info")}
+                                   QStringLiteral("info"),
+                                   // suites send thousands of requests a minute as one person; the limits have
+                                   // their own tests (tst_ratelimits), which set them again after these
+                                   QStringLiteral("--rate-limit-per-minute"), QStringLiteral("0"),
+                                   QStringLiteral("--rate-limit-per-hour"), QStringLiteral("0")}
                        + m_extraArgs);
     // The url= line is looked for on both channels: a logger may print it to either.
     QObject::connect(proc, &QProcess::readyReadStandardOutput, proc, [this, proc] {
