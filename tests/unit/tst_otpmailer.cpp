@@ -3,6 +3,7 @@
 #include "OtpMailer.h"
 #include "SmtpSession.h"
 
+#include <QNetworkInterface>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
@@ -28,9 +29,9 @@ public:
     QList<QByteArray> dataLines; // the DATA lines exactly as received (still dot-stuffed)
     int messages = 0;
 
-    TestSmtpServer()
+    explicit TestSmtpServer(const QHostAddress &address = QHostAddress::LocalHost)
     {
-        QVERIFY(m_server.listen(QHostAddress::LocalHost));
+        QVERIFY(m_server.listen(address));
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *s = m_server.nextPendingConnection()) {
                 if (silent)
@@ -112,6 +113,17 @@ Outcome sendAndWait(OtpMailer &mailer, const QString &email, const QString &code
     if (callbacks != 1 || spy.size() != 1)
         return {false, QStringLiteral("test: finished %1 times, callback %2 times").arg(spy.size()).arg(callbacks)};
     return {spy.at(0).at(0).toBool(), spy.at(0).at(1).toString()};
+}
+
+// An address of this machine that is not loopback, to play a remote relay; null if there is none.
+QHostAddress externalAddress()
+{
+    const auto addresses = QNetworkInterface::allAddresses();
+    for (const QHostAddress &a : addresses) {
+        if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback())
+            return a;
+    }
+    return {};
 }
 
 QString smtpUrl(quint16 port, const QString &userInfo = {})
@@ -262,18 +274,71 @@ private slots:
 
     void failedTlsHandshakeIsAnError()
     {
-        TestSmtpServer server;
+        const QHostAddress external = externalAddress();
+        if (external.isNull())
+            QSKIP("no non-loopback IPv4 address on this machine");
+        TestSmtpServer server(external);
         server.offerStartTls = true; // says 220 to STARTTLS, then speaks SMTP text to the TLS handshake
+        server.offerAuth = true;
         OtpMailer mailer;
         mailer.setTimeoutMs(3000);
         QString error;
-        QVERIFY(
-            mailer.configure(smtpUrl(server.port(), QStringLiteral("user:pw")), QStringLiteral("n@t.test"), &error));
+        QVERIFY(mailer.configure(
+            QStringLiteral("smtp://user:pw@") + external.toString() + QLatin1Char(':') + QString::number(server.port()),
+            QStringLiteral("n@t.test"), &error));
         const Outcome r = sendAndWait(mailer, QStringLiteral("bob@example.com"), QStringLiteral("123456"));
         QVERIFY(!r.ok);
         QVERIFY(server.commands.contains(QStringLiteral("STARTTLS")));
-        QVERIFY(server.authPlain.isEmpty());
+        QVERIFY(server.authPlain.isEmpty()); // no fallback to the clear
         QCOMPARE(server.messages, 0);
+    }
+
+    void loopbackRelaySkipsStartTls()
+    {
+        TestSmtpServer server; // offers STARTTLS on loopback: not used, the message goes through
+        server.offerStartTls = true;
+        OtpMailer mailer;
+        QString error;
+        QVERIFY(mailer.configure(smtpUrl(server.port()), QStringLiteral("n@t.test"), &error));
+        const Outcome r = sendAndWait(mailer, QStringLiteral("bob@example.com"), QStringLiteral("123456"));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY(!server.commands.contains(QStringLiteral("STARTTLS")));
+        QCOMPARE(server.messages, 1);
+    }
+
+    void implicitTlsToPlainServerFails()
+    {
+        TestSmtpServer server; // smtps:// to a server that speaks plain SMTP: the handshake fails, no hang
+        OtpMailer mailer;
+        mailer.setTimeoutMs(3000);
+        QString error;
+        QVERIFY(mailer.configure(
+            QStringLiteral("smtps://127.0.0.1:") + QString::number(server.port()), QStringLiteral("n@t.test"), &error));
+        const Outcome r = sendAndWait(mailer, QStringLiteral("bob@example.com"), QStringLiteral("123456"));
+        QVERIFY(!r.ok);
+        QVERIFY(server.mailFrom.isEmpty()); // the server saw only a TLS ClientHello, never EHLO
+        QVERIFY(!server.commands.join(QLatin1Char(' ')).contains(QLatin1String("EHLO")));
+        QCOMPARE(server.messages, 0);
+    }
+
+    void noCredentialsInTheClear()
+    {
+        // A relay that is not on loopback and offers no STARTTLS never sees the password.
+        const QHostAddress external = externalAddress();
+        if (external.isNull())
+            QSKIP("no non-loopback IPv4 address on this machine");
+        TestSmtpServer server(external);
+        server.offerAuth = true;
+        OtpMailer mailer;
+        QString error;
+        QVERIFY(mailer.configure(QStringLiteral("smtp://user:hunter2secret@") + external.toString() + QLatin1Char(':')
+                + QString::number(server.port()),
+            QStringLiteral("n@t.test"), &error));
+        const Outcome r = sendAndWait(mailer, QStringLiteral("bob@example.com"), QStringLiteral("123456"));
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(QLatin1String("in the clear")), qPrintable(r.error));
+        QVERIFY(server.authPlain.isEmpty());
+        QVERIFY(!server.commands.join(QLatin1Char(' ')).contains(QLatin1String("AUTH")));
     }
 
     void headerInjectionRefused_data()
