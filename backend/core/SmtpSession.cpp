@@ -210,8 +210,10 @@ void SmtpSession::onReply(int code, const QStringList &lines)
         m_capabilities.clear();
         for (qsizetype i = 1; i < lines.size(); ++i)
             m_capabilities << lines[i].trimmed().toUpper();
+        // STARTTLS whenever offered, except to a relay on this machine: that traffic never leaves it, and
+        // local relays often offer TLS with a self-signed certificate (Debian's postfix snakeoil).
         if (m_stage == Stage::Ehlo && !m_socket->isEncrypted() && QSslSocket::supportsSsl()
-            && m_capabilities.contains(QLatin1String("STARTTLS"))) {
+            && !m_socket->peerAddress().isLoopback() && m_capabilities.contains(QLatin1String("STARTTLS"))) {
             m_stage = Stage::StartTls;
             return sendLine("STARTTLS");
         }
