@@ -3,6 +3,7 @@
 #include "GuardedTcpServer.h"
 
 #include <QSocketNotifier>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -54,6 +55,12 @@ GuardedTcpServer::~GuardedTcpServer()
     stop();
     if (m_spare >= 0)
         ::close(m_spare);
+}
+
+void GuardedTcpServer::setTls(const QSslConfiguration &tls)
+{
+    m_tlsConfig = tls;
+    m_tls = !tls.localCertificate().isNull();
 }
 
 bool GuardedTcpServer::listenOn(const QHostAddress &address, quint16 port)
@@ -157,25 +164,72 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
             "this address has " + QByteArray::number(fromAddress) + " open connections, its limit");
         return;
     }
+    ++fromAddress;
+    ++m_open;
+    if (m_tls) {
+        startHandshake(descriptor, key);
+        return;
+    }
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         ::close(int(descriptor));
-        if (fromAddress == 0)
-            m_perAddress.remove(key);
+        release(key);
         return;
     }
-    ++fromAddress;
-    ++m_open;
-    connect(socket, &QObject::destroyed, this, [this, key] {
-        --m_open;
-        auto it = m_perAddress.find(key);
-        if (it != m_perAddress.end() && --it.value() <= 0)
-            m_perAddress.erase(it);
-    });
+    connect(socket, &QObject::destroyed, this, [this, key] { release(key); });
+    handOver(socket);
+}
+
+void GuardedTcpServer::release(const QString &addressKey)
+{
+    --m_open;
+    auto it = m_perAddress.find(addressKey);
+    if (it != m_perAddress.end() && --it.value() <= 0)
+        m_perAddress.erase(it);
+}
+
+void GuardedTcpServer::handOver(QTcpSocket *socket)
+{
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     new RequestGuard(socket, m_connection);
     addPendingConnection(socket);
+}
+
+// The connection counts against the limits from accept on; Qt's HTTP parser (and the RequestGuard) see it
+// only once the handshake is done. A client that does not finish it within the header timeout, or that
+// speaks plain HTTP (OpenSSL rejects its first bytes), is closed: it cannot hold a descriptor for long.
+void GuardedTcpServer::startHandshake(qintptr descriptor, const QString &addressKey)
+{
+    auto *socket = new QSslSocket(this);
+    socket->setSslConfiguration(m_tlsConfig);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        ::close(int(descriptor));
+        release(addressKey);
+        return;
+    }
+    connect(socket, &QObject::destroyed, this, [this, addressKey] { release(addressKey); });
+    // Context of the handshake's connections: deleting it when the handshake is done drops them all.
+    auto *handshake = new QObject(socket);
+    const auto drop = [socket](const char *why) {
+        qDebug().noquote() << "closing a TLS connection before its first request:" << why
+                           << "peer=" + socket->peerAddress().toString();
+        socket->abort();
+        socket->deleteLater();
+    };
+    QTimer::singleShot(m_connection.headerTimeoutMs, handshake, [drop] { drop("no handshake in time"); });
+    connect(socket, &QAbstractSocket::errorOccurred, handshake,
+        [socket, drop] { drop(qPrintable(socket->errorString())); });
+    connect(socket, &QAbstractSocket::disconnected, handshake, [drop] { drop("the client went away"); });
+    connect(socket, &QSslSocket::encrypted, handshake, [this, socket, handshake] {
+        delete handshake;
+        handOver(socket);
+        // what arrived with the end of the handshake was announced before the parser was connected
+        if (socket->bytesAvailable() > 0)
+            QMetaObject::invokeMethod(socket, &QTcpSocket::readyRead, Qt::QueuedConnection);
+    });
+    socket->startServerEncryption();
 }
 
 // Gives up the spare descriptor to accept one waiting client, answers it 503 and takes the spare back;
