@@ -47,6 +47,7 @@ private:
     void reserveSpare();
     void release(const QString &addressKey);
     void handOver(QTcpSocket *socket);
+    void awaitFirstByte(qintptr descriptor, const QString &addressKey);
     void startHandshake(qintptr descriptor, const QString &addressKey);
 
     ConnectionLimits m_connection;

@@ -69,6 +69,8 @@ bool ServerTls::load(const QString &certFile, const QString &keyFile, QSslConfig
         *error = QStringLiteral("the TLS key file %1 does not belong to the certificate in %2").arg(keyFile, certFile);
         return false;
     }
+    if (QFile::permissions(keyFile) & QFileDevice::ReadOther)
+        qWarning().noquote() << "the TLS key file" << keyFile << "is readable by every user; make it 0600";
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (chain.first().expiryDate() < now)
         qWarning().noquote() << "TLS certificate" << certFile << "expired on"

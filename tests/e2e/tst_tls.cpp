@@ -1,6 +1,6 @@
 // TLS end to end: `serve --tls-cert/--tls-key` with a private CA made by the openssl CLI; HTTPS clients
 // and agents that trust the CA (`agent --ca`) get through, those that do not are refused; plain HTTP on
-// the TLS port, silent clients and bad flags neither hang nor crash the server.
+// the TLS port (answered 400), silent clients and bad flags neither hang nor crash the server.
 #include "E2eSupport.h"
 
 #include <QElapsedTimer>
@@ -22,7 +22,7 @@ private slots:
     void initTestCase();
     void cleanup();
     void httpsNeedsTheCa();
-    void plainHttpOnTheTlsPortIsClosed();
+    void plainHttpOnTheTlsPortIsTurnedAway();
     void silentClientIsClosedAfterTheHeaderTimeout();
     void handshakesCountAgainstConnectionLimits();
     void jobRunsOnAnAgentGivenTheCa();
@@ -127,14 +127,16 @@ void TestTls::httpsNeedsTheCa()
     QVERIFY2(jobs.status == 200, jobs.describe());
 }
 
-void TestTls::plainHttpOnTheTlsPortIsClosed()
+void TestTls::plainHttpOnTheTlsPortIsTurnedAway()
 {
     QVERIFY2(startServer(), diag().constData());
     QElapsedTimer clock;
     clock.start();
     const auto plain = m_server->rawRequest("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 8000);
     QVERIFY2(!plain.timedOut && clock.elapsed() < 5000, plain.describe());
-    QCOMPARE(plain.status, 0); // whatever came back is a TLS alert, not an HTTP answer
+    QVERIFY2(plain.status == 400, plain.describe());
+    QCOMPARE(plain.json.value("code").toString(), QStringLiteral("invalid_request"));
+    QVERIFY2(plain.json.value("message").toString().contains(QStringLiteral("https://")), plain.describe());
     const auto health = m_server->get(QStringLiteral("/health"), false);
     QVERIFY2(health.status == 200, health.describe());
 }
