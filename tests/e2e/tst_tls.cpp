@@ -5,6 +5,8 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QSslConfiguration>
 #include <QTcpSocket>
@@ -205,6 +207,23 @@ void TestTls::jobRunsOnAnAgentGivenTheCa()
     ws.open(req);
     QTRY_VERIFY2_WITH_TIMEOUT(messages.join('\n').contains(QStringLiteral("hello-over-tls")),
         qPrintable(messages.join('\n') + ws.errorString()), 10000);
+
+    // and as Server-Sent Events over HTTPS
+    QNetworkAccessManager nam;
+    QUrl sseUrl = m_server->url();
+    sseUrl.setPath(QStringLiteral("/v0/jobs/%1/logs").arg(id));
+    sseUrl.setQuery(QStringLiteral("follow=true"));
+    QNetworkRequest sseReq(sseUrl);
+    sseReq.setSslConfiguration(trustingCa());
+    sseReq.setRawHeader("X-API-Key", m_server->adminKey().toUtf8());
+    QNetworkReply *sse = nam.get(sseReq);
+    QByteArray frames;
+    connect(sse, &QNetworkReply::readyRead, this, [&] { frames += sse->readAll(); });
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        frames.contains("hello-over-tls"), (frames + sse->errorString().toUtf8()).constData(), 10000);
+    QVERIFY(frames.contains("event: line"));
+    sse->abort();
+    sse->deleteLater();
 }
 
 void TestTls::agentWithoutTheCaGetsNoJobs()
