@@ -243,8 +243,8 @@ void GuardedTcpServer::awaitFirstByte(qintptr descriptor, const QString &address
 }
 
 // The connection counts against the limits from accept on; Qt's HTTP parser (and the RequestGuard) see it
-// only once the handshake is done. A client that does not finish it within the header timeout, or that
-// speaks plain HTTP (OpenSSL rejects its first bytes), is closed: it cannot hold a descriptor for long.
+// only once the handshake is done. A client that does not finish it within the header timeout, or whose
+// handshake fails, is closed: it cannot hold a descriptor for long.
 void GuardedTcpServer::startHandshake(qintptr descriptor, const QString &addressKey)
 {
     auto *socket = new QSslSocket(this);
