@@ -32,6 +32,8 @@ private slots:
     void localAgentTrustsItsServer();
     void badTlsFlagsStopTheStart_data();
     void badTlsFlagsStopTheStart();
+    void badCaFileStopsTheAgent_data();
+    void badCaFileStopsTheAgent();
 
 private:
     bool openssl(const QStringList &args);
@@ -286,6 +288,32 @@ void TestTls::badTlsFlagsStopTheStart()
     QVERIFY2(p.exitCode() != 0, out.constData());
     QVERIFY2(out.contains(message.toUtf8()), out.constData());
     QVERIFY2(!out.contains("url="), out.constData());
+}
+
+void TestTls::badCaFileStopsTheAgent_data()
+{
+    QTest::addColumn<QString>("caFile");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("missing") << "absent.pem"
+                             << "cannot read the CA file";
+    QTest::newRow("not a certificate") << "garbage.pem"
+                                       << "holds no PEM certificate";
+}
+
+void TestTls::badCaFileStopsTheAgent()
+{
+    QFETCH(QString, caFile);
+    QFETCH(QString, message);
+    QTemporaryDir work;
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(TestServer().binary(),
+        {"agent", "--server", "https://127.0.0.1:1", "--key", "tnv_unused", "--work-dir", work.path(), "--ca",
+            file(caFile)});
+    QVERIFY(p.waitForFinished(15000));
+    const QByteArray out = p.readAll();
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 2, out.constData());
+    QVERIFY2(out.contains(message.toUtf8()) && out.contains(caFile.toUtf8()), out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestTls)
