@@ -80,7 +80,7 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
         return false;
     }
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(config.server.usesTls() ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(config.address.toString());
     url.setPort(port);
     m_url = url;

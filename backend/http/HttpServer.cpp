@@ -76,6 +76,8 @@ quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port)
     const ServerConfig &c = m_services.config;
     auto *server = new GuardedTcpServer(
         {c.maxBodyBytes, c.headerTimeoutMs, c.idleTimeoutMs}, {c.maxConnections, c.maxConnectionsPerAddress}, this);
+    if (c.usesTls())
+        server->setTls(c.tls);
     if (!server->listenOn(address, port)) {
         delete server;
         return 0;
