@@ -11,6 +11,8 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
+#include <QThreadPool>
+#include <atomic>
 #include <limits>
 
 namespace {
@@ -27,8 +29,10 @@ struct AuditService::ChainState
 AuditService::AuditService(Store &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_verifiers(new QThreadPool(this))
     , m_chain(std::make_shared<ChainState>())
 {
+    m_verifiers->setMaxThreadCount(2);
 }
 
 void AuditService::record(const AuditEntry &entry, std::function<void(bool)> done)
@@ -176,8 +180,40 @@ Result<AuditExportBody> AuditService::exportLog(
 
 AuditVerification AuditService::verify(const QString &workspaceId)
 {
+    return verifyOn(m_store.reader(), workspaceId);
+}
+
+void AuditService::verifyAsync(const QString &workspaceId, std::function<void(AuditVerification)> done)
+{
+    static std::atomic<quint64> counter {0};
+    const QString connection = QStringLiteral("audit-verify-%1").arg(++counter);
+    const QString dbPath = m_store.dbPath();
+    m_verifiers->start([this, connection, dbPath, workspaceId, done = std::move(done)] {
+        AuditVerification v;
+        {
+            SqlSession s;
+            QString err;
+            if (s.open(dbPath, connection, &err)) {
+                v = verifyOn(s, workspaceId);
+            } else {
+                v.ok = false;
+                v.reason = QStringLiteral("could not read the audit log");
+            }
+        }
+        // Queued to this object: dropped by Qt if it is gone by then (its destructor waited for us).
+        QMetaObject::invokeMethod(
+            this, [done, v] { done(v); }, Qt::QueuedConnection);
+    });
+}
+
+AuditService::~AuditService()
+{
+    m_verifiers->waitForDone();
+}
+
+AuditVerification AuditService::verifyOn(SqlSession &s, const QString &workspaceId)
+{
     AuditVerification v;
-    SqlSession &s = m_store.reader();
     // One snapshot for the head and the walk: entries committed meanwhile are neither half-seen nor
     // mistaken for entries appended behind the head.
     s.exec(QStringLiteral("BEGIN"));

@@ -12,7 +12,9 @@
 #include <memory>
 #include <optional>
 
+class SqlSession;
 class Store;
+class QThreadPool;
 
 struct AuditEntry
 {
@@ -86,9 +88,15 @@ public:
     // Recomputes every hash and link of the workspace's chain and checks it against the recorded head.
     // Runs on the caller's thread over one read snapshot; O(entries).
     AuditVerification verify(const QString &workspaceId);
+    // The same on a worker thread with a read connection of its own (a long chain does not hold up this
+    // thread); `done` runs on this object's thread. At most two run at once, the rest wait their turn.
+    void verifyAsync(const QString &workspaceId, std::function<void(AuditVerification)> done);
+    ~AuditService() override; // waits for verifications in progress
 
 private:
     struct ChainState;
+    static AuditVerification verifyOn(SqlSession &s, const QString &workspaceId);
     Store &m_store;
+    QThreadPool *m_verifiers;
     std::shared_ptr<ChainState> m_chain; // touched only inside writer ops, on the writer thread
 };

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void secretsNeverReachTheLog();
     void detailIsBounded();
     void chainContinuesAcrossRestart();
+    void verifyAsyncAgreesWithVerify();
     void recordThroughput();
 
 private:
@@ -693,6 +694,38 @@ void TestAudit::chainContinuesAcrossRestart()
         QVERIFY2(v.ok, qPrintable(v.reason));
     }
     QCOMPARE(m_audit->verify(QStringLiteral("ws_a")).checked, 4);
+}
+
+void TestAudit::verifyAsyncAgreesWithVerify()
+{
+    QVERIFY(recordMany(QStringLiteral("ws_a"), 50));
+    QVERIFY(recordMany(QStringLiteral("ws_b"), 5));
+    const auto runAsync = [this](const QString &ws) {
+        std::optional<AuditVerification> out;
+        m_audit->verifyAsync(ws, [&out](AuditVerification v) { out = v; });
+        (void)QTest::qWaitFor([&] { return out.has_value(); }, 5000);
+        return out.value_or(AuditVerification {false, -1, {}, QStringLiteral("no answer")});
+    };
+    AuditVerification v = runAsync(QStringLiteral("ws_a"));
+    QVERIFY2(v.ok, qPrintable(v.reason));
+    QCOMPARE(v.checked, 50);
+    QCOMPARE(v.headHash, m_audit->verify(QStringLiteral("ws_a")).headHash);
+    QVERIFY(tamper("UPDATE audit_log SET outcome = 'denied:403' WHERE seq = 20"));
+    v = runAsync(QStringLiteral("ws_a"));
+    QVERIFY(!v.ok);
+    QCOMPARE(v.firstBrokenSeq.value_or(-1), 20);
+    QCOMPARE(v.checked, 19);
+    QCOMPARE(v.reason, m_audit->verify(QStringLiteral("ws_a")).reason);
+    // Several at once, and the service destroyed while some may still run: no crash, no late callback.
+    int answered = 0;
+    for (int i = 0; i < 6; ++i)
+        m_audit->verifyAsync(QStringLiteral("ws_b"), [&answered](AuditVerification r) { answered += r.ok; });
+    QTRY_COMPARE(answered, 6);
+    for (int i = 0; i < 3; ++i)
+        m_audit->verifyAsync(QStringLiteral("ws_a"), [&answered](AuditVerification) { ++answered; });
+    m_audit.reset();
+    QCoreApplication::processEvents();
+    QCOMPARE(answered, 6);
 }
 
 void TestAudit::recordThroughput()
