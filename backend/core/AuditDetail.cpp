@@ -126,6 +126,8 @@ QJsonObject AuditDetail::sanitize(const QJsonObject &detail)
 
 QByteArray AuditDetail::toText(const QJsonObject &detail)
 {
+    if (detail.isEmpty())
+        return QByteArrayLiteral("{}"); // most entries: no serializer on the request path
     QJsonObject o = sanitize(detail);
     QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Compact);
     if (text.size() <= kMaxBytes)

@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
+#include <QSet>
 #include <QThreadPool>
 #include <atomic>
 #include <limits>
@@ -37,7 +38,8 @@ AuditService::AuditService(Store &store, QObject *parent)
 
 void AuditService::record(const AuditEntry &entry, std::function<void(bool)> done)
 {
-    AuditRecord r;
+    Pending p;
+    AuditRecord &r = p.record;
     r.workspaceId = entry.workspaceId.left(kMaxField);
     r.at = entry.at > 0 ? entry.at : QDateTime::currentMSecsSinceEpoch();
     r.actor = entry.actor.left(kMaxField);
@@ -46,7 +48,34 @@ void AuditService::record(const AuditEntry &entry, std::function<void(bool)> don
     r.source = entry.source.left(kMaxField);
     r.outcome = entry.outcome.left(kMaxField);
     r.detail = AuditDetail::toText(entry.detail);
-    auto op = [chain = m_chain, r](SqlSession &s) mutable {
+    p.done = std::move(done);
+    bool schedule = false;
+    bool full = false;
+    {
+        std::lock_guard lock(m_pendingMutex);
+        m_pending.push_back(std::move(p));
+        full = m_pending.size() >= kMaxPending;
+        schedule = !full && !std::exchange(m_flushQueued, true);
+    }
+    if (full)
+        flush();
+    else if (schedule)
+        QMetaObject::invokeMethod(this, &AuditService::flush, Qt::QueuedConnection);
+}
+
+void AuditService::flush()
+{
+    auto batch = std::make_shared<std::vector<Pending>>();
+    {
+        std::lock_guard lock(m_pendingMutex);
+        batch->swap(m_pending);
+        m_flushQueued = false;
+    }
+    if (batch->empty())
+        return;
+    auto stored = std::make_shared<std::vector<char>>(batch->size(), 0);
+    // One writer op for the whole batch: one savepoint, one head read and one head write per workspace.
+    auto op = [chain = m_chain, batch, stored](SqlSession &s) {
         bool ok = false;
         const qint64 logged = AuditRepository::maxLoggedSeq(s, &ok);
         if (!ok)
@@ -57,24 +86,42 @@ void AuditService::record(const AuditEntry &entry, std::function<void(bool)> don
             if (!ok)
                 return false;
         }
-        auto it = chain->heads.find(r.workspaceId);
-        if (it == chain->heads.end()) {
-            const auto stored = AuditRepository::head(s, r.workspaceId, &ok);
-            if (!ok)
-                return false;
-            it = chain->heads.insert(r.workspaceId, stored.value_or(AuditHead {0, AuditRecord::genesisHash(), 0}));
+        QSet<QString> moved;
+        for (size_t i = 0; i < batch->size(); ++i) {
+            AuditRecord &r = (*batch)[i].record;
+            auto it = chain->heads.find(r.workspaceId);
+            if (it == chain->heads.end()) {
+                const auto head = AuditRepository::head(s, r.workspaceId, &ok);
+                if (!ok)
+                    return false;
+                it = chain->heads.insert(r.workspaceId, head.value_or(AuditHead {0, AuditRecord::genesisHash(), 0}));
+            }
+            r.seq = chain->lastSeq + 1;
+            r.prevHash = it->hash;
+            r.hash = r.computeHash();
+            if (!AuditRepository::insert(s, r))
+                continue; // this entry alone is refused (SQLite undid its statement); the chain goes on without it
+            chain->lastSeq = r.seq;
+            *it = AuditHead {r.seq, r.hash, it->count + 1};
+            moved.insert(r.workspaceId);
+            (*stored)[i] = 1;
         }
-        r.seq = chain->lastSeq + 1;
-        r.prevHash = it->hash;
-        r.hash = r.computeHash();
-        const qint64 count = it->count + 1;
-        if (!AuditRepository::append(s, r, count))
-            return false; // rolled back to before this op: the cache still matches the database
-        chain->lastSeq = r.seq;
-        *it = AuditHead {r.seq, r.hash, count};
+        for (const QString &ws : std::as_const(moved))
+            if (!AuditRepository::setHead(s, ws, chain->heads.value(ws)))
+                return false; // the whole op is undone; the next op sees MAX(seq) moved back and reloads
         return true;
     };
-    m_store.writer().enqueue(std::move(op), done ? StoreWriter::Done(std::move(done)) : StoreWriter::Done());
+    bool anyDone = false;
+    for (const Pending &p : *batch)
+        anyDone = anyDone || bool(p.done);
+    StoreWriter::Done done;
+    if (anyDone)
+        done = [batch, stored](bool ok) {
+            for (size_t i = 0; i < batch->size(); ++i)
+                if ((*batch)[i].done)
+                    (*batch)[i].done(ok && (*stored)[i]);
+        };
+    m_store.writer().enqueue(std::move(op), std::move(done));
 }
 
 std::optional<AuditService::Format> AuditService::parseFormat(const QString &name)
@@ -208,6 +255,7 @@ void AuditService::verifyAsync(const QString &workspaceId, std::function<void(Au
 
 AuditService::~AuditService()
 {
+    flush();
     m_verifiers->waitForDone();
 }
 

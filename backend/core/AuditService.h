@@ -10,7 +10,9 @@
 #include <QObject>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 class SqlSession;
 class Store;
@@ -77,7 +79,10 @@ public:
 
     // Queued on the store's writer and committed with the next batch; `done` (optional) runs on this
     // object's thread once the entry is durable (true) or could not be stored (false).
+    // Thread-safe. Entries recorded in one event-loop turn go to the writer as one op (at most
+    // kMaxPending at a time); flush() hands over what is pending now: call it before Store::close().
     void record(const AuditEntry &entry, std::function<void(bool)> done = {});
+    void flush();
 
     Result<AuditPage> query(const QString &workspaceId, const AuditFilter &filter);
     // The entries matching the filter (limit ignored) rendered in `format`, at most maxEntries of them.
@@ -94,9 +99,18 @@ public:
     ~AuditService() override; // waits for verifications in progress
 
 private:
+    static constexpr size_t kMaxPending = 1000;
     struct ChainState;
+    struct Pending
+    {
+        AuditRecord record;
+        std::function<void(bool)> done;
+    };
     static AuditVerification verifyOn(SqlSession &s, const QString &workspaceId);
     Store &m_store;
     QThreadPool *m_verifiers;
+    std::mutex m_pendingMutex;
+    std::vector<Pending> m_pending;
+    bool m_flushQueued = false;
     std::shared_ptr<ChainState> m_chain; // touched only inside writer ops, on the writer thread
 };

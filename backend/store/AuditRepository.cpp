@@ -27,7 +27,7 @@ AuditRecord readRow(const QSqlQuery &q)
 }
 }
 
-bool AuditRepository::append(SqlSession &s, const AuditRecord &r, qint64 chainCount)
+bool AuditRepository::insert(SqlSession &s, const AuditRecord &r)
 {
     QSqlQuery &q = s.prepare(QStringLiteral(
         "INSERT INTO audit_log(seq, workspace_id, at, actor, action, subject, source, outcome, detail, prev_hash, "
@@ -43,15 +43,18 @@ bool AuditRepository::append(SqlSession &s, const AuditRecord &r, qint64 chainCo
     q.addBindValue(QString::fromUtf8(r.detail));
     q.addBindValue(r.prevHash);
     q.addBindValue(r.hash);
-    if (!SqlSession::run(q))
-        return false;
+    return SqlSession::run(q);
+}
+
+bool AuditRepository::setHead(SqlSession &s, const QString &workspaceId, const AuditHead &head)
+{
     QSqlQuery &h = s.prepare(QStringLiteral(
         "INSERT INTO audit_heads(workspace_id, seq, hash, count) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(workspace_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, count = excluded.count"));
-    h.addBindValue(r.workspaceId);
-    h.addBindValue(r.seq);
-    h.addBindValue(r.hash);
-    h.addBindValue(chainCount);
+    h.addBindValue(workspaceId);
+    h.addBindValue(head.seq);
+    h.addBindValue(head.hash);
+    h.addBindValue(head.count);
     return SqlSession::run(h);
 }
 

@@ -18,8 +18,10 @@ struct AuditHead
 };
 
 namespace AuditRepository {
-// Inserts the entry (seq, hash and prevHash already set) and moves its workspace's head to it.
-bool append(SqlSession &s, const AuditRecord &r, qint64 chainCount);
+// Inserts the entry (seq, hash and prevHash already set); setHead moves its workspace's head, in the
+// same transaction (once per batch and workspace is enough).
+bool insert(SqlSession &s, const AuditRecord &r);
+bool setHead(SqlSession &s, const QString &workspaceId, const AuditHead &head);
 std::optional<AuditHead> head(SqlSession &s, const QString &workspaceId, bool *ok = nullptr);
 // The largest seq ever handed out that is still visible: max over the log and the heads (a deleted
 // tail does not make its seqs reusable while its head remains).
