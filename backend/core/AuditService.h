@@ -77,10 +77,11 @@ public:
 
     explicit AuditService(Store &store, QObject *parent = nullptr);
 
-    // Queued on the store's writer and committed with the next batch; `done` (optional) runs on this
-    // object's thread once the entry is durable (true) or could not be stored (false).
-    // Thread-safe. Entries recorded in one event-loop turn go to the writer as one op (at most
-    // kMaxPending at a time); flush() hands over what is pending now: call it before Store::close().
+    // Thread-safe and cheap: the entry is chained and written on the store's writer thread, together with
+    // the entries of the same event-loop turn (one writer op, at most kMaxPending entries), in the writer's
+    // next batch. `done` (optional) runs on this object's thread once the entry is durable (true) or could
+    // not be stored (false). flush() hands over what is pending now; the destructor does too, so destroy
+    // this service (or call flush()) before Store::close().
     void record(const AuditEntry &entry, std::function<void(bool)> done = {});
     void flush();
 
@@ -96,7 +97,7 @@ public:
     // The same on a worker thread with a read connection of its own (a long chain does not hold up this
     // thread); `done` runs on this object's thread. At most two run at once, the rest wait their turn.
     void verifyAsync(const QString &workspaceId, std::function<void(AuditVerification)> done);
-    ~AuditService() override; // waits for verifications in progress
+    ~AuditService() override; // flushes, then waits for verifications in progress
 
 private:
     static constexpr size_t kMaxPending = 1000;
