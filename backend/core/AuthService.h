@@ -85,6 +85,9 @@ public:
     // Keys of a user leaving a workspace (or every key of it, on its deletion) stop working now.
     void forgetKeysOf(const QString &workspaceId, const QString &userId);
 
+    // When a key was last used, if since the last write to the store (written once a minute); else 0.
+    qint64 recentUse(const QString &keyId) const { return m_lastUsed.value(keyId); }
+
     static QString hashKey(const QString &rawKey);
     static QString newSecret();
 

@@ -132,8 +132,10 @@ Result<QJsonObject> KeyService::list(const Principal &p, bool includeRevoked) co
     if (!everyone && p.userId.isEmpty())
         return QJsonObject {{QStringLiteral("keys"), QJsonArray()}};
     QJsonArray out;
-    for (const auto &k : IdentityRepository::keys(m_store.reader(), p.workspaceId, everyone ? QString() : p.userId, includeRevoked))
+    for (auto k : IdentityRepository::keys(m_store.reader(), p.workspaceId, everyone ? QString() : p.userId, includeRevoked)) {
+        k.lastUsedAt = std::max(k.lastUsedAt, m_auth.recentUse(k.id));
         out.append(keyJson(k));
+    }
     return QJsonObject {{QStringLiteral("keys"), out}};
 }
 
