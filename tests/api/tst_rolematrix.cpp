@@ -118,6 +118,7 @@ private:
     QString m_a, m_b;
     std::optional<TestPerson> m_owner, m_admin, m_member, m_outsider, m_victim;
     QString m_revokedKey;
+    QString m_probeJob; // a job of A: no answer to the outsider may mention it
     QMap<QString, Endpoint> m_endpoints;
 };
 
@@ -129,7 +130,8 @@ TestServer::Headers TestRoleMatrix::headersFor(Who who, Mode mode) const
         : who == Outsider              ? &*m_outsider
                                        : nullptr;
     if (who == Revoked)
-        return TestTeam::keyHeader(m_revokedKey);
+        return mode == Bearer ? TestServer::Headers {{"Authorization", "Bearer " + m_revokedKey.toLatin1()}}
+                              : TestTeam::keyHeader(m_revokedKey);
     if (!p)
         return {};
     switch (mode) {
@@ -262,6 +264,8 @@ void TestRoleMatrix::initTestCase()
     QCOMPARE(minted.status, 201);
     m_revokedKey = minted.json.value("key").toString();
     QCOMPARE(m_team->as(m_member->key(), "DELETE", "/v0/keys/" + minted.json.value("id").toString()).status, 200);
+    m_probeJob = submit();
+    QVERIFY(!m_probeJob.isEmpty());
     buildEndpoints();
 }
 
@@ -461,6 +465,7 @@ void TestRoleMatrix::matrix_data()
         for (Mode m : {Key, KeyNamingA, Bearer, BearerDefault})
             row(Outsider, m);
         row(Revoked, Key);
+        row(Revoked, Bearer);
         row(Anonymous, NoCredential);
     }
 }
@@ -514,6 +519,10 @@ void TestRoleMatrix::matrix()
         } else if (expected >= 400) {
             QVERIFY2(r.json.value("error").toString() == ApiChecks::codeFor(expected), r.describe().constData());
         }
+    }
+    if (w == Outsider && expected < 400) { // what B's member may see holds nothing of A
+        QVERIFY2(!r.body.contains(m_a.toLatin1()), r.describe().constData());
+        QVERIFY2(!r.body.contains(m_probeJob.toLatin1()), r.describe().constData());
     }
     if (expected >= 400 && e.snapshot) {
         const QJsonValue after = e.snapshot(f);
@@ -623,8 +632,15 @@ void TestRoleMatrix::keyCannotActInAnotherWorkspace()
         QVERIFY2(r.status == 404 && r.json.value("status") == "NO_DATA", r.describe().constData());
         QCOMPARE(jobPageSnapshot(), before);
     }
+    // a workspace named in a body does not move a submit into it
+    const QJsonValue pageOfA = jobPageSnapshot();
+    auto r = m_team->as(m_outsider->key(), "POST", "/v0/jobs", {{"command", "true"}, {"workspaceId", m_a}});
+    QVERIFY2(r.status == 201 || r.status == 404 || r.status == 422, r.describe().constData());
+    r = m_team->as(m_outsider->key(), "POST", "/api/compute/jobs/submit", {{"command", "true"}, {"workspaceId", m_a}});
+    QVERIFY2(r.status == 200 || r.status == 404 || r.status == 422, r.describe().constData());
+    QCOMPARE(jobPageSnapshot(), pageOfA);
     // the member's token naming B in the path
-    const auto r = m_team->as(m_member->bearer(), "GET", "/v0/workspaces/" + m_b + "/members");
+    r = m_team->as(m_member->bearer(), "GET", "/v0/workspaces/" + m_b + "/members");
     QVERIFY2(ApiChecks::errorProblem(r, 404).isEmpty(), r.describe().constData());
 }
 
