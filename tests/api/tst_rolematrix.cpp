@@ -99,6 +99,7 @@ private slots:
     void adminCannotChangeRoles();
     void keyCannotActInAnotherWorkspace();
     void lastOwnerCannotLeaveOrDemote();
+    void logoutEndsOnlyOwnSessions();
 
 private:
     TestServer::Headers headersFor(Who who, Mode mode) const;
@@ -662,6 +663,33 @@ void TestRoleMatrix::lastOwnerCannotLeaveOrDemote()
     r = m_team->as(m_owner->bearer(m_b), "DELETE", self);
     QVERIFY2(ApiChecks::errorProblem(r, 409).isEmpty(), r.describe().constData());
     QCOMPARE(ownerRoleInB(), QStringLiteral("owner"));
+}
+
+void TestRoleMatrix::logoutEndsOnlyOwnSessions()
+{
+    // a second session of the member's
+    const auto login
+        = m_team->as({}, "POST", "/v0/auth/login", {{"email", m_member->email}, {"password", m_member->password}});
+    QVERIFY2(login.status == 200, login.describe().constData());
+    const QByteArray access = "Bearer " + login.json.value("accessToken").toString().toLatin1();
+    const QString refresh = login.json.value("refreshToken").toString();
+    const TestServer::Headers session {{"Authorization", access}};
+    // nobody else ends it by naming its refresh token: not the outsider, a revoked key, nor no one
+    auto r = m_team->as(m_outsider->key(), "POST", "/v0/auth/logout", {{"refreshToken", refresh}});
+    QVERIFY2(ApiChecks::errorProblem(r, 400).isEmpty(), r.describe().constData());
+    r = m_team->as(m_admin->key(), "POST", "/v0/auth/logout", {{"refreshToken", refresh}});
+    QVERIFY2(ApiChecks::errorProblem(r, 400).isEmpty(), r.describe().constData());
+    r = m_team->as(headersFor(Revoked, Key), "POST", "/v0/auth/logout", {{"refreshToken", refresh}});
+    QVERIFY2(ApiChecks::errorProblem(r, 401).isEmpty(), r.describe().constData());
+    r = m_team->as({}, "POST", "/v0/auth/logout", {{"refreshToken", refresh}});
+    QVERIFY2(ApiChecks::errorProblem(r, 401).isEmpty(), r.describe().constData());
+    QCOMPARE(m_team->as(session, "GET", "/v0/auth/me").status, 200);
+    // the member ends it; their first session goes on
+    r = m_team->as(session, "POST", "/v0/auth/logout");
+    QVERIFY2(r.status == 200, r.describe().constData());
+    QCOMPARE(m_team->as(session, "GET", "/v0/auth/me").status, 401);
+    QCOMPARE(m_team->as(m_member->bearer(), "GET", "/v0/auth/me").status, 200);
+    QCOMPARE(m_team->as(m_member->key(), "GET", "/v0/auth/me").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestRoleMatrix)
