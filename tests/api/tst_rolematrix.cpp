@@ -100,6 +100,7 @@ private slots:
     void keyCannotActInAnotherWorkspace();
     void lastOwnerCannotLeaveOrDemote();
     void logoutEndsOnlyOwnSessions();
+    void keysFollowTheirPerson();
 
 private:
     TestServer::Headers headersFor(Who who, Mode mode) const;
@@ -690,6 +691,46 @@ void TestRoleMatrix::logoutEndsOnlyOwnSessions()
     QCOMPARE(m_team->as(session, "GET", "/v0/auth/me").status, 401);
     QCOMPARE(m_team->as(m_member->bearer(), "GET", "/v0/auth/me").status, 200);
     QCOMPARE(m_team->as(m_member->key(), "GET", "/v0/auth/me").status, 200);
+}
+
+// A key acts with at most its own role and its person's current one; a person who leaves loses their keys.
+void TestRoleMatrix::keysFollowTheirPerson()
+{
+    auto p = m_team->addPerson(m_a, "admin");
+    QVERIFY(p);
+    const auto minted = m_team->as(p->bearer(m_a), "POST", "/v0/keys", {{"name", "ci"}, {"role", "member"}});
+    QCOMPARE(minted.status, 201);
+    const auto memberKey = TestTeam::keyHeader(minted.json.value("key").toString());
+    const QString members = "/v0/workspaces/" + m_a + "/members";
+    const QString job = submit();
+    // the member-role key of an admin: no invitations, no one else's job
+    auto r = m_team->as(memberKey, "POST", members, {{"email", "via-member-key@example.test"}, {"role", "member"}});
+    QVERIFY2(ApiChecks::errorProblem(r, 403).isEmpty(), r.describe().constData());
+    QCOMPARE(memberSnapshot("via-member-key@example.test"), QJsonValue(QJsonArray()));
+    r = m_team->as(memberKey, "POST", "/v0/jobs/" + job + ":cancel");
+    QVERIFY2(ApiChecks::errorProblem(r, 403).isEmpty(), r.describe().constData());
+    QCOMPARE(jobState(job), QStringLiteral("QUEUED"));
+    // demoted to member: their admin key now acts as a member
+    r = m_team->as(m_owner->key(), "PATCH", members + "/" + p->userId, {{"role", "member"}});
+    QVERIFY2(r.status == 200, r.describe().constData());
+    r = m_team->as(p->key(), "POST", members, {{"email", "via-demoted@example.test"}, {"role", "member"}});
+    QVERIFY2(ApiChecks::errorProblem(r, 403).isEmpty(), r.describe().constData());
+    QCOMPARE(memberSnapshot("via-demoted@example.test"), QJsonValue(QJsonArray()));
+    r = m_team->as(p->key(), "POST", "/api/compute/jobs/cancel", {{"jobId", job}});
+    QVERIFY2(r.status == 403 && r.json.value("status") == QStringLiteral("FORBIDDEN"), r.describe().constData());
+    QCOMPARE(jobState(job), QStringLiteral("QUEUED"));
+    // a member removes no one else
+    const QJsonValue adminBefore = memberSnapshot(m_admin->userId);
+    r = m_team->as(m_member->key(), "DELETE", members + "/" + m_admin->userId);
+    QVERIFY2(ApiChecks::errorProblem(r, 403).isEmpty(), r.describe().constData());
+    QCOMPARE(memberSnapshot(m_admin->userId), adminBefore);
+    // they leave: every key of theirs there is dead at once, their token no longer reaches A
+    r = m_team->as(p->bearer(m_a), "DELETE", members + "/" + p->userId);
+    QVERIFY2(r.status == 200, r.describe().constData());
+    QVERIFY2(ApiChecks::errorProblem(m_team->as(p->key(), "GET", "/v0/jobs"), 401).isEmpty(), "removed key");
+    QVERIFY2(ApiChecks::errorProblem(m_team->as(memberKey, "GET", "/v0/jobs"), 401).isEmpty(), "removed key");
+    QVERIFY2(ApiChecks::errorProblem(m_team->as(p->bearer(m_a), "GET", "/v0/jobs"), 404).isEmpty(), "removed person");
+    QCOMPARE(memberSnapshot(p->userId), QJsonValue(QJsonArray()));
 }
 
 QTEST_GUILESS_MAIN(TestRoleMatrix)
