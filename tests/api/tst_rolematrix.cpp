@@ -101,6 +101,7 @@ private slots:
     void lastOwnerCannotLeaveOrDemote();
     void logoutEndsOnlyOwnSessions();
     void keysFollowTheirPerson();
+    void nothingCrossesWorkspaces();
 
 private:
     TestServer::Headers headersFor(Who who, Mode mode) const;
@@ -353,6 +354,9 @@ void TestRoleMatrix::buildEndpoints()
         {"PATCH", "/v0/workspaces/{A}", R"({"name":"renamed"})", 2, 200, {}, true, false, false, {}, workspace});
     add("PATCH /v0/workspaces/{A} plan",
         {"PATCH", "/v0/workspaces/{A}", R"({"plan":"team"})", 3, 200, {}, true, false, false, {}, workspace});
+    add("PATCH /v0/workspaces/{A} name+plan",
+        {"PATCH", "/v0/workspaces/{A}", R"({"name":"sneaky","plan":"enterprise"})", 3, 200, {}, true, false, false, {},
+            workspace});
     add("POST members",
         {"POST", "/v0/workspaces/{A}/members", R"({"email":"new@example.test","role":"member"})", 2, 201, {}, true,
             false, false, {}, membersOfA, [this](const Fixture &) {
@@ -731,6 +735,43 @@ void TestRoleMatrix::keysFollowTheirPerson()
     QVERIFY2(ApiChecks::errorProblem(m_team->as(memberKey, "GET", "/v0/jobs"), 401).isEmpty(), "removed key");
     QVERIFY2(ApiChecks::errorProblem(m_team->as(p->bearer(m_a), "GET", "/v0/jobs"), 404).isEmpty(), "removed person");
     QCOMPARE(memberSnapshot(p->userId), QJsonValue(QJsonArray()));
+}
+
+// The owner of A is also the owner of B: acting in B (token + X-Workspace-Id B), A's jobs, agents and
+// keys do not exist, and B's do not exist for A's admin.
+void TestRoleMatrix::nothingCrossesWorkspaces()
+{
+    const auto inB = m_owner->bearer(m_b);
+    const QString jobOfA = submit();
+    const QString nodeOfA = registerNode();
+    const QJsonValue nodeBefore = m_server->get("/v0/agents/" + nodeOfA).json.value("state");
+    auto r = m_team->as(inB, "POST", "/v0/jobs/" + jobOfA + ":cancel");
+    QVERIFY2(ApiChecks::errorProblem(r, 404).isEmpty(), r.describe().constData());
+    r = m_team->as(inB, "POST", "/v0/agents/" + nodeOfA + ":drain");
+    QVERIFY2(ApiChecks::errorProblem(r, 404).isEmpty(), r.describe().constData());
+    r = m_team->as(inB, "DELETE", "/v0/agents/" + nodeOfA);
+    QVERIFY2(ApiChecks::errorProblem(r, 404).isEmpty(), r.describe().constData());
+    r = m_team->as(inB, "DELETE", "/v0/keys/" + m_admin->keyId);
+    QVERIFY2(ApiChecks::errorProblem(r, 404).isEmpty(), r.describe().constData());
+    QCOMPARE(jobState(jobOfA), QStringLiteral("QUEUED"));
+    QCOMPARE(m_server->get("/v0/agents/" + nodeOfA).json.value("state"), nodeBefore);
+    QCOMPARE(m_team->as(m_admin->key(), "GET", "/v0/auth/me").status, 200);
+    // and the other way: B's job and the outsider's key are out of reach of A's admin
+    const QString jobOfB = submit(m_outsider->key());
+    QVERIFY(!jobOfB.isEmpty());
+    r = m_team->as(m_admin->key(), "POST", "/v0/jobs/" + jobOfB + ":cancel");
+    QVERIFY2(ApiChecks::errorProblem(r, 404).isEmpty(), r.describe().constData());
+    r = m_team->as(m_admin->key(), "DELETE", "/v0/keys/" + m_outsider->keyId);
+    QVERIFY2(ApiChecks::errorProblem(r, 404).isEmpty(), r.describe().constData());
+    r = m_team->as(m_outsider->key(), "GET", "/v0/jobs/" + jobOfB);
+    QVERIFY2(r.status == 200 && r.json.value("state") == QStringLiteral("QUEUED"), r.describe().constData());
+    // a member lists only their own keys
+    const auto keys = m_team->as(m_member->key(), "GET", "/v0/keys?includeRevoked=true");
+    QCOMPARE(keys.status, 200);
+    QVERIFY(!keys.json.value("keys").toArray().isEmpty());
+    for (const auto &k : keys.json.value("keys").toArray())
+        QVERIFY2(k.toObject().value("id").toString() != m_admin->keyId, keys.describe().constData());
+    QVERIFY(!keys.body.contains(m_admin->keyId.toLatin1()));
 }
 
 QTEST_GUILESS_MAIN(TestRoleMatrix)
