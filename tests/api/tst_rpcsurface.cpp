@@ -121,6 +121,10 @@ void TestRpcSurface::walk_data()
     row("submit bogus key", P, "/api/compute/jobs/submit", R"({"command":"true"})", "bogus", 401, "UNAUTHORIZED");
     row("submit alg none", P, "/api/compute/jobs/submit", R"({"command":"true"})", "badJwt", 401, "UNAUTHORIZED");
     row("submit node key", P, "/api/compute/jobs/submit", R"({"command":"true"})", "node", 403, "FORBIDDEN");
+    row("submit array body", P, "/api/compute/jobs/submit", "[1]", "member", 400, "ERROR");
+    row("submit wrong method", "GET", "/api/compute/jobs/submit", {}, "member", 405, "ERROR");
+    row("unknown path", P, "/api/compute/jobs/nope", "{}", "member", 404, "NO_DATA");
+    row("unknown path no credential", P, "/api/compute/nope", "{}", "", 404, "NO_DATA");
     row("retrieve", P, "/api/compute/jobs/retrieve", R"({"jobId":"{job}"})", "member", 200, "SUCCESS");
     row("retrieve unknown", P, "/api/compute/jobs/retrieve", R"({"jobId":"{unknownJob}"})", "member", 404, "NO_DATA");
     row("retrieve no id", P, "/api/compute/jobs/retrieve", "{}", "member", 422, "ERROR");
