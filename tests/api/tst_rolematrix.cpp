@@ -615,6 +615,15 @@ void TestRoleMatrix::adminCannotChangeRoles()
         QVERIFY2(ApiChecks::errorProblem(r, 403).isEmpty(), r.describe().constData());
         QCOMPARE(memberSnapshot(target), before);
     }
+    // nor may anyone raise themselves
+    for (const TestPerson *p : {&*m_member, &*m_admin}) {
+        const QJsonValue before = memberSnapshot(p->userId);
+        for (const auto &h : {p->key(), p->bearer(m_a), p->bearer()}) {
+            const auto r = m_team->as(h, "PATCH", path.arg(p->userId), {{"role", "owner"}});
+            QVERIFY2(ApiChecks::errorProblem(r, 403).isEmpty(), r.describe().constData());
+        }
+        QCOMPARE(memberSnapshot(p->userId), before);
+    }
     // nor remove an owner
     const QJsonValue before = memberSnapshot(m_owner->userId);
     const auto r = m_team->as(m_admin->key(), "DELETE", path.arg(m_owner->userId));
@@ -645,6 +654,16 @@ void TestRoleMatrix::keyCannotActInAnotherWorkspace()
     r = m_team->as(m_outsider->key(), "POST", "/api/compute/jobs/submit", {{"command", "true"}, {"workspaceId", m_a}});
     QVERIFY2(r.status == 200 || r.status == 404 || r.status == 422, r.describe().constData());
     QCOMPARE(jobPageSnapshot(), pageOfA);
+    // odd workspace names in the header: 404 (or 400), never a 5xx
+    for (const QByteArray &odd :
+        {QByteArray("ws_"), QByteArray("x"), QByteArray(300, 'w'), QByteArray("ws_%00"), QByteArray("' OR 1=1 --"),
+            m_b.toLatin1().toLower() == m_b.toLatin1() ? m_b.toLatin1().toUpper() : m_b.toLatin1().toLower()}) {
+        for (auto h : {m_member->key(), m_member->bearer()}) {
+            h.append({"X-Workspace-Id", odd});
+            const auto odds = m_team->as(h, "GET", "/v0/jobs");
+            QVERIFY2(odds.status == 404 || odds.status == 400, odds.describe().constData());
+        }
+    }
     // the member's token naming B in the path
     r = m_team->as(m_member->bearer(), "GET", "/v0/workspaces/" + m_b + "/members");
     QVERIFY2(ApiChecks::errorProblem(r, 404).isEmpty(), r.describe().constData());
