@@ -258,7 +258,9 @@ void TestRoleMatrix::initTestCase()
     m_victim = m_team->addPerson(m_a, "member");
     QVERIFY(m_owner && m_admin && m_member && m_victim);
     // workspace B: the owner of A is its only owner; the outsider is a member of B only
-    m_b = m_team->createWorkspace(*m_owner, "workspace B");
+    m_b = m_team->as(m_owner->bearer(), "POST", "/v0/workspaces", {{"name", "workspace B"}, {"defaultRegion", "eu"}})
+              .json.value("id")
+              .toString();
     QVERIFY(!m_b.isEmpty());
     m_outsider = m_team->addPerson(m_b, "member", m_owner->bearer(m_b));
     QVERIFY(m_outsider);
