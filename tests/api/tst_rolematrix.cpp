@@ -19,8 +19,8 @@
 namespace {
 enum Who { Owner, Admin, Member, Outsider, Revoked, Anonymous };
 // Key: their API key; Bearer: access token + X-Workspace-Id A; BearerDefault: access token alone;
-// KeyNamingA: their key + X-Workspace-Id A (outsider only).
-enum Mode { Key, Bearer, BearerDefault, KeyNamingA, NoCredential };
+// KeyNamingA: their key + X-Workspace-Id A (outsider only); KeyAsBearer: Authorization: Bearer tnv_….
+enum Mode { Key, Bearer, BearerDefault, KeyNamingA, NoCredential, KeyAsBearer };
 constexpr int kNodeOnly = 9; // `need` of the agent plane: no person's role is enough
 constexpr int kNoAuth = -1; // `need` of a route that takes no credential (the URL is the credential)
 
@@ -31,7 +31,7 @@ const char *whoName(Who w)
 }
 const char *modeName(Mode m)
 {
-    static const char *names[] = {"key", "bearer+A", "bearer", "key+A", "none"};
+    static const char *names[] = {"key", "bearer+A", "bearer", "key+A", "none", "bearer-key"};
     return names[m];
 }
 
@@ -151,6 +151,8 @@ TestServer::Headers TestRoleMatrix::headersFor(Who who, Mode mode) const
     }
     case NoCredential:
         return {};
+    case KeyAsBearer:
+        return {{"Authorization", "Bearer " + p->apiKey.toLatin1()}};
     }
     return {};
 }
@@ -468,9 +470,9 @@ void TestRoleMatrix::matrix_data()
                 << it.key() << int(w) << int(m);
         };
         for (Who w : {Owner, Admin, Member})
-            for (Mode m : {Key, Bearer, BearerDefault})
+            for (Mode m : {Key, KeyAsBearer, Bearer, BearerDefault})
                 row(w, m);
-        for (Mode m : {Key, KeyNamingA, Bearer, BearerDefault})
+        for (Mode m : {Key, KeyAsBearer, KeyNamingA, Bearer, BearerDefault})
             row(Outsider, m);
         row(Revoked, Key);
         row(Revoked, Bearer);
