@@ -44,6 +44,7 @@ private slots:
     void walk();
     void nodeLifecycle();
     void otpFlow();
+    void rateLimitedEnvelope(); // last: it spends this address's sign-in allowance
 
 private:
     TestServer::Headers as(const QString &who) const;
@@ -327,6 +328,21 @@ void TestRpcSurface::otpFlow()
     // and a JWT from it works on the RPC surface
     r = m_team->as({{"Authorization", "Bearer " + token.toLatin1()}}, "POST", "/api/compute/jobs/list", QJsonObject {});
     QVERIFY2(envelopeProblem(r, 200, "SUCCESS").isEmpty(), r.describe().constData());
+}
+
+// Sign-in routes are limited per address (120/min) and failed tries per account: past either, the
+// answer is 429 with Retry-After and a RATE_LIMITED envelope.
+void TestRpcSurface::rateLimitedEnvelope()
+{
+    TestServer::Reply r;
+    for (int i = 0; i < 200 && r.status != 429; ++i)
+        r = m_team->as({}, "POST", "/api/auth/verify-otp", {{"email", "limited@example.test"}, {"code", "123456"}});
+    QVERIFY2(envelopeProblem(r, 429, "RATE_LIMITED").isEmpty(), r.describe().constData());
+    QVERIFY2(r.header("retry-after").toInt() > 0, r.describe().constData());
+    r = m_team->as({}, "POST", "/api/auth/request-otp", {{"email", "limited@example.test"}});
+    QVERIFY2(r.status == 429 || r.status == 200, r.describe().constData());
+    QVERIFY2(
+        envelopeProblem(r, r.status, r.status == 429 ? "RATE_LIMITED" : "SUCCESS").isEmpty(), r.describe().constData());
 }
 
 QTEST_GUILESS_MAIN(TestRpcSurface)
