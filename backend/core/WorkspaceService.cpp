@@ -29,7 +29,7 @@ Result<QString> textField(const QJsonObject &body, const QString &name, int maxL
     if (v.isUndefined() || v.isNull()) {
         if (required)
             return ApiError::validation({{name, QStringLiteral("required")}});
-        return QString();
+        return QString(QLatin1String("")); // empty, not null: the columns are NOT NULL (a null binds NULL)
     }
     if (!v.isString())
         return ApiError::validation({{name, QStringLiteral("must be a string")}});
