@@ -163,6 +163,11 @@ int parseConfig(const QStringList &args, AgentConfig &cfg)
         {QStringLiteral("job-pids-max"),
             QStringLiteral("Most processes and threads per job, enforced by its cgroup (0: no limit; default 4096)."),
             QStringLiteral("N"), QStringLiteral("4096")},
+        {QStringLiteral("ca"),
+            QStringLiteral("With an https:// --server: a PEM file of CA certificates trusted besides the system's, for "
+                           "a control plane whose certificate a private CA signed. May be given more than once. The "
+                           "server's certificate is always verified."),
+            QStringLiteral("FILE")},
         {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error (default: info)."),
             QStringLiteral("LEVEL"), QStringLiteral("info")},
     });
@@ -174,6 +179,13 @@ int parseConfig(const QStringList &args, AgentConfig &cfg)
     if (!p.isSet(QStringLiteral("server")) || !cfg.serverUrl.isValid() || cfg.serverUrl.host().isEmpty()
         || (cfg.serverUrl.scheme() != QLatin1String("http") && cfg.serverUrl.scheme() != QLatin1String("https")))
         return fail("--server must be an http:// or https:// URL");
+    for (const QString &caFile : p.values(QStringLiteral("ca"))) {
+        QString error;
+        if (!AgentTls::loadCaFile(caFile, &cfg.caCertificates, &error)) {
+            fprintf(stderr, "agent: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
     cfg.registrationKey = p.isSet(QStringLiteral("key")) ? p.value(QStringLiteral("key"))
                                                          : qEnvironmentVariable("TANVRIT_REGISTRATION_KEY");
     cfg.name = p.value(QStringLiteral("name")).trimmed();

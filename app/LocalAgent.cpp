@@ -10,7 +10,7 @@ LocalAgent::~LocalAgent()
 }
 
 void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount,
-    const JobSandbox::Options &sandbox)
+    const JobSandbox::Options &sandbox, const QSslCertificate &serverCertificate)
 {
     AgentConfig c;
     c.serverUrl = server;
@@ -19,6 +19,7 @@ void LocalAgent::start(const QUrl &server, const QString &keyFile, const QString
     c.workDir = dataDir + QStringLiteral("/agent");
     c.slotCount = slotCount;
     c.sandbox = sandbox;
+    c.pinnedCertificate = serverCertificate; // it connects by address, which the certificate may not name
     m_runtime = new AgentRuntime(c);
     QObject::connect(m_runtime, &AgentRuntime::fatalError, m_runtime,
         [](const QString &message) { qCritical().noquote() << "local agent:" << message; });

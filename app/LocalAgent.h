@@ -3,6 +3,7 @@
 
 #include "JobSandbox.h"
 
+#include <QSslCertificate>
 #include <QString>
 #include <QThread>
 #include <QUrl>
@@ -14,7 +15,7 @@ class LocalAgent
 public:
     ~LocalAgent();
     void start(const QUrl &server, const QString &keyFile, const QString &dataDir, int slotCount,
-        const JobSandbox::Options &sandbox = {});
+        const JobSandbox::Options &sandbox = {}, const QSslCertificate &serverCertificate = {});
     void stop(); // kills its running jobs; blocks until its thread has ended
 
 private:

@@ -5,6 +5,7 @@
 #include "HeapTrimmer.h"
 #include "LocalAgent.h"
 #include "Logging.h"
+#include "ServerTls.h"
 #include "ShutdownSignals.h"
 
 #include <QCommandLineParser>
@@ -124,6 +125,12 @@ int runServe(const QStringList &args)
         {QStringLiteral("max-followers-per-key"),
             QStringLiteral("Live log and event streams one API key may hold at once (429 beyond)."),
             QStringLiteral("N"), QStringLiteral("64")},
+        {QStringLiteral("tls-cert"),
+            QStringLiteral(
+                "Serve HTTPS (and WSS) with this PEM certificate (then any intermediates); needs --tls-key."),
+            QStringLiteral("FILE")},
+        {QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert (not encrypted)."),
+            QStringLiteral("FILE")},
     });
     addIdentityOptions(p);
     p.process(args);
@@ -202,6 +209,18 @@ int runServe(const QStringList &args)
         fprintf(stderr, "serve: %s\n", qPrintable(why));
         return 2;
     }
+    if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key"))) {
+        fprintf(stderr, "serve: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    if (p.isSet(QStringLiteral("tls-cert"))) {
+        QString tlsError;
+        if (!ServerTls::load(
+                p.value(QStringLiteral("tls-cert")), p.value(QStringLiteral("tls-key")), &cfg.server.tls, &tlsError)) {
+            fprintf(stderr, "serve: %s\n", qPrintable(tlsError));
+            return 2;
+        }
+    }
     const int agentSlots = p.value(QStringLiteral("agent-slots")).toInt(&ok);
     if (!ok || agentSlots < 0) {
         fprintf(stderr, "serve: --agent-slots must be a non-negative number\n");
@@ -248,7 +267,8 @@ int runServe(const QStringList &args)
 
     LocalAgent localAgent;
     if (p.isSet(QStringLiteral("with-agent")))
-        localAgent.start(plane.url(), plane.adminKeyPath(), cfg.dataDir, agentSlots, sandbox);
+        localAgent.start(
+            plane.url(), plane.adminKeyPath(), cfg.dataDir, agentSlots, sandbox, cfg.server.tls.localCertificate());
 
     QObject::connect(&shutdown, &ShutdownSignals::requested, &plane, [&] {
         qInfo().noquote() << "shutdown signal received; finishing in-flight requests";

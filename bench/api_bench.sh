@@ -64,7 +64,8 @@ fail() {
     exit 1
 }
 
-"$SERVER" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log-level warn >"$SERVER_LOG" 2>&1 &
+"$SERVER" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log-level warn \
+    --rate-limit-per-minute 0 --rate-limit-per-hour 0 >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 # The port a process listens on, from /proc (for a server that does not print its url line).

@@ -46,7 +46,8 @@ source "$ROOT/bench/bench_lib.sh"
 start_server() {
     : >"$SERVER_LOG"
     local t0; t0=$(date +%s.%N)
-    "$SERVER" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log-level warn >"$SERVER_LOG" 2>&1 &
+    "$SERVER" serve --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --log-level warn \
+    --rate-limit-per-minute 0 --rate-limit-per-hour 0 >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     PORT=
     for _ in $(seq 6000); do

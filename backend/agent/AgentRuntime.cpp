@@ -43,7 +43,18 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     if (m_config.heartbeatIntervalSeconds < 1)
         m_config.heartbeatIntervalSeconds = 30;
 
+    m_tls = AgentTls(m_config.caCertificates, m_config.pinnedCertificate);
     m_nam = new QNetworkAccessManager(this);
+    connect(
+        m_nam, &QNetworkAccessManager::sslErrors, this, [this](QNetworkReply *reply, const QList<QSslError> &errors) {
+            if (m_tls.isPinned(reply->sslConfiguration().peerCertificate())) {
+                reply->ignoreSslErrors(errors);
+                return;
+            }
+            if (!m_tlsRefused)
+                qCritical().noquote() << "agent:" << AgentTls::describe(errors) << "(retrying)";
+            m_tlsRefused = true;
+        });
     m_outbox = new AgentOutbox(
         [this](const QString &call, const QByteArray &body, Done done) { post(call, body, std::move(done)); }, this);
     if (m_config.logSpoolBytes > 0)
@@ -76,6 +87,7 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     m_heartbeatTimer = new QTimer(this);
     connect(m_heartbeatTimer, &QTimer::timeout, this, &AgentRuntime::sendHeartbeat);
     m_push = new PushChannel(this);
+    m_push->setTls(m_tls);
     connect(m_push, &PushChannel::connectedChanged, this, [this](bool up) {
         Q_EMIT pushConnectedChanged(up);
         if (up)
@@ -138,6 +150,7 @@ QNetworkReply *AgentRuntime::post(
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     req.setRawHeader("X-API-Key", (withRegistrationKey ? registrationKey() : m_nodeKey).toUtf8());
     req.setTransferTimeout(timeoutMs);
+    m_tls.apply(req);
     QNetworkReply *reply = m_nam->post(req, jsonBody);
     const quint64 epoch = m_epoch;
     connect(
@@ -151,6 +164,7 @@ QNetworkReply *AgentRuntime::post(
                 qWarning().noquote() << "agent: control plane unreachable:" << r.message;
             } else if (r.httpStatus != 0 && !m_serverReachable) {
                 m_serverReachable = true;
+                m_tlsRefused = false;
                 qInfo().noquote() << "agent: control plane reachable again";
             }
             if (!withRegistrationKey && epoch == m_epoch) {

@@ -6,6 +6,7 @@
 #include "AgentIdentity.h"
 #include "AgentJobs.h"
 #include "AgentOutbox.h"
+#include "AgentTls.h"
 #include "JobSandbox.h"
 #include "JobSpecBuilder.h"
 #include "WorkDirLock.h"
@@ -48,6 +49,8 @@ struct AgentConfig
     int keepWorkdirsHours = 24; // finished jobs' working directories are removed after this long (0: at once)
     JobSandbox::Options sandbox; // job user, jobs directory, pids limit (--job-user, --jobs-dir, --job-pids-max)
     QStringList extraCapabilities; // job types offered besides COMMAND (and CONTAINER with podman/docker)
+    QList<QSslCertificate> caCertificates; // trusted besides the system CAs (agent --ca)
+    QSslCertificate pinnedCertificate; // trusted as the server's own certificate (serve --with-agent)
 };
 
 // Lives on one thread and never blocks it. Call its methods on that thread.
@@ -124,6 +127,8 @@ private:
     QList<GpuDevice> m_gpus;
     bool m_gpuDetectRunning = false;
 
+    AgentTls m_tls;
+    bool m_tlsRefused = false; // the server's certificate did not verify (logged once until it does)
     QNetworkAccessManager *m_nam = nullptr;
     AgentOutbox *m_outbox = nullptr;
 

@@ -110,6 +110,16 @@ void PushChannel::connectNow()
         s->abort();
         onClosed();
     });
+    connect(s, &QWebSocket::sslErrors, this, [this, s](const QList<QSslError> &errors) {
+        if (s != m_socket)
+            return;
+        if (m_tls.isPinned(s->sslConfiguration().peerCertificate())) {
+            s->ignoreSslErrors();
+            return;
+        }
+        if (!m_failing)
+            qCritical().noquote() << "agent: push channel:" << AgentTls::describe(errors);
+    });
     connect(s, &QWebSocket::textMessageReceived, this, &PushChannel::onText);
     connect(s, &QWebSocket::pong, this, [this] { m_activity.restart(); });
     QTimer::singleShot(kConnectTimeoutMs, s, [this, s] {
@@ -121,6 +131,7 @@ void PushChannel::connectNow()
     });
     QNetworkRequest req(m_url);
     req.setRawHeader("X-API-Key", m_nodeKey.toUtf8());
+    m_tls.apply(s);
     s->open(req);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "AgentOutbox.h"
+#include "AgentTls.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -21,6 +22,7 @@ public:
     explicit PushChannel(QObject *parent = nullptr);
     ~PushChannel() override;
 
+    void setTls(const AgentTls &tls) { m_tls = tls; }
     // Connects to url with the node key, and keeps reconnecting (with backoff) until stop().
     void start(const QUrl &url, const QString &nodeKey);
     // Closes the socket and stops reconnecting; connectedChanged(false) if it was up.
@@ -38,6 +40,7 @@ private:
     void onText(const QString &text);
 
     QUrl m_url;
+    AgentTls m_tls;
     QString m_nodeKey;
     bool m_wanted = false;
     QWebSocket *m_socket = nullptr;

@@ -40,7 +40,7 @@ bool looksLikeSecretValue(const QString &v)
         return true;
     if (v.startsWith(QLatin1String("Bearer "), Qt::CaseInsensitive))
         return true;
-    return v.startsWith(QLatin1String("eyJ")) && v.count(QLatin1Char('.')) == 2;   // a JWT
+    return v.startsWith(QLatin1String("eyJ")) && v.count(QLatin1Char('.')) == 2; // a JWT
 }
 
 QJsonValue clean(const QJsonValue &v, int depth);
@@ -95,17 +95,15 @@ QJsonValue shorten(const QJsonValue &v)
 
 bool AuditDetail::isSecretName(const QString &key)
 {
-    static const QStringList kAnywhere{QStringLiteral("password"), QStringLiteral("passwd"),
-                                       QStringLiteral("secret"),   QStringLiteral("token"),
-                                       QStringLiteral("apikey"),   QStringLiteral("privatekey"),
-                                       QStringLiteral("credential"), QStringLiteral("authorization"),
-                                       QStringLiteral("cookie")};
-    static const QStringList kWords{QStringLiteral("key"), QStringLiteral("otp"), QStringLiteral("code"),
-                                    QStringLiteral("pin"), QStringLiteral("pwd"), QStringLiteral("pass"),
-                                    QStringLiteral("hash"), QStringLiteral("salt")};
+    static const QStringList kAnywhere {QStringLiteral("password"), QStringLiteral("passwd"), QStringLiteral("secret"),
+        QStringLiteral("token"), QStringLiteral("apikey"), QStringLiteral("privatekey"), QStringLiteral("credential"),
+        QStringLiteral("authorization"), QStringLiteral("cookie")};
+    static const QStringList kWords {QStringLiteral("key"), QStringLiteral("otp"), QStringLiteral("code"),
+        QStringLiteral("pin"), QStringLiteral("pwd"), QStringLiteral("pass"), QStringLiteral("hash"),
+        QStringLiteral("salt")};
     // The identifier, name or count of a secret is not the secret: "keyId", "secretName", "tokenFamilyId".
-    static const QStringList kNaming{QStringLiteral("id"), QStringLiteral("ids"), QStringLiteral("name"),
-                                     QStringLiteral("names"), QStringLiteral("prefix"), QStringLiteral("count")};
+    static const QStringList kNaming {QStringLiteral("id"), QStringLiteral("ids"), QStringLiteral("name"),
+        QStringLiteral("names"), QStringLiteral("prefix"), QStringLiteral("count")};
     const QStringList words = wordsOf(key);
     if (words.isEmpty())
         return false;
@@ -128,6 +126,8 @@ QJsonObject AuditDetail::sanitize(const QJsonObject &detail)
 
 QByteArray AuditDetail::toText(const QJsonObject &detail)
 {
+    if (detail.isEmpty())
+        return QByteArrayLiteral("{}"); // most entries: no serializer on the request path
     QJsonObject o = sanitize(detail);
     QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Compact);
     if (text.size() <= kMaxBytes)
@@ -136,10 +136,10 @@ QByteArray AuditDetail::toText(const QJsonObject &detail)
     text = QJsonDocument(o).toJson(QJsonDocument::Compact);
     if (text.size() <= kMaxBytes)
         return text;
-    QJsonArray keys;   // too big even shortened: keep which fields there were
+    QJsonArray keys; // too big even shortened: keep which fields there were
     for (auto it = o.begin(); it != o.end() && keys.size() < 32; ++it)
         keys.append(it.key());
-    text = QJsonDocument(QJsonObject{{QStringLiteral("truncated"), true}, {QStringLiteral("keys"), keys}})
+    text = QJsonDocument(QJsonObject {{QStringLiteral("truncated"), true}, {QStringLiteral("keys"), keys}})
                .toJson(QJsonDocument::Compact);
     return text.size() <= kMaxBytes ? text : QByteArrayLiteral("{\"truncated\":true}");
 }

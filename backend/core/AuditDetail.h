@@ -9,5 +9,5 @@ namespace AuditDetail {
 constexpr qsizetype kMaxBytes = 2048;
 bool isSecretName(const QString &key);
 QJsonObject sanitize(const QJsonObject &detail);
-QByteArray toText(const QJsonObject &detail);   // sanitize, then compact JSON of at most kMaxBytes
+QByteArray toText(const QJsonObject &detail); // sanitize, then compact JSON of at most kMaxBytes
 }

@@ -40,7 +40,7 @@ QByteArray AuditExport::csvRows(const QList<AuditRecord> &entries)
     QByteArray out;
     for (const AuditRecord &r : entries) {
         const QString cells[] = {QString::number(r.seq), r.workspaceId, isoTime(r.at), r.actor, r.action, r.subject,
-                                 r.source, r.outcome, QString::fromUtf8(r.detail), r.prevHash, r.hash};
+            r.source, r.outcome, QString::fromUtf8(r.detail), r.prevHash, r.hash};
         bool first = true;
         for (const QString &c : cells) {
             if (!first)

@@ -105,6 +105,13 @@ private:
     QHash<QString, QString> m_firstWorkspace;            // user -> the workspace a token acts in by default
     QHash<QString, QString> m_plans;                     // workspace -> plan
     QHash<QString, qint64> m_revokedFamilies;            // family -> revoked at (ms), kept for one access TTL
+    struct VerifiedToken
+    {
+        QString userId;
+        QString familyId;
+        qint64 expiresAt = 0;   // seconds
+    };
+    QHash<QString, VerifiedToken> m_tokens;              // access token -> its checked claims (HMAC once per token)
     QHash<QString, qint64> m_lastUsed;                   // key id -> last use (ms), written once a minute
     QTimer m_flush;
 };

@@ -26,6 +26,8 @@ ControlPlane::ControlPlane(QObject *parent)
 ControlPlane::~ControlPlane()
 {
     delete m_http;
+    if (m_services.audit)
+        m_services.audit->flush(); // entries of the last event-loop turn go to the writer before it stops
     if (m_services.store)
         m_services.store->close();
     delete m_services.metrics;
@@ -80,7 +82,7 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
         return false;
     }
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(config.server.usesTls() ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(config.address.toString());
     url.setPort(port);
     m_url = url;
@@ -102,6 +104,8 @@ void ControlPlane::shutdown(int graceMs, std::function<void()> done)
             return;
         timer->stop();
         timer->deleteLater();
+        if (m_services.audit)
+            m_services.audit->flush();
         m_services.store->close(); // the writer commits what is queued before it stops
         done();
     });

@@ -3,6 +3,7 @@
 #include "GuardedTcpServer.h"
 
 #include <QSocketNotifier>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,10 +30,13 @@ QString addressKey(const QHostAddress &a)
 void refuseDescriptor(int fd, int status, const QByteArray &code, const QByteArray &message)
 {
     const QByteArray body = R"({"error":")" + code + R"(","code":")" + code + R"(","message":")" + message + "\"}";
-    const QByteArray reason = status == 429 ? "Too Many Requests" : "Service Unavailable";
+    const QByteArray reason = status == 429 ? "Too Many Requests"
+        : status == 400                     ? "Bad Request"
+                                            : "Service Unavailable";
     const QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
         + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nRetry-After: 1\r\nX-Compute-API-Version: v0\r\nConnection: close\r\n\r\n" + body;
+        + (status == 400 ? "" : "\r\nRetry-After: 1") + "\r\nX-Compute-API-Version: v0\r\nConnection: close\r\n\r\n"
+        + body;
     // A fresh socket's send buffer takes this at once; a client that cannot receive it loses it.
     (void)::send(fd, out.constData(), size_t(out.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
     // Read what the client already sent, so closing does not turn into a reset that discards the answer.
@@ -54,6 +59,12 @@ GuardedTcpServer::~GuardedTcpServer()
     stop();
     if (m_spare >= 0)
         ::close(m_spare);
+}
+
+void GuardedTcpServer::setTls(const QSslConfiguration &tls)
+{
+    m_tlsConfig = tls;
+    m_tls = !tls.localCertificate().isNull();
 }
 
 bool GuardedTcpServer::listenOn(const QHostAddress &address, quint16 port)
@@ -157,25 +168,114 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
             "this address has " + QByteArray::number(fromAddress) + " open connections, its limit");
         return;
     }
+    ++fromAddress;
+    ++m_open;
+    if (m_tls) {
+        awaitFirstByte(descriptor, key);
+        return;
+    }
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         ::close(int(descriptor));
-        if (fromAddress == 0)
-            m_perAddress.remove(key);
+        release(key);
         return;
     }
-    ++fromAddress;
-    ++m_open;
-    connect(socket, &QObject::destroyed, this, [this, key] {
-        --m_open;
-        auto it = m_perAddress.find(key);
-        if (it != m_perAddress.end() && --it.value() <= 0)
-            m_perAddress.erase(it);
-    });
+    connect(socket, &QObject::destroyed, this, [this, key] { release(key); });
+    handOver(socket);
+}
+
+void GuardedTcpServer::release(const QString &addressKey)
+{
+    --m_open;
+    auto it = m_perAddress.find(addressKey);
+    if (it != m_perAddress.end() && --it.value() <= 0)
+        m_perAddress.erase(it);
+}
+
+void GuardedTcpServer::handOver(QTcpSocket *socket)
+{
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     new RequestGuard(socket, m_connection);
     addPendingConnection(socket);
+}
+
+// A TLS client speaks first, and its first byte opens a handshake record (0x16). Anything else is most
+// likely plain HTTP sent to the HTTPS port: it is answered 400 in plain text instead of failing a handshake.
+void GuardedTcpServer::awaitFirstByte(qintptr descriptor, const QString &addressKey)
+{
+    const int fd = int(descriptor);
+    auto *waiter = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    auto owned = std::make_shared<bool>(true); // the descriptor is the waiter's until it is handed on
+    connect(waiter, &QObject::destroyed, [fd, owned] {
+        if (*owned)
+            ::close(fd); // the server went first
+    });
+    const auto finish = [waiter, owned] {
+        waiter->setEnabled(false); // before the descriptor is closed or watched by a socket
+        *owned = false;
+        waiter->deleteLater();
+    };
+    QTimer::singleShot(m_connection.headerTimeoutMs, waiter, [this, fd, addressKey, owned, finish] {
+        if (!*owned)
+            return;
+        finish();
+        qDebug().noquote() << "closing a connection that sent nothing in time (TLS port)";
+        ::close(fd);
+        release(addressKey);
+    });
+    connect(waiter, &QSocketNotifier::activated, this, [this, fd, addressKey, owned, finish] {
+        unsigned char first = 0;
+        const ssize_t n = ::recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (!*owned || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
+            return;
+        finish();
+        if (n == 1 && first == 0x16) {
+            startHandshake(fd, addressKey);
+            return;
+        }
+        if (n == 1)
+            refuseDescriptor(fd, 400, "invalid_request", "this port speaks HTTPS; use an https:// URL");
+        else
+            ::close(fd);
+        release(addressKey);
+    });
+}
+
+// The connection counts against the limits from accept on; Qt's HTTP parser (and the RequestGuard) see it
+// only once the handshake is done. A client that does not finish it within the header timeout, or whose
+// handshake fails, is closed: it cannot hold a descriptor for long.
+void GuardedTcpServer::startHandshake(qintptr descriptor, const QString &addressKey)
+{
+    auto *socket = new QSslSocket(this);
+    socket->setSslConfiguration(m_tlsConfig);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        ::close(int(descriptor));
+        release(addressKey);
+        return;
+    }
+    connect(socket, &QObject::destroyed, this, [this, addressKey] { release(addressKey); });
+    // Context of the handshake's connections: deleting it when the handshake is done drops them all.
+    auto *handshake = new QObject(socket);
+    const auto drop = [socket](const char *why) {
+        qDebug().noquote() << "closing a TLS connection before its first request:" << why
+                           << "peer=" + socket->peerAddress().toString();
+        socket->abort();
+        socket->deleteLater();
+    };
+    QTimer::singleShot(m_connection.headerTimeoutMs, handshake, [drop] { drop("no handshake in time"); });
+    connect(socket, &QAbstractSocket::errorOccurred, handshake,
+        [socket, drop] { drop(qPrintable(socket->errorString())); });
+    connect(socket, &QAbstractSocket::disconnected, handshake, [drop] { drop("the client went away"); });
+    connect(socket, &QSslSocket::encrypted, handshake, [this, socket, handshake] {
+        delete handshake;
+        handOver(socket);
+        // what arrived with the end of the handshake was announced before the parser was connected
+        if (socket->bytesAvailable() > 0)
+            QMetaObject::invokeMethod(socket, &QTcpSocket::readyRead, Qt::QueuedConnection);
+    });
+    socket->startServerEncryption();
 }
 
 // Gives up the spare descriptor to accept one waiting client, answers it 503 and takes the spare back;

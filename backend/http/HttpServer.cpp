@@ -76,6 +76,8 @@ quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port)
     const ServerConfig &c = m_services.config;
     auto *server = new GuardedTcpServer(
         {c.maxBodyBytes, c.headerTimeoutMs, c.idleTimeoutMs}, {c.maxConnections, c.maxConnectionsPerAddress}, this);
+    if (c.usesTls())
+        server->setTls(c.tls);
     if (!server->listenOn(address, port)) {
         delete server;
         return 0;
@@ -179,8 +181,21 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 bool HttpServer::admitCaller(const ExchangePtr &ex, const Router::Route &route)
 {
     const RouteOptions &o = route.opts;
-    auto principal = m_services.auth->authenticate(
-        {ex->header("x-api-key"), ex->header("authorization"), ex->header("x-workspace-id")});
+    // The workspace a call acts in may be named by the X-Workspace-Id header or a body's workspaceId;
+    // both must agree, and either names it for authentication (404 unless the caller is a member).
+    QByteArray workspace = ex->header("x-workspace-id");
+    if (ex->body().contains("\"workspaceId\"")) {
+        const QJsonValue named = QJsonDocument::fromJson(ex->body()).object().value(QStringLiteral("workspaceId"));
+        if (named.isString()) {
+            const QByteArray fromBody = named.toString().toUtf8().left(128);
+            if (!workspace.isEmpty() && workspace != fromBody) {
+                ex->replyError(ApiError::notFound(QStringLiteral("no workspace %1").arg(QString::fromUtf8(fromBody.left(64)))));
+                return false;
+            }
+            workspace = fromBody;
+        }
+    }
+    auto principal = m_services.auth->authenticate({ex->header("x-api-key"), ex->header("authorization"), workspace});
     if (!principal) {
         if (principal.error().code == ErrorCode::Unauthorized)
             ex->replyError(principal.error(), {{"WWW-Authenticate", "Bearer"}});

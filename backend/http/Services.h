@@ -1,6 +1,7 @@
 // What controllers reach: the core services of one control plane, and its configuration.
 #pragma once
 
+#include <QSslConfiguration>
 #include <QString>
 
 class Store;
@@ -34,6 +35,9 @@ struct ServerConfig
     int idleTimeoutMs = 60000;
     int maxFollowersPerKey = 64;
     qint64 maxWebSocketMessageBytes = 64 * 1024; // agents and log followers send (next to) nothing
+    // HTTPS and WSS on the listening port when it holds a certificate (serve --tls-cert/--tls-key, ServerTls)
+    QSslConfiguration tls;
+    bool usesTls() const { return !tls.localCertificate().isNull(); }
 };
 
 struct Services

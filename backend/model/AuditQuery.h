@@ -7,11 +7,11 @@
 struct AuditQuery
 {
     QString workspaceId;
-    QString actor;                  // exact match when not empty
+    QString actor; // exact match when not empty
     QString action;
     QString subject;
-    std::optional<qint64> since;    // at >= since (epoch ms)
-    std::optional<qint64> until;    // at < until
-    qint64 afterSeq = 0;            // cursor: entries with seq > afterSeq (oldest first)
+    std::optional<qint64> since; // at >= since (epoch ms)
+    std::optional<qint64> until; // at < until
+    qint64 afterSeq = 0; // cursor: entries with seq > afterSeq (oldest first)
     int limit = 100;
 };

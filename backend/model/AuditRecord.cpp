@@ -8,9 +8,8 @@
 
 QByteArray AuditRecord::canonical() const
 {
-    const QJsonArray fields{QString::number(seq), workspaceId,  QString::number(at), actor,
-                            action,               subject,      source,              outcome,
-                            QString::fromUtf8(detail), prevHash};
+    const QJsonArray fields {QString::number(seq), workspaceId, QString::number(at), actor, action, subject, source,
+        outcome, QString::fromUtf8(detail), prevHash};
     return QJsonDocument(fields).toJson(QJsonDocument::Compact);
 }
 
@@ -26,7 +25,7 @@ QString AuditRecord::genesisHash()
 
 QJsonObject AuditRecord::toJson() const
 {
-    return QJsonObject{
+    return QJsonObject {
         {QStringLiteral("seq"), seq},
         {QStringLiteral("workspaceId"), workspaceId},
         {QStringLiteral("at"), isoTime(at)},

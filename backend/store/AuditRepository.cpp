@@ -27,7 +27,7 @@ AuditRecord readRow(const QSqlQuery &q)
 }
 }
 
-bool AuditRepository::append(SqlSession &s, const AuditRecord &r, qint64 chainCount)
+bool AuditRepository::insert(SqlSession &s, const AuditRecord &r)
 {
     QSqlQuery &q = s.prepare(QStringLiteral(
         "INSERT INTO audit_log(seq, workspace_id, at, actor, action, subject, source, outcome, detail, prev_hash, "
@@ -43,15 +43,18 @@ bool AuditRepository::append(SqlSession &s, const AuditRecord &r, qint64 chainCo
     q.addBindValue(QString::fromUtf8(r.detail));
     q.addBindValue(r.prevHash);
     q.addBindValue(r.hash);
-    if (!SqlSession::run(q))
-        return false;
+    return SqlSession::run(q);
+}
+
+bool AuditRepository::setHead(SqlSession &s, const QString &workspaceId, const AuditHead &head)
+{
     QSqlQuery &h = s.prepare(QStringLiteral(
         "INSERT INTO audit_heads(workspace_id, seq, hash, count) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(workspace_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, count = excluded.count"));
-    h.addBindValue(r.workspaceId);
-    h.addBindValue(r.seq);
-    h.addBindValue(r.hash);
-    h.addBindValue(chainCount);
+    h.addBindValue(workspaceId);
+    h.addBindValue(head.seq);
+    h.addBindValue(head.hash);
+    h.addBindValue(head.count);
     return SqlSession::run(h);
 }
 
@@ -64,7 +67,7 @@ std::optional<AuditHead> AuditRepository::head(SqlSession &s, const QString &wor
         *ok = ran;
     if (!ran || !q.next())
         return std::nullopt;
-    AuditHead h{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong()};
+    AuditHead h {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong()};
     q.finish();
     return h;
 }
@@ -94,7 +97,7 @@ QList<AuditRecord> AuditRepository::query(SqlSession &s, const AuditQuery &aq, b
 {
     // Only the filters present appear in the SQL, so the planner picks the index that matches them.
     QString sql = QStringLiteral("SELECT %1 FROM audit_log WHERE workspace_id = ?").arg(QLatin1String(kColumns));
-    QVariantList binds{aq.workspaceId};
+    QVariantList binds {aq.workspaceId};
     if (!aq.actor.isEmpty()) {
         sql += QStringLiteral(" AND actor = ?");
         binds << aq.actor;
@@ -128,12 +131,11 @@ QList<AuditRecord> AuditRepository::query(SqlSession &s, const AuditQuery &aq, b
     return rows;
 }
 
-bool AuditRepository::forEachInChain(SqlSession &s, const QString &workspaceId, qint64 maxSeq,
-                                     const std::function<bool(const AuditRecord &)> &fn)
+bool AuditRepository::forEachInChain(
+    SqlSession &s, const QString &workspaceId, qint64 maxSeq, const std::function<bool(const AuditRecord &)> &fn)
 {
-    QSqlQuery &q = s.prepare(
-        QStringLiteral("SELECT %1 FROM audit_log WHERE workspace_id = ? AND seq <= ? ORDER BY seq")
-            .arg(QLatin1String(kColumns)));
+    QSqlQuery &q = s.prepare(QStringLiteral("SELECT %1 FROM audit_log WHERE workspace_id = ? AND seq <= ? ORDER BY seq")
+                                 .arg(QLatin1String(kColumns)));
     q.addBindValue(workspaceId);
     q.addBindValue(maxSeq);
     if (!SqlSession::run(q))

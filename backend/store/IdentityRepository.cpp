@@ -12,6 +12,11 @@ QVariant nullable(const QString &s)
 {
     return s.isEmpty() ? QVariant() : QVariant(s);
 }
+// NOT NULL text columns: an absent value is stored as "" (a null QString would bind as NULL)
+QString text(const QString &s)
+{
+    return s.isNull() ? QString(QLatin1String("")) : s;
+}
 QVariant nullableInt(qint64 v)
 {
     return v == 0 ? QVariant() : QVariant(v);
@@ -96,9 +101,9 @@ bool IdentityRepository::updateWorkspace(SqlSession &s, const WorkspaceRecord &w
 {
     QSqlQuery &q = s.prepare(
         QStringLiteral("UPDATE workspaces SET name = ?, default_region = ?, plan = ?, updated_at = ? WHERE id = ?"));
-    q.addBindValue(w.name);
-    q.addBindValue(w.defaultRegion);
-    q.addBindValue(w.plan);
+    q.addBindValue(text(w.name));
+    q.addBindValue(text(w.defaultRegion));
+    q.addBindValue(text(w.plan));
     q.addBindValue(w.updatedAt);
     q.addBindValue(w.id);
     return SqlSession::run(q);
@@ -133,7 +138,7 @@ bool IdentityRepository::insertUser(SqlSession &s, const UserRecord &u)
         "INSERT INTO users(id, email, name, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
     q.addBindValue(u.id);
     q.addBindValue(u.email);
-    q.addBindValue(u.name);
+    q.addBindValue(text(u.name));
     q.addBindValue(nullable(u.passwordHash));
     q.addBindValue(u.active ? 1 : 0);
     q.addBindValue(u.createdAt);

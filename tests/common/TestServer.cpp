@@ -247,10 +247,12 @@ TestServer::Reply makeReply(int status, QByteArray body, QMap<QByteArray, QByteA
 }
 
 QNetworkReply *sendOne(QNetworkAccessManager &nam, const QUrl &base, const QByteArray &method,
-                       const QString &pathAndQuery, const QByteArray &body, const TestServer::Headers &headers,
-                       const QString &apiKey)
+    const QString &pathAndQuery, const QByteArray &body, const TestServer::Headers &headers, const QString &apiKey,
+    const QSslConfiguration *tls)
 {
     QNetworkRequest req(QUrl(base.toString() + pathAndQuery, QUrl::TolerantMode));
+    if (tls)
+        req.setSslConfiguration(*tls);
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     if (!body.isEmpty() && !hasHeader(headers, "Content-Type"))
@@ -286,10 +288,22 @@ TestServer::Reply collect(QNetworkReply *nr, bool timedOut)
 }
 } // namespace
 
+void TestServer::setTrustedCas(const QList<QSslCertificate> &cas)
+{
+    m_nam->clearConnectionCache();
+    if (cas.isEmpty()) {
+        m_tls.reset();
+        return;
+    }
+    m_tls = std::make_unique<QSslConfiguration>(QSslConfiguration::defaultConfiguration());
+    m_tls->setCaCertificates(QSslConfiguration::systemCaCertificates() + cas);
+}
+
 TestServer::Reply TestServer::request(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
                                       Headers headers, bool auth)
 {
-    QNetworkReply *nr = sendOne(*m_nam, m_url, method, pathAndQuery, body, headers, auth ? m_adminKey : QString());
+    QNetworkReply *nr
+        = sendOne(*m_nam, m_url, method, pathAndQuery, body, headers, auth ? m_adminKey : QString(), m_tls.get());
     QEventLoop loop;
     QTimer timer;
     timer.setSingleShot(true);
@@ -321,7 +335,7 @@ QList<TestServer::Reply> TestServer::requestParallel(const QByteArray &method, c
     QEventLoop loop;
     int pending = int(bodies.size());
     for (const QByteArray &body : bodies) {
-        QNetworkReply *nr = sendOne(*m_nam, m_url, method, pathAndQuery, body, headers, m_adminKey);
+        QNetworkReply *nr = sendOne(*m_nam, m_url, method, pathAndQuery, body, headers, m_adminKey, m_tls.get());
         QObject::connect(nr, &QNetworkReply::finished, &loop, [&] {
             if (--pending == 0)
                 loop.quit();

@@ -8,6 +8,8 @@
 #include <QList>
 #include <QMap>
 #include <QPair>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -60,6 +62,9 @@ public:
     int exitCode() const;
     QByteArray output() const { return m_output; }   // everything the server printed, stdout and stderr
 
+    // For a server started with --tls-cert: request() and friends trust these CAs besides the system's
+    // (none: the system's only, as a client that was not given the private CA).
+    void setTrustedCas(const QList<QSslCertificate> &cas);
     // Synchronous HTTP (15 s timeout). auth adds X-API-Key: <adminKey>; a body adds
     // Content-Type: application/json unless headers name a Content-Type.
     Reply request(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body = {},
@@ -86,6 +91,7 @@ private:
     std::unique_ptr<QNetworkAccessManager> m_nam;
     QUrl m_url;
     QString m_adminKey;
+    std::unique_ptr<QSslConfiguration> m_tls; // set by setTrustedCas
     QByteArray m_output;
     QByteArray m_stdoutLine;   // partial stdout line while waiting for url=
 };
