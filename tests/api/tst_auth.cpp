@@ -80,6 +80,7 @@ private Q_SLOTS:
 
     void otpSignsIn();
     void otpGivesUpAfterFiveWrongCodes();
+    void otpGuessesSentAtOnceCountToo();
     void otpForAnUnknownEmailLooksTheSame();
 
     void failedLoginsAreThrottled();
@@ -478,6 +479,28 @@ void TestAuth::otpGivesUpAfterFiveWrongCodes()
         {{QStringLiteral("email"), erin->email}, {QStringLiteral("code"), code}});
     QVERIFY2(right.status == 401, right.describe());
     QVERIFY(!right.body.contains("accessToken"));
+}
+
+void TestAuth::otpGuessesSentAtOnceCountToo()
+{
+    // Six wrong guesses in flight together must not each see "no tries yet": after them the code is gone.
+    const auto frank = person();
+    QVERIFY(frank);
+    const qsizetype from = m_server->output().size();
+    QCOMPARE(
+        call({}, "POST", QStringLiteral("/api/auth/request-otp"), {{QStringLiteral("email"), frank->email}}).status,
+        200);
+    QString code;
+    QTRY_VERIFY_WITH_TIMEOUT(!(code = loggedCode(frank->email, from)).isEmpty(), 10000);
+    QList<QByteArray> guesses;
+    for (int i = 1; i <= 6; ++i)
+        guesses << compact({{QStringLiteral("email"), frank->email},
+            {QStringLiteral("code"), QStringLiteral("%1").arg((code.toInt() + i) % 1000000, 6, 10, QLatin1Char('0'))}});
+    for (const auto &r : m_server->requestParallel("POST", QStringLiteral("/api/auth/verify-otp"), guesses))
+        QVERIFY2(r.status == 401, r.describe());
+    const auto right = call({}, "POST", QStringLiteral("/api/auth/verify-otp"),
+        {{QStringLiteral("email"), frank->email}, {QStringLiteral("code"), code}});
+    QVERIFY2(right.status == 401, right.describe());
 }
 
 void TestAuth::otpForAnUnknownEmailLooksTheSame()
