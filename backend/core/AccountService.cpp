@@ -356,25 +356,41 @@ void AccountService::verifyOtp(const QJsonObject &body, const QString &address, 
     const qint64 now = nowMs();
     if (const Status st = m_throttle.check(address, email, now); !st)
         return done(st.error());
-    const auto rec = TokenRepository::otp(m_store.reader(), email.left(254));
     const ApiError invalid = badSession(QStringLiteral("the code is not valid or has expired"));
-    if (!rec || rec->expiresAt <= now || rec->tries >= m_config.otpMaxTries) {
-        m_throttle.failed(address, email, now);
-        if (rec)
-            m_store.writer().enqueue([email](SqlSession &s) { return TokenRepository::deleteOtp(s, email); });
+    if (email.size() > 254)
         return done(invalid);
-    }
-    const QByteArray expected = rec->hash.toLatin1();
-    const QByteArray given = sha256(email + QLatin1Char(':') + code.left(16)).toLatin1();
-    if (expected.size() != given.size() || CRYPTO_memcmp(expected.constData(), given.constData(), given.size()) != 0) {
-        m_throttle.failed(address, email, now);
-        const int tries = rec->tries + 1;
-        const int maxTries = m_config.otpMaxTries;
-        m_store.writer().enqueue([email, tries, maxTries](SqlSession &s) {
-            return tries >= maxTries ? TokenRepository::deleteOtp(s, email) : TokenRepository::countOtpTry(s, email);
+    // Read, compare and count in one writer operation: the writer runs them one at a time, so guesses
+    // sent back to back (or all at once) each see the tries counted before them. Checked on the
+    // reader, they all saw the count of the last commit and a code allowed any number of tries.
+    const QString given = sha256(email + QLatin1Char(':') + code.left(16));
+    const int maxTries = m_config.otpMaxTries;
+    auto matched = std::make_shared<bool>(false);
+    m_store.writer().enqueue(
+        [email, given, maxTries, now, matched](SqlSession &s) {
+            const auto rec = TokenRepository::otp(s, email);
+            if (!rec)
+                return true;
+            if (rec->expiresAt <= now || rec->tries >= maxTries)
+                return TokenRepository::deleteOtp(s, email);
+            const QByteArray expected = rec->hash.toLatin1();
+            const QByteArray g = given.toLatin1();
+            if (expected.size() != g.size() || CRYPTO_memcmp(expected.constData(), g.constData(), g.size()) != 0)
+                return rec->tries + 1 >= maxTries ? TokenRepository::deleteOtp(s, email)
+                                                  : TokenRepository::countOtpTry(s, email);
+            *matched = true; // a code is used once, even by guesses racing the right one
+            return TokenRepository::deleteOtp(s, email);
+        },
+        [this, email, address, now, matched, invalid, done](bool ok) {
+            if (!ok || !*matched) {
+                m_throttle.failed(address, email, now);
+                return done(invalid);
+            }
+            signInWithOtp(email, now, invalid, done);
         });
-        return done(invalid);
-    }
+}
+
+void AccountService::signInWithOtp(const QString &email, qint64 now, const ApiError &invalid, JsonCallback done)
+{
     m_throttle.succeeded(email);
     auto user = IdentityRepository::userByEmail(m_store.reader(), email);
     std::function<bool(SqlSession &)> writes;

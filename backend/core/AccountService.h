@@ -51,6 +51,8 @@ public:
 private:
     // A user signs in (or has just been created): a new refresh family; `extra` joins the same commit.
     void startSession(const UserRecord &user, std::function<bool(class SqlSession &)> extra, JsonCallback done);
+    // After a code matched (and was consumed): the session, creating the person if they may sign up.
+    void signInWithOtp(const QString &email, qint64 now, const ApiError &invalid, JsonCallback done);
     // Runs `work` on the hashing pool and `then` back on this thread; 503 when too many are waiting.
     void offThread(std::function<QString()> work, std::function<void(QString)> then, const JsonCallback &busy);
     bool maySignUp(const QString &email) const;

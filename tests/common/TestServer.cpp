@@ -122,7 +122,7 @@ bool TestServer::start()
                                    QStringLiteral("--data-dir"), m_dataDir.path(), QStringLiteral("--log-level"),
                                    QStringLiteral("info"),
                                    // suites send thousands of requests a minute as one person; the limits have
-                                   // their own tests (tst_ratelimits), which set them again after these
+                                   // their own tests (tst_quotas, tst_ratelimiter), which set them again after these
                                    QStringLiteral("--rate-limit-per-minute"), QStringLiteral("0"),
                                    QStringLiteral("--rate-limit-per-hour"), QStringLiteral("0")}
                        + m_extraArgs);
