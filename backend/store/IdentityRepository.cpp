@@ -66,30 +66,12 @@ InvitationRecord readInvitation(const QSqlQuery &q)
         q.value(4).toLongLong()};
 }
 
-template <typename T, typename Read> QList<T> readAll(QSqlQuery &q, Read read)
-{
-    QList<T> out;
-    if (!SqlSession::run(q))
-        return out;
-    while (q.next())
-        out.append(read(q));
-    q.finish();
-    return out;
-}
-
-template <typename T, typename Read> std::optional<T> readOne(QSqlQuery &q, Read read)
-{
-    if (!SqlSession::run(q) || !q.next())
-        return std::nullopt;
-    T v = read(q);
-    q.finish();
-    return v;
-}
 }
 
 bool IdentityRepository::insertWorkspace(SqlSession &s, const QString &id, const QString &name, qint64 at)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral("INSERT INTO workspaces(id, name, created_at, updated_at) VALUES (?, ?, ?, ?)"));
+    QSqlQuery &q
+        = s.prepare(QStringLiteral("INSERT INTO workspaces(id, name, created_at, updated_at) VALUES (?, ?, ?, ?)"));
     q.addBindValue(id);
     q.addBindValue(name);
     q.addBindValue(at);
@@ -114,7 +96,7 @@ std::optional<WorkspaceRecord> IdentityRepository::workspace(SqlSession &s, cons
     QSqlQuery &q = s.prepare(QStringLiteral(
         "SELECT id, name, default_region, plan, created_at, updated_at, '' FROM workspaces WHERE id = ?"));
     q.addBindValue(id);
-    return readOne<WorkspaceRecord>(q, readWorkspace);
+    return SqlSession::row<WorkspaceRecord>(q, readWorkspace);
 }
 
 QList<WorkspaceRecord> IdentityRepository::workspacesOf(SqlSession &s, const QString &userId)
@@ -123,13 +105,13 @@ QList<WorkspaceRecord> IdentityRepository::workspacesOf(SqlSession &s, const QSt
         "SELECT w.id, w.name, w.default_region, w.plan, w.created_at, w.updated_at, m.role FROM members m "
         "JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = ? ORDER BY m.created_at, w.id LIMIT 1000"));
     q.addBindValue(userId);
-    return readAll<WorkspaceRecord>(q, readWorkspace);
+    return SqlSession::rows<WorkspaceRecord>(q, readWorkspace);
 }
 
-bool IdentityRepository::insertUser(SqlSession &s, const QString &id, const QString &email, const QString &name,
-                                    qint64 at)
+bool IdentityRepository::insertUser(
+    SqlSession &s, const QString &id, const QString &email, const QString &name, qint64 at)
 {
-    return insertUser(s, UserRecord{id, email, name, QString(), true, at});
+    return insertUser(s, UserRecord {id, email, name, QString(), true, at});
 }
 
 bool IdentityRepository::insertUser(SqlSession &s, const UserRecord &u)
@@ -150,22 +132,22 @@ std::optional<UserRecord> IdentityRepository::userByEmail(SqlSession &s, const Q
     QSqlQuery &q = s.prepare(
         QStringLiteral("SELECT id, email, name, password_hash, active, created_at FROM users WHERE email = ?"));
     q.addBindValue(email);
-    return readOne<UserRecord>(q, readUser);
+    return SqlSession::row<UserRecord>(q, readUser);
 }
 
 std::optional<UserRecord> IdentityRepository::user(SqlSession &s, const QString &id)
 {
-    QSqlQuery &q
-        = s.prepare(QStringLiteral("SELECT id, email, name, password_hash, active, created_at FROM users WHERE id = ?"));
+    QSqlQuery &q = s.prepare(
+        QStringLiteral("SELECT id, email, name, password_hash, active, created_at FROM users WHERE id = ?"));
     q.addBindValue(id);
-    return readOne<UserRecord>(q, readUser);
+    return SqlSession::row<UserRecord>(q, readUser);
 }
 
-bool IdentityRepository::insertMember(SqlSession &s, const QString &workspaceId, const QString &userId,
-                                      const QString &role, qint64 at)
+bool IdentityRepository::insertMember(
+    SqlSession &s, const QString &workspaceId, const QString &userId, const QString &role, qint64 at)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral(
-        "INSERT INTO members(workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)"));
+    QSqlQuery &q
+        = s.prepare(QStringLiteral("INSERT INTO members(workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)"));
     q.addBindValue(workspaceId);
     q.addBindValue(userId);
     q.addBindValue(role);
@@ -173,8 +155,8 @@ bool IdentityRepository::insertMember(SqlSession &s, const QString &workspaceId,
     return SqlSession::run(q);
 }
 
-bool IdentityRepository::setMemberRole(SqlSession &s, const QString &workspaceId, const QString &userId,
-                                       const QString &role)
+bool IdentityRepository::setMemberRole(
+    SqlSession &s, const QString &workspaceId, const QString &userId, const QString &role)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("UPDATE members SET role = ? WHERE workspace_id = ? AND user_id = ?"));
     q.addBindValue(role);
@@ -196,7 +178,7 @@ std::optional<QString> IdentityRepository::memberRole(SqlSession &s, const QStri
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT role FROM members WHERE workspace_id = ? AND user_id = ?"));
     q.addBindValue(workspaceId);
     q.addBindValue(userId);
-    return readOne<QString>(q, [](const QSqlQuery &r) { return r.value(0).toString(); });
+    return SqlSession::row<QString>(q, [](const QSqlQuery &r) { return r.value(0).toString(); });
 }
 
 QList<MemberRecord> IdentityRepository::members(SqlSession &s, const QString &workspaceId)
@@ -205,8 +187,8 @@ QList<MemberRecord> IdentityRepository::members(SqlSession &s, const QString &wo
         "SELECT m.workspace_id, m.user_id, u.email, u.name, m.role, m.created_at FROM members m "
         "JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? ORDER BY m.created_at, u.email LIMIT 10000"));
     q.addBindValue(workspaceId);
-    return readAll<MemberRecord>(q, [](const QSqlQuery &r) {
-        return MemberRecord{r.value(0).toString(), r.value(1).toString(), r.value(2).toString(), r.value(3).toString(),
+    return SqlSession::rows<MemberRecord>(q, [](const QSqlQuery &r) {
+        return MemberRecord {r.value(0).toString(), r.value(1).toString(), r.value(2).toString(), r.value(3).toString(),
             r.value(4).toString(), r.value(5).toLongLong()};
     });
 }
@@ -215,7 +197,7 @@ int IdentityRepository::ownerCount(SqlSession &s, const QString &workspaceId)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT COUNT(*) FROM members WHERE workspace_id = ? AND role = 'owner'"));
     q.addBindValue(workspaceId);
-    return readOne<int>(q, [](const QSqlQuery &r) { return r.value(0).toInt(); }).value_or(0);
+    return SqlSession::row<int>(q, [](const QSqlQuery &r) { return r.value(0).toInt(); }).value_or(0);
 }
 
 bool IdentityRepository::putInvitation(SqlSession &s, const InvitationRecord &i)
@@ -244,7 +226,7 @@ QList<InvitationRecord> IdentityRepository::invitationsFor(SqlSession &s, const 
     QSqlQuery &q = s.prepare(QStringLiteral(
         "SELECT workspace_id, email, role, invited_by, created_at FROM invitations WHERE email = ? LIMIT 1000"));
     q.addBindValue(email);
-    return readAll<InvitationRecord>(q, readInvitation);
+    return SqlSession::rows<InvitationRecord>(q, readInvitation);
 }
 
 QList<InvitationRecord> IdentityRepository::invitations(SqlSession &s, const QString &workspaceId)
@@ -252,14 +234,13 @@ QList<InvitationRecord> IdentityRepository::invitations(SqlSession &s, const QSt
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT workspace_id, email, role, invited_by, created_at FROM invitations "
                                             "WHERE workspace_id = ? ORDER BY created_at LIMIT 10000"));
     q.addBindValue(workspaceId);
-    return readAll<InvitationRecord>(q, readInvitation);
+    return SqlSession::rows<InvitationRecord>(q, readInvitation);
 }
 
 bool IdentityRepository::acceptInvitations(SqlSession &s, const QString &email, const QString &userId, qint64 at)
 {
-    QSqlQuery &ins = s.prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO members(workspace_id, user_id, role, created_at) "
-        "SELECT workspace_id, ?, role, ? FROM invitations WHERE email = ?"));
+    QSqlQuery &ins = s.prepare(QStringLiteral("INSERT OR IGNORE INTO members(workspace_id, user_id, role, created_at) "
+                                              "SELECT workspace_id, ?, role, ? FROM invitations WHERE email = ?"));
     ins.addBindValue(userId);
     ins.addBindValue(at);
     ins.addBindValue(email);
@@ -289,7 +270,8 @@ bool IdentityRepository::insertKey(SqlSession &s, const ApiKeyRecord &k)
     q.addBindValue(nullableInt(k.quota.maxConcurrentJobs));
     q.addBindValue(k.quota.allowedJobTypes.isEmpty()
             ? QVariant()
-            : QVariant(QJsonDocument(QJsonArray::fromStringList(k.quota.allowedJobTypes)).toJson(QJsonDocument::Compact)));
+            : QVariant(
+                QJsonDocument(QJsonArray::fromStringList(k.quota.allowedJobTypes)).toJson(QJsonDocument::Compact)));
     return SqlSession::run(q);
 }
 
@@ -303,8 +285,8 @@ bool IdentityRepository::revokeKey(SqlSession &s, const QString &keyId, qint64 a
 
 bool IdentityRepository::revokeNodeKeys(SqlSession &s, const QString &nodeId, qint64 at)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral(
-        "UPDATE api_keys SET revoked_at = ? WHERE node_id = ? AND revoked_at IS NULL"));
+    QSqlQuery &q
+        = s.prepare(QStringLiteral("UPDATE api_keys SET revoked_at = ? WHERE node_id = ? AND revoked_at IS NULL"));
     q.addBindValue(at);
     q.addBindValue(nodeId);
     return SqlSession::run(q);
@@ -336,18 +318,18 @@ std::optional<ApiKeyRecord> IdentityRepository::keyByHash(SqlSession &s, const Q
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT ") + kKeyColumns + QStringLiteral(" FROM api_keys WHERE hash = ?"));
     q.addBindValue(hash);
-    return readOne<ApiKeyRecord>(q, readKey);
+    return SqlSession::row<ApiKeyRecord>(q, readKey);
 }
 
 std::optional<ApiKeyRecord> IdentityRepository::key(SqlSession &s, const QString &id)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT ") + kKeyColumns + QStringLiteral(" FROM api_keys WHERE id = ?"));
     q.addBindValue(id);
-    return readOne<ApiKeyRecord>(q, readKey);
+    return SqlSession::row<ApiKeyRecord>(q, readKey);
 }
 
-QList<ApiKeyRecord> IdentityRepository::keys(SqlSession &s, const QString &workspaceId, const QString &userId,
-                                             bool includeRevoked)
+QList<ApiKeyRecord> IdentityRepository::keys(
+    SqlSession &s, const QString &workspaceId, const QString &userId, bool includeRevoked)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT ") + kKeyColumns
         + QStringLiteral(" FROM api_keys WHERE workspace_id = ? AND node_id IS NULL AND (? = '' OR user_id = ?) "
@@ -356,18 +338,19 @@ QList<ApiKeyRecord> IdentityRepository::keys(SqlSession &s, const QString &works
     q.addBindValue(userId);
     q.addBindValue(userId);
     q.addBindValue(includeRevoked ? 1 : 0);
-    return readAll<ApiKeyRecord>(q, readKey);
+    return SqlSession::rows<ApiKeyRecord>(q, readKey);
 }
 
 QList<ApiKeyRecord> IdentityRepository::keysWithQuota(SqlSession &s)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT ") + kKeyColumns
-        + QStringLiteral(" FROM api_keys WHERE (max_concurrent_jobs IS NOT NULL OR max_jobs_per_hour IS NOT NULL) AND revoked_at IS NULL"));
-    return readAll<ApiKeyRecord>(q, readKey);
+        + QStringLiteral(" FROM api_keys WHERE (max_concurrent_jobs IS NOT NULL OR max_jobs_per_hour IS NOT NULL) AND "
+                         "revoked_at IS NULL"));
+    return SqlSession::rows<ApiKeyRecord>(q, readKey);
 }
 
 int IdentityRepository::workspaceCount(SqlSession &s)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT COUNT(*) FROM workspaces"));
-    return readOne<int>(q, [](const QSqlQuery &r) { return r.value(0).toInt(); }).value_or(-1);
+    return SqlSession::row<int>(q, [](const QSqlQuery &r) { return r.value(0).toInt(); }).value_or(-1);
 }

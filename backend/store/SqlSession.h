@@ -2,9 +2,11 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
+#include <optional>
 
 class SqlSession
 {
@@ -20,8 +22,27 @@ public:
 
     // A prepared statement for this SQL, prepared once per connection and reused.
     QSqlQuery &prepare(const QString &sql);
-    bool exec(const QString &sql, QString *error = nullptr);   // unprepared, for DDL and pragmas
-    static bool run(QSqlQuery &q);   // executes a prepared query; logs the error on failure
+    bool exec(const QString &sql, QString *error = nullptr); // unprepared, for DDL and pragmas
+    static bool run(QSqlQuery &q); // executes a prepared query; logs the error on failure
+    // Runs a prepared query and maps its rows (all of them, or the first) with `read(const QSqlQuery &)`.
+    template <typename T, typename Read> static QList<T> rows(QSqlQuery &q, Read read)
+    {
+        QList<T> out;
+        if (!run(q))
+            return out;
+        while (q.next())
+            out.append(read(q));
+        q.finish();
+        return out;
+    }
+    template <typename T, typename Read> static std::optional<T> row(QSqlQuery &q, Read read)
+    {
+        if (!run(q) || !q.next())
+            return std::nullopt;
+        T v = read(q);
+        q.finish();
+        return v;
+    }
     QSqlDatabase &db() { return m_db; }
     bool isOpen() const { return m_db.isOpen(); }
 

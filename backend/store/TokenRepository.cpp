@@ -18,15 +18,13 @@ bool TokenRepository::insertRefresh(SqlSession &s, const RefreshTokenRecord &r)
 
 std::optional<RefreshTokenRecord> TokenRepository::refresh(SqlSession &s, const QString &hash)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral(
-        "SELECT hash, family_id, user_id, created_at, expires_at, used_at, revoked_at FROM refresh_tokens WHERE hash = ?"));
+    QSqlQuery &q = s.prepare(QStringLiteral("SELECT hash, family_id, user_id, created_at, expires_at, used_at, "
+                                            "revoked_at FROM refresh_tokens WHERE hash = ?"));
     q.addBindValue(hash);
-    if (!SqlSession::run(q) || !q.next())
-        return std::nullopt;
-    RefreshTokenRecord r{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toLongLong(),
-        q.value(4).toLongLong(), q.value(5).toLongLong(), q.value(6).toLongLong()};
-    q.finish();
-    return r;
+    return SqlSession::row<RefreshTokenRecord>(q, [](const QSqlQuery &r) {
+        return RefreshTokenRecord {r.value(0).toString(), r.value(1).toString(), r.value(2).toString(),
+            r.value(3).toLongLong(), r.value(4).toLongLong(), r.value(5).toLongLong(), r.value(6).toLongLong()};
+    });
 }
 
 bool TokenRepository::markUsed(SqlSession &s, const QString &hash, qint64 at)
@@ -49,16 +47,11 @@ bool TokenRepository::revokeFamily(SqlSession &s, const QString &familyId, qint6
 
 QList<QPair<QString, qint64>> TokenRepository::revokedFamiliesSince(SqlSession &s, qint64 since)
 {
-    QList<QPair<QString, qint64>> out;
     QSqlQuery &q = s.prepare(QStringLiteral(
         "SELECT family_id, MAX(revoked_at) FROM refresh_tokens WHERE revoked_at >= ? GROUP BY family_id"));
     q.addBindValue(since);
-    if (!SqlSession::run(q))
-        return out;
-    while (q.next())
-        out.append({q.value(0).toString(), q.value(1).toLongLong()});
-    q.finish();
-    return out;
+    return SqlSession::rows<QPair<QString, qint64>>(
+        q, [](const QSqlQuery &r) { return QPair<QString, qint64>(r.value(0).toString(), r.value(1).toLongLong()); });
 }
 
 bool TokenRepository::deleteExpiredRefresh(SqlSession &s, qint64 now)
@@ -85,11 +78,9 @@ std::optional<OtpRecord> TokenRepository::otp(SqlSession &s, const QString &emai
 {
     QSqlQuery &q = s.prepare(QStringLiteral("SELECT email, hash, expires_at, tries FROM otp_codes WHERE email = ?"));
     q.addBindValue(email);
-    if (!SqlSession::run(q) || !q.next())
-        return std::nullopt;
-    OtpRecord o{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toInt()};
-    q.finish();
-    return o;
+    return SqlSession::row<OtpRecord>(q, [](const QSqlQuery &r) {
+        return OtpRecord {r.value(0).toString(), r.value(1).toString(), r.value(2).toLongLong(), r.value(3).toInt()};
+    });
 }
 
 bool TokenRepository::countOtpTry(SqlSession &s, const QString &email)
