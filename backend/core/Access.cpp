@@ -39,36 +39,53 @@ bool Access::allows(const Principal &who, Permission p)
 Status Access::require(const Principal &who, Permission p)
 {
     if (allows(who, p))
-        return Ok{};
+        return Ok {};
     if (p == Permission::AgentPlane)
         return ApiError::make(ErrorCode::Forbidden, QStringLiteral("this call takes a node key"));
     if (who.isNode())
         return ApiError::make(ErrorCode::Forbidden, QStringLiteral("a node key is only good for the agent plane"));
     const QString needed = Principal::roleName(minimumRole(p));
     return ApiError::make(ErrorCode::Forbidden,
-        QStringLiteral("this needs the %1 role in the workspace; you are %2").arg(needed, Principal::roleName(who.role)),
+        QStringLiteral("this needs the %1 role in the workspace; you are %2")
+            .arg(needed, Principal::roleName(who.role)),
         {{QStringLiteral("requiredRole"), needed}, {QStringLiteral("role"), Principal::roleName(who.role)}});
 }
 
 const char *Access::name(Permission p)
 {
     switch (p) {
-    case Permission::None: return "none";
-    case Permission::ReadJobs: return "read";
-    case Permission::SubmitJobs: return "submit";
-    case Permission::ManageOwnKeys: return "own-keys";
-    case Permission::ManageAnyJob: return "any-job";
-    case Permission::ManageAgents: return "agents";
-    case Permission::InviteMembers: return "invite";
-    case Permission::RevokeAnyKey: return "any-key";
-    case Permission::ManageIntegrations: return "integrations";
-    case Permission::ReadAudit: return "audit";
-    case Permission::EditWorkspace: return "edit-workspace";
-    case Permission::ReadBilling: return "billing-read";
-    case Permission::InviteOwners: return "owners";
-    case Permission::ManageBilling: return "billing";
-    case Permission::DeleteWorkspace: return "delete-workspace";
-    case Permission::AgentPlane: return "agent-plane";
+    case Permission::None:
+        return "none";
+    case Permission::ReadJobs:
+        return "read";
+    case Permission::SubmitJobs:
+        return "submit";
+    case Permission::ManageOwnKeys:
+        return "own-keys";
+    case Permission::ManageAnyJob:
+        return "any-job";
+    case Permission::ManageAgents:
+        return "agents";
+    case Permission::InviteMembers:
+        return "invite";
+    case Permission::RevokeAnyKey:
+        return "any-key";
+    case Permission::ManageIntegrations:
+        return "integrations";
+    case Permission::ReadAudit:
+        return "audit";
+    case Permission::EditWorkspace:
+        return "edit-workspace";
+    case Permission::ReadBilling:
+        return "billing-read";
+    case Permission::InviteOwners:
+        return "owners";
+    case Permission::ManageBilling:
+        return "billing";
+    case Permission::DeleteWorkspace:
+        return "delete-workspace";
+    case Permission::AgentPlane:
+        return "agent-plane";
     }
     return "?";
 }

@@ -7,22 +7,22 @@
 #include "Principal.h"
 
 enum class Permission {
-    None,              // signed in, nothing more (list own workspaces, create a workspace, log out)
-    ReadJobs,          // jobs, logs, agents, artifacts, events
-    SubmitJobs,        // submit; cancel/retry own jobs
-    ManageOwnKeys,     // create/list/revoke own API keys
-    ManageAnyJob,      // cancel/retry anyone's job
-    ManageAgents,      // drain, remove agents; register nodes
-    InviteMembers,     // invite members and admins, remove them
-    RevokeAnyKey,      // list and revoke others' keys
-    ManageIntegrations,// webhooks, secrets, schedules
-    ReadAudit,         // read and export audit
-    EditWorkspace,     // rename, region
+    None, // signed in, nothing more (list own workspaces, create a workspace, log out)
+    ReadJobs, // jobs, logs, agents, artifacts, events
+    SubmitJobs, // submit; cancel/retry own jobs
+    ManageOwnKeys, // create/list/revoke own API keys
+    ManageAnyJob, // cancel/retry anyone's job
+    ManageAgents, // drain, remove agents; register nodes
+    InviteMembers, // invite members and admins, remove them
+    RevokeAnyKey, // list and revoke others' keys
+    ManageIntegrations, // webhooks, secrets, schedules
+    ReadAudit, // read and export audit
+    EditWorkspace, // rename, region
     ReadBilling,
-    InviteOwners,      // invite owners, change roles
-    ManageBilling,     // billing limits and checkout, plan
+    InviteOwners, // invite owners, change roles
+    ManageBilling, // billing limits and checkout, plan
     DeleteWorkspace,
-    AgentPlane,        // node keys only: heartbeat, poll, results, logs
+    AgentPlane, // node keys only: heartbeat, poll, results, logs
 };
 
 namespace Access {

@@ -93,18 +93,22 @@ QJsonObject AccountService::userJson(const UserRecord &u)
         {QStringLiteral("isActive"), u.active}, {QStringLiteral("is_active"), u.active}};
 }
 
-void AccountService::offThread(std::function<QString()> work, std::function<void(QString)> then, const JsonCallback &busy)
+void AccountService::offThread(
+    std::function<QString()> work, std::function<void(QString)> then, const JsonCallback &busy)
 {
     if (m_pending >= kMaxPending)
-        return busy(ApiError::make(ErrorCode::Unavailable, QStringLiteral("too many sign-ins at once; try again shortly"),
-            {{QStringLiteral("retryAfter"), 1}}));
+        return busy(ApiError::make(ErrorCode::Unavailable,
+            QStringLiteral("too many sign-ins at once; try again shortly"), {{QStringLiteral("retryAfter"), 1}}));
     ++m_pending;
     m_pool.start([this, work = std::move(work), then = std::move(then)] {
         QString r = work();
-        QMetaObject::invokeMethod(this, [this, then, r] {
-            --m_pending;
-            then(r);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, then, r] {
+                --m_pending;
+                then(r);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -139,8 +143,7 @@ std::function<bool(SqlSession &)> AccountService::createUser(const UserRecord &u
     };
 }
 
-void AccountService::startSession(
-    const UserRecord &user, std::function<bool(SqlSession &)> extra, JsonCallback done)
+void AccountService::startSession(const UserRecord &user, std::function<bool(SqlSession &)> extra, JsonCallback done)
 {
     const qint64 now = nowMs();
     const QString token = newRefreshToken();
@@ -178,8 +181,8 @@ void AccountService::registerUser(const QJsonObject &body, const QString &addres
     if (password.size() < 8)
         fields.insert(QStringLiteral("password"), QStringLiteral("at least 8 characters"));
     else if (password.toUtf8().size() > PasswordHasher::kMaxPasswordBytes)
-        fields.insert(QStringLiteral("password"),
-            QStringLiteral("at most %1 bytes").arg(PasswordHasher::kMaxPasswordBytes));
+        fields.insert(
+            QStringLiteral("password"), QStringLiteral("at most %1 bytes").arg(PasswordHasher::kMaxPasswordBytes));
     if (!fields.isEmpty())
         return done(ApiError::validation(fields));
     if (const Status st = m_throttle.check(address, QString(), nowMs()); !st)
@@ -213,7 +216,8 @@ void AccountService::login(const QJsonObject &body, const QString &address, Json
     const QString email = normalizeEmail(body.value(QStringLiteral("email")).toString());
     const QString password = body.value(QStringLiteral("password")).toString();
     if (email.isEmpty() || password.isEmpty())
-        return done(ApiError::validation({{QStringLiteral("email"), QStringLiteral("email and password are required")}}));
+        return done(
+            ApiError::validation({{QStringLiteral("email"), QStringLiteral("email and password are required")}}));
     if (email.size() > 254 || password.toUtf8().size() > PasswordHasher::kMaxPasswordBytes)
         return done(invalidCredentials());
     if (const Status st = m_throttle.check(address, email, nowMs()); !st)
@@ -278,9 +282,9 @@ void AccountService::refresh(const QJsonObject &body, const QString &address, Js
                     {{QStringLiteral("retryAfter"), 1}}));
             const AccessToken access = m_auth.issueAccessToken(user->id, nextRec.familyId);
             done(QJsonObject {{QStringLiteral("accessToken"), access.token}, {QStringLiteral("refreshToken"), next},
-                {QStringLiteral("tokenType"), QStringLiteral("bearer")}, {QStringLiteral("expiresIn"), access.expiresIn},
-                {QStringLiteral("access_token"), access.token}, {QStringLiteral("refresh_token"), next},
-                {QStringLiteral("token_type"), QStringLiteral("bearer")}});
+                {QStringLiteral("tokenType"), QStringLiteral("bearer")},
+                {QStringLiteral("expiresIn"), access.expiresIn}, {QStringLiteral("access_token"), access.token},
+                {QStringLiteral("refresh_token"), next}, {QStringLiteral("token_type"), QStringLiteral("bearer")}});
         });
 }
 
@@ -320,7 +324,8 @@ void AccountService::requestOtp(const QJsonObject &body, const QString &address,
 {
     const QString email = normalizeEmail(body.value(QStringLiteral("email")).toString());
     if (!isEmail(email))
-        return done(ApiError::validation({{QStringLiteral("email"), QStringLiteral("a valid email address is required")}}));
+        return done(
+            ApiError::validation({{QStringLiteral("email"), QStringLiteral("a valid email address is required")}}));
     if (const Status st = m_throttle.check(address, email, nowMs()); !st)
         return done(st.error());
     const QJsonObject answer {{QStringLiteral("message"),
@@ -402,7 +407,9 @@ void AccountService::signInWithOtp(const QString &email, qint64 now, const ApiEr
     }
     if (!user->active)
         return done(invalid);
-    startSession(*user, [email, writes](SqlSession &s) { return TokenRepository::deleteOtp(s, email) && (!writes || writes(s)); },
+    startSession(
+        *user,
+        [email, writes](SqlSession &s) { return TokenRepository::deleteOtp(s, email) && (!writes || writes(s)); },
         done);
 }
 
@@ -415,10 +422,12 @@ Result<QJsonObject> AccountService::me(const Principal &p)
             out.insert(QStringLiteral("user"), userJson(*u));
     }
     out.insert(QStringLiteral("credential"), p.credential());
-    out.insert(QStringLiteral("kind"), p.kind == Principal::Kind::User ? QStringLiteral("session")
-            : p.isNode()                                                ? QStringLiteral("node")
-                                                                        : QStringLiteral("apiKey"));
+    out.insert(QStringLiteral("kind"),
+        p.kind == Principal::Kind::User ? QStringLiteral("session")
+            : p.isNode()                ? QStringLiteral("node")
+                                        : QStringLiteral("apiKey"));
     out.insert(QStringLiteral("workspaceId"), p.workspaceId);
-    out.insert(QStringLiteral("role"), p.workspaceId.isEmpty() || p.isNode() ? QJsonValue() : Principal::roleName(p.role));
+    out.insert(
+        QStringLiteral("role"), p.workspaceId.isEmpty() || p.isNode() ? QJsonValue() : Principal::roleName(p.role));
     return out;
 }

@@ -85,7 +85,8 @@ bool AuthService::bootstrap(QString *error, bool resetAdminKey)
         m_defaultWorkspace = Ulid::withPrefix(QStringLiteral("ws"));
         ownerUser = Ulid::withPrefix(QStringLiteral("usr"));
         ok = IdentityRepository::insertWorkspace(s, m_defaultWorkspace, QStringLiteral("default"), now)
-            && IdentityRepository::insertUser(s, ownerUser, QStringLiteral("owner@localhost"), QStringLiteral("Owner"), now)
+            && IdentityRepository::insertUser(
+                s, ownerUser, QStringLiteral("owner@localhost"), QStringLiteral("Owner"), now)
             && IdentityRepository::insertMember(s, m_defaultWorkspace, ownerUser, QStringLiteral("owner"), now);
     }
     const QString key = newSecret();
@@ -108,7 +109,8 @@ bool AuthService::bootstrap(QString *error, bool resetAdminKey)
     // Written to a temporary name and renamed, created 0600 from the start.
     QFile f(keyPath + QStringLiteral(".new"));
     f.remove();
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::NewOnly, QFile::ReadOwner | QFile::WriteOwner)) {
+    if (!f.open(
+            QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::NewOnly, QFile::ReadOwner | QFile::WriteOwner)) {
         *error = QStringLiteral("cannot write ") + keyPath;
         return false;
     }
@@ -120,7 +122,8 @@ bool AuthService::bootstrap(QString *error, bool resetAdminKey)
         return false;
     }
     if (resetAdminKey && !fresh)
-        qWarning().noquote() << "a fresh owner key was written to" << keyPath << "(older keys stay valid until revoked)";
+        qWarning().noquote() << "a fresh owner key was written to" << keyPath
+                             << "(older keys stay valid until revoked)";
     return true;
 }
 
@@ -150,9 +153,9 @@ Result<Principal> AuthService::keyPrincipal(const QString &rawKey, const QByteAr
             return unauthorized(QStringLiteral("the credentials are not valid"));
         if (m_keys.size() > kMaxCached)
             m_keys.clear();
-        it = m_keys.insert(hash, KeyEntry {rec->id, rec->workspaceId, rec->userId, rec->nodeId, rec->role,
-            rec->revokedAt, rec->expiresAt, rec->quota.maxJobsPerHour, rec->quota.maxConcurrentJobs,
-            rec->quota.allowedJobTypes});
+        it = m_keys.insert(hash,
+            KeyEntry {rec->id, rec->workspaceId, rec->userId, rec->nodeId, rec->role, rec->revokedAt, rec->expiresAt,
+                rec->quota.maxJobsPerHour, rec->quota.maxConcurrentJobs, rec->quota.allowedJobTypes});
     }
     const KeyEntry &k = *it;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -275,8 +278,9 @@ AccessToken AuthService::issueAccessToken(const QString &userId, const QString &
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QJsonObject claims {{QStringLiteral("iss"), QStringLiteral("tanvrit-compute")},
-        {QStringLiteral("sub"), userId}, {QStringLiteral("fam"), familyId}, {QStringLiteral("typ"), QStringLiteral("access")},
-        {QStringLiteral("iat"), now}, {QStringLiteral("exp"), now + m_accessTtl}};
+        {QStringLiteral("sub"), userId}, {QStringLiteral("fam"), familyId},
+        {QStringLiteral("typ"), QStringLiteral("access")}, {QStringLiteral("iat"), now},
+        {QStringLiteral("exp"), now + m_accessTtl}};
     return {m_jwt->sign(claims), m_accessTtl};
 }
 
@@ -302,8 +306,8 @@ void AuthService::forgetKeysOf(const QString &workspaceId, const QString &userId
     forgetMemberships();
 }
 
-void AuthService::mintNodeKey(const QString &workspaceId, const QString &nodeId,
-                              std::function<void(Result<MintedKey>)> done)
+void AuthService::mintNodeKey(
+    const QString &workspaceId, const QString &nodeId, std::function<void(Result<MintedKey>)> done)
 {
     const QString secret = newSecret();
     ApiKeyRecord k;
@@ -315,14 +319,14 @@ void AuthService::mintNodeKey(const QString &workspaceId, const QString &nodeId,
     k.hash = hashKey(secret);
     k.role = QStringLiteral("node");
     k.createdAt = QDateTime::currentMSecsSinceEpoch();
-    const MintedKey minted{k.id, secret};
+    const MintedKey minted {k.id, secret};
     m_store.writer().enqueue([k](SqlSession &s) { return IdentityRepository::insertKey(s, k); },
-                             [minted, done](bool ok) {
-                                 if (ok)
-                                     done(minted);
-                                 else
-                                     done(ApiError::internal(QStringLiteral("could not store the node key")));
-                             });
+        [minted, done](bool ok) {
+            if (ok)
+                done(minted);
+            else
+                done(ApiError::internal(QStringLiteral("could not store the node key")));
+        });
 }
 
 void AuthService::forget(const std::function<bool(const KeyEntry &)> &match)
@@ -336,12 +340,13 @@ void AuthService::revokeNodeKeys(const QString &nodeId, std::function<void(bool)
     auto match = [nodeId](const KeyEntry &k) { return k.nodeId == nodeId; };
     forget(match);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    m_store.writer().enqueue([nodeId, now](SqlSession &s) { return IdentityRepository::revokeNodeKeys(s, nodeId, now); },
-                             [this, match, done](bool ok) {
-                                 forget(match);   // a lookup between the two may have cached it again
-                                 if (done)
-                                     done(ok);
-                             });
+    m_store.writer().enqueue(
+        [nodeId, now](SqlSession &s) { return IdentityRepository::revokeNodeKeys(s, nodeId, now); },
+        [this, match, done](bool ok) {
+            forget(match); // a lookup between the two may have cached it again
+            if (done)
+                done(ok);
+        });
 }
 
 void AuthService::revokeKey(const QString &keyId, std::function<void(bool)> done)
@@ -350,11 +355,11 @@ void AuthService::revokeKey(const QString &keyId, std::function<void(bool)> done
     forget(match);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_store.writer().enqueue([keyId, now](SqlSession &s) { return IdentityRepository::revokeKey(s, keyId, now); },
-                             [this, match, done](bool ok) {
-                                 forget(match);
-                                 if (done)
-                                     done(ok);
-                             });
+        [this, match, done](bool ok) {
+            forget(match);
+            if (done)
+                done(ok);
+        });
 }
 
 void AuthService::flushLastUsed()

@@ -36,21 +36,21 @@ struct KeyEntry
 struct MintedKey
 {
     QString id;
-    QString secret;   // the whole key; shown once, never stored
+    QString secret; // the whole key; shown once, never stored
 };
 
 // What a request (or a WebSocket upgrade) carried.
 struct Credentials
 {
-    QByteArray apiKey;          // X-API-Key
-    QByteArray authorization;   // Authorization
-    QByteArray workspace;       // X-Workspace-Id
+    QByteArray apiKey; // X-API-Key
+    QByteArray authorization; // Authorization
+    QByteArray workspace; // X-Workspace-Id
 };
 
 struct AccessToken
 {
     QString token;
-    int expiresIn = 0;   // seconds
+    int expiresIn = 0; // seconds
 };
 
 class AuthService : public QObject
@@ -103,18 +103,18 @@ private:
     QString m_defaultWorkspace;
     int m_accessTtl = 900;
     std::unique_ptr<JwtCodec> m_jwt;
-    QHash<QString, KeyEntry> m_keys;                     // key hash -> what authentication needs
-    QHash<QString, std::optional<Role>> m_roles;         // workspace + '/' + user -> role (nullopt: not a member)
-    QHash<QString, QString> m_firstWorkspace;            // user -> the workspace a token acts in by default
-    QHash<QString, QString> m_plans;                     // workspace -> plan
-    QHash<QString, qint64> m_revokedFamilies;            // family -> revoked at (ms), kept for one access TTL
+    QHash<QString, KeyEntry> m_keys; // key hash -> what authentication needs
+    QHash<QString, std::optional<Role>> m_roles; // workspace + '/' + user -> role (nullopt: not a member)
+    QHash<QString, QString> m_firstWorkspace; // user -> the workspace a token acts in by default
+    QHash<QString, QString> m_plans; // workspace -> plan
+    QHash<QString, qint64> m_revokedFamilies; // family -> revoked at (ms), kept for one access TTL
     struct VerifiedToken
     {
         QString userId;
         QString familyId;
-        qint64 expiresAt = 0;   // seconds
+        qint64 expiresAt = 0; // seconds
     };
-    QHash<QString, VerifiedToken> m_tokens;              // access token -> its checked claims (HMAC once per token)
-    QHash<QString, qint64> m_lastUsed;                   // key id -> last use (ms), written once a minute
+    QHash<QString, VerifiedToken> m_tokens; // access token -> its checked claims (HMAC once per token)
+    QHash<QString, qint64> m_lastUsed; // key id -> last use (ms), written once a minute
     QTimer m_flush;
 };

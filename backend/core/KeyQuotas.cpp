@@ -13,15 +13,15 @@ constexpr qint64 kHourMs = 3600 * 1000;
 Status KeyQuotas::admit(const Principal &p, const QString &jobType, const QString &jobId, qint64 nowMs)
 {
     if (p.keyId.isEmpty() || p.isNode())
-        return Ok{};
+        return Ok {};
     if (!p.allowedJobTypes.isEmpty() && !p.allowedJobTypes.contains(jobType))
         return ApiError::make(ErrorCode::Forbidden,
             QStringLiteral("this API key may not submit %1 jobs; it may submit %2")
                 .arg(jobType.left(64), p.allowedJobTypes.join(QStringLiteral(", "))),
             {{QStringLiteral("allowedJobTypes"), QJsonArray::fromStringList(p.allowedJobTypes)}});
     if (p.maxConcurrentJobs > 0 && m_unfinished.value(p.keyId) >= p.maxConcurrentJobs)
-        return ApiError::conflict(
-            QStringLiteral("this API key already has %1 unfinished jobs, its maxConcurrentJobs").arg(p.maxConcurrentJobs),
+        return ApiError::conflict(QStringLiteral("this API key already has %1 unfinished jobs, its maxConcurrentJobs")
+                                      .arg(p.maxConcurrentJobs),
             {{QStringLiteral("maxConcurrentJobs"), p.maxConcurrentJobs}});
     if (p.maxJobsPerHour > 0) {
         std::deque<qint64> &times = m_recent[p.keyId];
@@ -30,7 +30,9 @@ Status KeyQuotas::admit(const Principal &p, const QString &jobType, const QStrin
         if (qsizetype(times.size()) >= p.maxJobsPerHour) {
             const int retryAfter = std::max(1, int(std::ceil((times.front() + kHourMs - nowMs) / 1000.0)));
             return ApiError::make(ErrorCode::RateLimited,
-                QStringLiteral("this API key may submit %1 jobs per hour; try again in %2 s").arg(p.maxJobsPerHour).arg(retryAfter),
+                QStringLiteral("this API key may submit %1 jobs per hour; try again in %2 s")
+                    .arg(p.maxJobsPerHour)
+                    .arg(retryAfter),
                 {{QStringLiteral("retryAfter"), retryAfter}, {QStringLiteral("maxJobsPerHour"), p.maxJobsPerHour}});
         }
         times.push_back(nowMs);
@@ -40,7 +42,7 @@ Status KeyQuotas::admit(const Principal &p, const QString &jobType, const QStrin
         m_keyOfJob.insert(jobId, p.keyId);
         ++m_unfinished[p.keyId];
     }
-    return Ok{};
+    return Ok {};
 }
 
 void KeyQuotas::withdraw(const QString &jobId)

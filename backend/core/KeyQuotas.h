@@ -27,8 +27,8 @@ public:
     qsizetype trackedJobs() const { return m_keyOfJob.size(); }
 
 private:
-    QHash<QString, QString> m_keyOfJob;             // unfinished job -> key (keys with a concurrency quota)
-    QHash<QString, int> m_unfinished;               // key -> unfinished jobs
-    QHash<QString, std::deque<qint64>> m_recent;    // key -> submit times within the last hour
+    QHash<QString, QString> m_keyOfJob; // unfinished job -> key (keys with a concurrency quota)
+    QHash<QString, int> m_unfinished; // key -> unfinished jobs
+    QHash<QString, std::deque<qint64>> m_recent; // key -> submit times within the last hour
     QHash<QString, QPair<QString, qint64>> m_pendingRecent; // job in flight -> (key, time), for withdraw
 };

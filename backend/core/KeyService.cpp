@@ -43,7 +43,8 @@ QJsonObject KeyService::keyJson(const ApiKeyRecord &k)
         {QStringLiteral("lastUsedAt"), k.lastUsedAt ? QJsonValue(isoTime(k.lastUsedAt)) : QJsonValue()},
         {QStringLiteral("revokedAt"), k.revokedAt ? QJsonValue(isoTime(k.revokedAt)) : QJsonValue()},
         {QStringLiteral("maxJobsPerHour"), k.quota.maxJobsPerHour ? QJsonValue(k.quota.maxJobsPerHour) : QJsonValue()},
-        {QStringLiteral("maxConcurrentJobs"), k.quota.maxConcurrentJobs ? QJsonValue(k.quota.maxConcurrentJobs) : QJsonValue()},
+        {QStringLiteral("maxConcurrentJobs"),
+            k.quota.maxConcurrentJobs ? QJsonValue(k.quota.maxConcurrentJobs) : QJsonValue()},
         {QStringLiteral("allowedJobTypes"), QJsonArray::fromStringList(k.quota.allowedJobTypes)}};
     return o;
 }
@@ -51,7 +52,8 @@ QJsonObject KeyService::keyJson(const ApiKeyRecord &k)
 void KeyService::create(const Principal &p, const QJsonObject &body, std::function<void(Result<QJsonObject>)> done)
 {
     if (p.userId.isEmpty() || p.workspaceId.isEmpty())
-        return done(ApiError::make(ErrorCode::Forbidden, QStringLiteral("API keys are minted by a person in a workspace")));
+        return done(
+            ApiError::make(ErrorCode::Forbidden, QStringLiteral("API keys are minted by a person in a workspace")));
     static const QStringList known {QStringLiteral("name"), QStringLiteral("role"), QStringLiteral("expiresAt"),
         QStringLiteral("expiresInDays"), QStringLiteral("maxJobsPerHour"), QStringLiteral("maxConcurrentJobs"),
         QStringLiteral("allowedJobTypes")};
@@ -67,7 +69,8 @@ void KeyService::create(const Principal &p, const QJsonObject &body, std::functi
     if (!Principal::isRoleName(role))
         fields.insert(QStringLiteral("role"), QStringLiteral("one of owner, admin, member"));
     else if (int(Principal::parseRole(role)) > int(p.role))
-        fields.insert(QStringLiteral("role"), QStringLiteral("at most your own role (%1)").arg(Principal::roleName(p.role)));
+        fields.insert(
+            QStringLiteral("role"), QStringLiteral("at most your own role (%1)").arg(Principal::roleName(p.role)));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (body.contains(QStringLiteral("expiresAt")) && !body.value(QStringLiteral("expiresAt")).isNull()) {
         const auto at = parseTime(body.value(QStringLiteral("expiresAt")).toVariant().toString());
@@ -77,7 +80,8 @@ void KeyService::create(const Principal &p, const QJsonObject &body, std::functi
             k.expiresAt = *at;
     }
     if (const auto days = boundedInt(body, QStringLiteral("expiresInDays"), 3650); !days)
-        fields.insert(QStringLiteral("expiresInDays"), days.error().detail.value(QStringLiteral("fields")).toObject().value(QStringLiteral("expiresInDays")));
+        fields.insert(QStringLiteral("expiresInDays"),
+            days.error().detail.value(QStringLiteral("fields")).toObject().value(QStringLiteral("expiresInDays")));
     else if (days.value() > 0)
         k.expiresAt = now + qint64(days.value()) * 24 * 3600 * 1000;
     const auto perHour = boundedInt(body, QStringLiteral("maxJobsPerHour"), 1000000);
@@ -85,7 +89,8 @@ void KeyService::create(const Principal &p, const QJsonObject &body, std::functi
     if (!perHour)
         fields.insert(QStringLiteral("maxJobsPerHour"), QStringLiteral("a whole number from 0 (no limit) to 1000000"));
     if (!concurrent)
-        fields.insert(QStringLiteral("maxConcurrentJobs"), QStringLiteral("a whole number from 0 (no limit) to 100000"));
+        fields.insert(
+            QStringLiteral("maxConcurrentJobs"), QStringLiteral("a whole number from 0 (no limit) to 100000"));
     const QJsonValue types = body.value(QStringLiteral("allowedJobTypes"));
     static const QRegularExpression typeRe(QStringLiteral("^[A-Za-z][A-Za-z0-9_.-]{0,63}$"));
     if (!types.isUndefined() && !types.isNull()) {
@@ -96,12 +101,14 @@ void KeyService::create(const Principal &p, const QJsonObject &body, std::functi
             k.quota.allowedJobTypes << t.toString();
         }
         if (!ok)
-            fields.insert(QStringLiteral("allowedJobTypes"), QStringLiteral("up to 32 job type names, e.g. [\"COMMAND\", \"render\"]"));
+            fields.insert(QStringLiteral("allowedJobTypes"),
+                QStringLiteral("up to 32 job type names, e.g. [\"COMMAND\", \"render\"]"));
     }
     if (!fields.isEmpty())
         return done(ApiError::validation(fields));
     if (IdentityRepository::keys(m_store.reader(), p.workspaceId, p.userId, false).size() >= kMaxKeysPerUser)
-        return done(ApiError::conflict(QStringLiteral("you have %1 active keys in this workspace; revoke some first").arg(kMaxKeysPerUser)));
+        return done(ApiError::conflict(
+            QStringLiteral("you have %1 active keys in this workspace; revoke some first").arg(kMaxKeysPerUser)));
     k.quota.maxJobsPerHour = perHour.value();
     k.quota.maxConcurrentJobs = concurrent.value();
     const QString secret = AuthService::newSecret();
@@ -132,7 +139,8 @@ Result<QJsonObject> KeyService::list(const Principal &p, bool includeRevoked) co
     if (!everyone && p.userId.isEmpty())
         return QJsonObject {{QStringLiteral("keys"), QJsonArray()}};
     QJsonArray out;
-    for (auto k : IdentityRepository::keys(m_store.reader(), p.workspaceId, everyone ? QString() : p.userId, includeRevoked)) {
+    for (auto k :
+        IdentityRepository::keys(m_store.reader(), p.workspaceId, everyone ? QString() : p.userId, includeRevoked)) {
         k.lastUsedAt = std::max(k.lastUsedAt, m_auth.recentUse(k.id));
         out.append(keyJson(k));
     }

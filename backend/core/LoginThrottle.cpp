@@ -18,7 +18,7 @@ Status LoginThrottle::check(const QString &address, const QString &account, qint
     const qint64 until = std::max(lockedUntil(QStringLiteral("addr:") + address, nowMs),
         account.isEmpty() ? 0 : lockedUntil(QStringLiteral("acct:") + account, nowMs));
     if (until == 0)
-        return Ok{};
+        return Ok {};
     const int retryAfter = int(std::ceil((until - nowMs) / 1000.0));
     return ApiError::make(ErrorCode::RateLimited,
         QStringLiteral("too many failed sign-ins; try again in %1 s").arg(retryAfter),
@@ -30,7 +30,7 @@ void LoginThrottle::count(const QString &key, int limit, qint64 nowMs)
     if (m_counters.size() >= kMaxTracked) {
         for (auto it = m_counters.begin(); it != m_counters.end();)
             it = (it->lockedUntil <= nowMs && nowMs - it->windowStart > m_limits.windowMs) ? m_counters.erase(it)
-                                                                                          : std::next(it);
+                                                                                           : std::next(it);
         if (m_counters.size() >= kMaxTracked)
             m_counters.clear();
     }

@@ -12,13 +12,16 @@ class LoginThrottle
 public:
     struct Limits
     {
-        int perAccount = 10;            // failures within the window
+        int perAccount = 10; // failures within the window
         int perAddress = 30;
         qint64 windowMs = 15 * 60 * 1000;
         qint64 lockMs = 15 * 60 * 1000;
     };
     LoginThrottle() = default;
-    explicit LoginThrottle(Limits l) : m_limits(l) {}
+    explicit LoginThrottle(Limits l)
+        : m_limits(l)
+    {
+    }
 
     Status check(const QString &address, const QString &account, qint64 nowMs) const;
     void failed(const QString &address, const QString &account, qint64 nowMs);
@@ -36,5 +39,5 @@ private:
     qint64 lockedUntil(const QString &key, qint64 nowMs) const;
 
     Limits m_limits;
-    QHash<QString, Counter> m_counters;   // "addr:<ip>" or "acct:<email>"
+    QHash<QString, Counter> m_counters; // "addr:<ip>" or "acct:<email>"
 };

@@ -68,9 +68,10 @@ Status RateLimiter::admit(const Principal &p, qint64 nowMs)
     if (p.isNode()) {
         if (const double wait = take(who, m_limits.nodePerMinute, m_limits.nodePerMinute / 60, nowMs); wait > 0)
             return limited(wait, QStringLiteral("%1 requests per minute per agent").arg(m_limits.nodePerMinute));
-        return Ok{};
+        return Ok {};
     }
-    if (const double wait = take(who + QStringLiteral("/m"), m_limits.userPerMinute, m_limits.userPerMinute / 60, nowMs);
+    if (const double wait
+        = take(who + QStringLiteral("/m"), m_limits.userPerMinute, m_limits.userPerMinute / 60, nowMs);
         wait > 0)
         return limited(wait, QStringLiteral("%1 requests per minute").arg(m_limits.userPerMinute));
     if (const double wait = take(who + QStringLiteral("/h"), m_limits.userPerHour, m_limits.userPerHour / 3600, nowMs);
@@ -78,10 +79,12 @@ Status RateLimiter::admit(const Principal &p, qint64 nowMs)
         return limited(wait, QStringLiteral("%1 requests per hour").arg(m_limits.userPerHour));
     const auto plan = m_limits.plans.constFind(p.plan);
     if (plan != m_limits.plans.constEnd() && !p.workspaceId.isEmpty()) {
-        if (const double wait = take(QStringLiteral("ws:") + p.workspaceId, plan->burst, plan->perSecond, nowMs); wait > 0)
-            return limited(wait, QStringLiteral("the %1 plan's %2 requests per second").arg(p.plan).arg(plan->perSecond));
+        if (const double wait = take(QStringLiteral("ws:") + p.workspaceId, plan->burst, plan->perSecond, nowMs);
+            wait > 0)
+            return limited(
+                wait, QStringLiteral("the %1 plan's %2 requests per second").arg(p.plan).arg(plan->perSecond));
     }
-    return Ok{};
+    return Ok {};
 }
 
 Status RateLimiter::admitAnonymous(const QString &address, qint64 nowMs)
@@ -89,6 +92,7 @@ Status RateLimiter::admitAnonymous(const QString &address, qint64 nowMs)
     if (const double wait
         = take(QStringLiteral("addr:") + address, m_limits.anonymousPerMinute, m_limits.anonymousPerMinute / 60, nowMs);
         wait > 0)
-        return limited(wait, QStringLiteral("%1 sign-in requests per minute per address").arg(m_limits.anonymousPerMinute));
-    return Ok{};
+        return limited(
+            wait, QStringLiteral("%1 sign-in requests per minute per address").arg(m_limits.anonymousPerMinute));
+    return Ok {};
 }

@@ -11,7 +11,7 @@
 
 struct PlanRate
 {
-    double perSecond = 0;   // 0: unlimited
+    double perSecond = 0; // 0: unlimited
     double burst = 0;
 };
 
@@ -20,7 +20,7 @@ struct RateLimits
     double userPerMinute = 1000;
     double userPerHour = 30000;
     double nodePerMinute = 600000;
-    double anonymousPerMinute = 120;   // per client address, on the sign-in endpoints
+    double anonymousPerMinute = 120; // per client address, on the sign-in endpoints
     QHash<QString, PlanRate> plans {{QStringLiteral("payg"), {100, 200}}, {QStringLiteral("team"), {1000, 2000}}};
     // "plan=RPS/BURST" — e.g. "team=1000/2000"; false on a malformed value.
     bool setPlan(const QString &spec);
@@ -29,7 +29,10 @@ struct RateLimits
 class RateLimiter
 {
 public:
-    explicit RateLimiter(RateLimits limits = {}) : m_limits(std::move(limits)) {}
+    explicit RateLimiter(RateLimits limits = {})
+        : m_limits(std::move(limits))
+    {
+    }
     void setLimits(RateLimits limits) { m_limits = std::move(limits); }
     const RateLimits &limits() const { return m_limits; }
 

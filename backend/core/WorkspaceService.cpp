@@ -110,11 +110,12 @@ void WorkspaceService::create(const Principal &p, const QJsonObject &body, JsonR
     w.createdAt = w.updatedAt = nowMs();
     w.role = QStringLiteral("owner");
     const QString userId = p.userId;
-    commit([w, userId](SqlSession &s) {
-        return IdentityRepository::insertWorkspace(s, w.id, w.name, w.createdAt)
-            && IdentityRepository::updateWorkspace(s, w)
-            && IdentityRepository::insertMember(s, w.id, userId, QStringLiteral("owner"), w.createdAt);
-    },
+    commit(
+        [w, userId](SqlSession &s) {
+            return IdentityRepository::insertWorkspace(s, w.id, w.name, w.createdAt)
+                && IdentityRepository::updateWorkspace(s, w)
+                && IdentityRepository::insertMember(s, w.id, userId, QStringLiteral("owner"), w.createdAt);
+        },
         workspaceJson(w), done);
 }
 
@@ -156,7 +157,8 @@ void WorkspaceService::update(const Principal &p, const QString &id, const QJson
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (it.key() != QLatin1String("name") && it.key() != QLatin1String("defaultRegion")
             && it.key() != QLatin1String("plan"))
-            return done(ApiError::validation({{it.key(), QStringLiteral("unknown field; name, defaultRegion and plan can change")}}));
+            return done(ApiError::validation(
+                {{it.key(), QStringLiteral("unknown field; name, defaultRegion and plan can change")}}));
     }
     if (body.contains(QStringLiteral("name"))) {
         const auto name = textField(body, QStringLiteral("name"), 200, true);
@@ -175,7 +177,8 @@ void WorkspaceService::update(const Principal &p, const QString &id, const QJson
             return done(st.error());
         const QString plan = body.value(QStringLiteral("plan")).toString();
         if (!isPlan(plan))
-            return done(ApiError::validation({{QStringLiteral("plan"), QStringLiteral("one of hobby, payg, team, enterprise")}}));
+            return done(ApiError::validation(
+                {{QStringLiteral("plan"), QStringLiteral("one of hobby, payg, team, enterprise")}}));
         w->plan = plan;
     }
     w->updatedAt = nowMs();
@@ -205,9 +208,11 @@ void WorkspaceService::invite(const Principal &p, const QString &id, const QJson
     const qint64 now = nowMs();
     if (const auto user = IdentityRepository::userByEmail(r, email)) {
         if (IdentityRepository::memberRole(r, id, user->id))
-            return done(ApiError::conflict(QStringLiteral("%1 is already a member; change their role instead").arg(email)));
+            return done(
+                ApiError::conflict(QStringLiteral("%1 is already a member; change their role instead").arg(email)));
         const QString userId = user->id;
-        commit([id, userId, role, now](SqlSession &s) { return IdentityRepository::insertMember(s, id, userId, role, now); },
+        commit([id, userId, role, now](
+                   SqlSession &s) { return IdentityRepository::insertMember(s, id, userId, role, now); },
             {{QStringLiteral("workspaceId"), id}, {QStringLiteral("userId"), userId}, {QStringLiteral("email"), email},
                 {QStringLiteral("role"), role}, {QStringLiteral("status"), QStringLiteral("active")},
                 {QStringLiteral("createdAt"), isoTime(now)}},
@@ -215,7 +220,8 @@ void WorkspaceService::invite(const Principal &p, const QString &id, const QJson
         return;
     }
     if (IdentityRepository::invitations(r, id).size() >= 1000)
-        return done(ApiError::conflict(QStringLiteral("this workspace has 1,000 pending invitations; remove some first")));
+        return done(
+            ApiError::conflict(QStringLiteral("this workspace has 1,000 pending invitations; remove some first")));
     const InvitationRecord inv {id, email, role, p.actor(), now};
     commit([inv](SqlSession &s) { return IdentityRepository::putInvitation(s, inv); },
         {{QStringLiteral("workspaceId"), id}, {QStringLiteral("email"), email}, {QStringLiteral("role"), role},
@@ -256,10 +262,13 @@ void WorkspaceService::changeRole(
     const auto current = IdentityRepository::memberRole(r, id, member.left(64));
     if (!current)
         return done(ApiError::notFound(QStringLiteral("no member %1 in this workspace").arg(member.left(64))));
-    if (*current == QLatin1String("owner") && role != QLatin1String("owner") && IdentityRepository::ownerCount(r, id) <= 1)
-        return done(ApiError::conflict(QStringLiteral("a workspace keeps at least one owner; make someone else owner first")));
+    if (*current == QLatin1String("owner") && role != QLatin1String("owner")
+        && IdentityRepository::ownerCount(r, id) <= 1)
+        return done(
+            ApiError::conflict(QStringLiteral("a workspace keeps at least one owner; make someone else owner first")));
     commit([id, member, role](SqlSession &s) { return IdentityRepository::setMemberRole(s, id, member, role); },
-        {{QStringLiteral("workspaceId"), id}, {QStringLiteral("userId"), member}, {QStringLiteral("role"), role}}, done);
+        {{QStringLiteral("workspaceId"), id}, {QStringLiteral("userId"), member}, {QStringLiteral("role"), role}},
+        done);
 }
 
 void WorkspaceService::remove(const Principal &p, const QString &id, const QString &member, JsonResult done)
@@ -278,7 +287,8 @@ void WorkspaceService::remove(const Principal &p, const QString &id, const QStri
         if (!found)
             return done(ApiError::notFound(QStringLiteral("no pending invitation for %1").arg(email.left(254))));
         commit([id, email](SqlSession &s) { return IdentityRepository::deleteInvitation(s, id, email); },
-            {{QStringLiteral("workspaceId"), id}, {QStringLiteral("email"), email}, {QStringLiteral("status"), QStringLiteral("removed")}},
+            {{QStringLiteral("workspaceId"), id}, {QStringLiteral("email"), email},
+                {QStringLiteral("status"), QStringLiteral("removed")}},
             done);
         return;
     }
@@ -293,12 +303,16 @@ void WorkspaceService::remove(const Principal &p, const QString &id, const QStri
             return done(st.error());
     }
     if (*current == QLatin1String("owner") && IdentityRepository::ownerCount(r, id) <= 1)
-        return done(ApiError::conflict(QStringLiteral("a workspace keeps at least one owner; make someone else owner first")));
+        return done(
+            ApiError::conflict(QStringLiteral("a workspace keeps at least one owner; make someone else owner first")));
     const qint64 now = nowMs();
     m_auth.forgetKeysOf(id, member);
-    commit([id, member, now](SqlSession &s) {
-        return IdentityRepository::removeMember(s, id, member) && IdentityRepository::revokeUserKeys(s, id, member, now);
-    },
-        {{QStringLiteral("workspaceId"), id}, {QStringLiteral("userId"), member}, {QStringLiteral("status"), QStringLiteral("removed")}},
+    commit(
+        [id, member, now](SqlSession &s) {
+            return IdentityRepository::removeMember(s, id, member)
+                && IdentityRepository::revokeUserKeys(s, id, member, now);
+        },
+        {{QStringLiteral("workspaceId"), id}, {QStringLiteral("userId"), member},
+            {QStringLiteral("status"), QStringLiteral("removed")}},
         done);
 }

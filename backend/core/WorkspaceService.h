@@ -32,7 +32,8 @@ public:
 
     void invite(const Principal &p, const QString &id, const QJsonObject &body, JsonResult done);
     Result<QJsonObject> members(const Principal &p, const QString &id) const;
-    void changeRole(const Principal &p, const QString &id, const QString &member, const QJsonObject &body, JsonResult done);
+    void changeRole(
+        const Principal &p, const QString &id, const QString &member, const QJsonObject &body, JsonResult done);
     // `member` is a user id, or the email of a pending invitation.
     void remove(const Principal &p, const QString &id, const QString &member, JsonResult done);
 

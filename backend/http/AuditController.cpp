@@ -11,7 +11,8 @@ AuditController::AuditController(Services &s, Router &r, QObject *parent)
     o.workspaceParam = QStringLiteral("id");
     r.add("GET", QStringLiteral("/v0/workspaces/{id}/audit/verify"), o, [this](const ExchangePtr &ex) {
         // a long chain is walked on a worker thread with its own connection
-        m_s.audit->verifyAsync(ex->principal().workspaceId, [ex](const AuditVerification &v) { ex->replyJson(200, v.toJson()); });
+        m_s.audit->verifyAsync(
+            ex->principal().workspaceId, [ex](const AuditVerification &v) { ex->replyJson(200, v.toJson()); });
     });
     r.add("GET", QStringLiteral("/v0/workspaces/{id}/audit"), o, [this](const ExchangePtr &ex) { query(ex); });
 }
@@ -24,8 +25,9 @@ void AuditController::query(const ExchangePtr &ex)
     for (const auto &[k, v] : ex->query().queryItems(QUrl::FullyDecoded)) {
         Q_UNUSED(v);
         if (!known.contains(k))
-            return ex->replyError(ApiError::invalid(
-                QStringLiteral("unknown query parameter '%1'; the audit log takes %2").arg(k.left(64), known.join(QStringLiteral(", ")))));
+            return ex->replyError(
+                ApiError::invalid(QStringLiteral("unknown query parameter '%1'; the audit log takes %2")
+                                      .arg(k.left(64), known.join(QStringLiteral(", ")))));
     }
     AuditFilter f;
     f.actor = ex->queryValue(QStringLiteral("actor"));
@@ -48,7 +50,8 @@ void AuditController::query(const ExchangePtr &ex)
     if (!out)
         return ex->replyError(out.error());
     QList<QPair<QByteArray, QByteArray>> headers {{"Content-Disposition",
-        "attachment; filename=\"audit-" + workspace.toLatin1() + (*fmt == AuditService::Format::Csv ? ".csv\"" : ".jsonl\"")}};
+        "attachment; filename=\"audit-" + workspace.toLatin1()
+            + (*fmt == AuditService::Format::Csv ? ".csv\"" : ".jsonl\"")}};
     if (!out.value().nextCursor.isEmpty())
         headers.append({"X-Next-Cursor", out.value().nextCursor.toLatin1()});
     ex->reply(200, out.value().body, out.value().contentType.toLatin1(), headers);

@@ -34,6 +34,6 @@ BillingController::BillingController(Services &s, Router &r, QObject *parent)
     r.add("GET", QStringLiteral("/v0/billing/usage"), route(Surface::V0, Permission::ReadBilling), notMetered);
     r.add("GET", QStringLiteral("/v0/billing/invoices"), route(Surface::V0, Permission::ReadBilling), notMetered);
     r.add("GET", QStringLiteral("/v0/billing/limits"), route(Surface::V0, Permission::ReadBilling), notMetered);
-    r.add("PATCH", QStringLiteral("/v0/billing/limits"), route(Surface::V0, Permission::ManageBilling, "billing.limits"),
-        notMetered);
+    r.add("PATCH", QStringLiteral("/v0/billing/limits"),
+        route(Surface::V0, Permission::ManageBilling, "billing.limits"), notMetered);
 }

@@ -75,9 +75,11 @@ void IdentityController::addAuthRoutes(Router &r)
         signIn(&AccountService::login, 200, "signed in"));
     r.add("POST", QStringLiteral("/v0/auth/refresh"), opts(Surface::V0, false, Permission::None, "auth.refresh"),
         signIn(&AccountService::refresh, 200, "refreshed"));
-    r.add("POST", QStringLiteral("/api/auth/request-otp"), opts(Surface::Rpc, false, Permission::None, "auth.request-otp"),
+    r.add("POST", QStringLiteral("/api/auth/request-otp"),
+        opts(Surface::Rpc, false, Permission::None, "auth.request-otp"),
         signIn(&AccountService::requestOtp, 200, "code sent"));
-    r.add("POST", QStringLiteral("/api/auth/verify-otp"), opts(Surface::Rpc, false, Permission::None, "auth.verify-otp"),
+    r.add("POST", QStringLiteral("/api/auth/verify-otp"),
+        opts(Surface::Rpc, false, Permission::None, "auth.verify-otp"),
         signIn(&AccountService::verifyOtp, 200, "signed in"));
     r.add("POST", QStringLiteral("/v0/auth/logout"), opts(Surface::V0, true, Permission::None, "auth.logout"),
         [this](const ExchangePtr &ex) {
@@ -108,7 +110,9 @@ void IdentityController::addWorkspaceRoutes(Router &r)
     r.add("GET", QStringLiteral("/v0/workspaces"), opts(Surface::V0, true, Permission::None, nullptr),
         [this](const ExchangePtr &ex) { answer(ex)(m_s.workspaces->list(ex->principal())); });
     r.add("GET", QStringLiteral("/v0/workspaces/{id}"), opts(Surface::V0, true, Permission::ReadJobs, nullptr, id),
-        [this](const ExchangePtr &ex) { answer(ex)(m_s.workspaces->get(ex->principal(), ex->param(QStringLiteral("id")))); });
+        [this](const ExchangePtr &ex) {
+            answer(ex)(m_s.workspaces->get(ex->principal(), ex->param(QStringLiteral("id"))));
+        });
     r.add("PATCH", QStringLiteral("/v0/workspaces/{id}"),
         opts(Surface::V0, true, Permission::EditWorkspace, "workspace.update", id), [this](const ExchangePtr &ex) {
             QJsonObject body;
@@ -120,7 +124,8 @@ void IdentityController::addWorkspaceRoutes(Router &r)
             QJsonObject body;
             if (!ex->jsonBody(body))
                 return;
-            ex->setAuditSubject(AccountService::normalizeEmail(body.value(QStringLiteral("email")).toString()).left(254));
+            ex->setAuditSubject(
+                AccountService::normalizeEmail(body.value(QStringLiteral("email")).toString()).left(254));
             m_s.workspaces->invite(ex->principal(), ex->param(QStringLiteral("id")), body, answer(ex, 201));
         });
     r.add("GET", QStringLiteral("/v0/workspaces/{id}/members"),
@@ -166,8 +171,9 @@ void IdentityController::addKeyRoutes(Router &r)
         const bool revoked = ex->queryValue(QStringLiteral("includeRevoked")) == QLatin1String("true");
         answer(ex)(m_s.keys->list(ex->principal(), revoked));
     });
-    r.add("DELETE", QStringLiteral("/v0/keys/{id}"), revoking,
-        [this](const ExchangePtr &ex) { m_s.keys->revoke(ex->principal(), ex->param(QStringLiteral("id")), answer(ex)); });
+    r.add("DELETE", QStringLiteral("/v0/keys/{id}"), revoking, [this](const ExchangePtr &ex) {
+        m_s.keys->revoke(ex->principal(), ex->param(QStringLiteral("id")), answer(ex));
+    });
 
     r.add("POST", QStringLiteral("/api/compute/api-keys/create"), onRpc(creating), create);
     r.add("POST", QStringLiteral("/api/compute/api-keys/list"), onRpc(listing), [this](const ExchangePtr &ex) {

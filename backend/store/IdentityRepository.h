@@ -10,9 +10,9 @@ class SqlSession;
 
 struct KeyQuota
 {
-    int maxJobsPerHour = 0;       // 0: no limit
-    int maxConcurrentJobs = 0;    // 0: no limit
-    QStringList allowedJobTypes;  // empty: any type
+    int maxJobsPerHour = 0; // 0: no limit
+    int maxConcurrentJobs = 0; // 0: no limit
+    QStringList allowedJobTypes; // empty: any type
     bool isEmpty() const { return maxJobsPerHour == 0 && maxConcurrentJobs == 0 && allowedJobTypes.isEmpty(); }
 };
 
@@ -20,15 +20,15 @@ struct ApiKeyRecord
 {
     QString id;
     QString workspaceId;
-    QString userId;      // owner of a user key
-    QString nodeId;      // set for an agent's own key
+    QString userId; // owner of a user key
+    QString nodeId; // set for an agent's own key
     QString name;
-    QString prefix;      // first characters, for display ("tnv_ab12…")
-    QString hash;        // hex SHA-256 of the whole key
-    QString role;        // owner | admin | member | node
+    QString prefix; // first characters, for display ("tnv_ab12…")
+    QString hash; // hex SHA-256 of the whole key
+    QString role; // owner | admin | member | node
     qint64 createdAt = 0;
     qint64 revokedAt = 0;
-    qint64 expiresAt = 0;   // 0: never
+    qint64 expiresAt = 0; // 0: never
     qint64 lastUsedAt = 0;
     KeyQuota quota;
 };
@@ -38,7 +38,7 @@ struct UserRecord
     QString id;
     QString email;
     QString name;
-    QString passwordHash;   // Argon2id encoding; empty for users who only log in with a one-time code
+    QString passwordHash; // Argon2id encoding; empty for users who only log in with a one-time code
     bool active = true;
     qint64 createdAt = 0;
 };
@@ -51,7 +51,7 @@ struct WorkspaceRecord
     QString plan;
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
-    QString role;   // the caller's role, when listed for a user
+    QString role; // the caller's role, when listed for a user
 };
 
 struct MemberRecord
@@ -77,7 +77,7 @@ namespace IdentityRepository {
 bool insertWorkspace(SqlSession &s, const QString &id, const QString &name, qint64 at);
 bool updateWorkspace(SqlSession &s, const WorkspaceRecord &w);
 std::optional<WorkspaceRecord> workspace(SqlSession &s, const QString &id);
-QList<WorkspaceRecord> workspacesOf(SqlSession &s, const QString &userId);   // with the user's role, oldest first
+QList<WorkspaceRecord> workspacesOf(SqlSession &s, const QString &userId); // with the user's role, oldest first
 
 bool insertUser(SqlSession &s, const QString &id, const QString &email, const QString &name, qint64 at);
 bool insertUser(SqlSession &s, const UserRecord &u);

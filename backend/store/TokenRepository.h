@@ -9,12 +9,12 @@ class SqlSession;
 
 struct RefreshTokenRecord
 {
-    QString hash;       // hex SHA-256 of the token
-    QString familyId;   // every token rotated from one login shares it
+    QString hash; // hex SHA-256 of the token
+    QString familyId; // every token rotated from one login shares it
     QString userId;
     qint64 createdAt = 0;
     qint64 expiresAt = 0;
-    qint64 usedAt = 0;      // rotated: using it again revokes the family
+    qint64 usedAt = 0; // rotated: using it again revokes the family
     qint64 revokedAt = 0;
 };
 
@@ -29,7 +29,7 @@ struct OtpRecord
 namespace TokenRepository {
 bool insertRefresh(SqlSession &s, const RefreshTokenRecord &r);
 std::optional<RefreshTokenRecord> refresh(SqlSession &s, const QString &hash);
-bool markUsed(SqlSession &s, const QString &hash, qint64 at);   // false when it was already used
+bool markUsed(SqlSession &s, const QString &hash, qint64 at); // false when it was already used
 bool revokeFamily(SqlSession &s, const QString &familyId, qint64 at);
 // Families revoked since `since` (their access tokens may still be unexpired).
 QList<QPair<QString, qint64>> revokedFamiliesSince(SqlSession &s, qint64 since);

@@ -29,21 +29,21 @@ QString TestTeam::defaultWorkspace()
     return r.json.value(QStringLiteral("workspaces")).toArray().at(0).toObject().value(QStringLiteral("id")).toString();
 }
 
-TestServer::Reply TestTeam::asRaw(const TestServer::Headers &who, const QByteArray &method, const QString &path,
-                                  const QByteArray &body)
+TestServer::Reply TestTeam::asRaw(
+    const TestServer::Headers &who, const QByteArray &method, const QString &path, const QByteArray &body)
 {
     return m_server.request(method, path, body, who, false);
 }
 
-TestServer::Reply TestTeam::as(const TestServer::Headers &who, const QByteArray &method, const QString &path,
-                               const QJsonObject &body)
+TestServer::Reply TestTeam::as(
+    const TestServer::Headers &who, const QByteArray &method, const QString &path, const QJsonObject &body)
 {
-    return asRaw(who, method, path, body.isEmpty() && method == "GET" ? QByteArray()
-                                                                     : QJsonDocument(body).toJson(QJsonDocument::Compact));
+    return asRaw(who, method, path,
+        body.isEmpty() && method == "GET" ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-std::optional<TestPerson> TestTeam::addPerson(const QString &workspaceId, const QString &role,
-                                              const TestServer::Headers &inviter, QString email)
+std::optional<TestPerson> TestTeam::addPerson(
+    const QString &workspaceId, const QString &role, const TestServer::Headers &inviter, QString email)
 {
     TestPerson p;
     p.email = email.isEmpty()

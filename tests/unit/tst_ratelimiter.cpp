@@ -43,7 +43,7 @@ private Q_SLOTS:
         const Status refused = r.admit(person(QStringLiteral("u1")), t0);
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::RateLimited);
-        QCOMPARE(retryAfter(refused), 1);   // one request per second comes back
+        QCOMPARE(retryAfter(refused), 1); // one request per second comes back
         QVERIFY(!r.admit(person(QStringLiteral("u1")), t0 + 500));
         QVERIFY(r.admit(person(QStringLiteral("u1")), t0 + 1000));
     }
@@ -59,7 +59,7 @@ private Q_SLOTS:
             QVERIFY(r.admit(person(QStringLiteral("u1"), QStringLiteral("key_a")), 0));
         }
         QVERIFY(!r.admit(person(QStringLiteral("u1"), QStringLiteral("key_b")), 0));
-        QVERIFY(r.admit(person(QStringLiteral("u2")), 0));   // someone else is unaffected
+        QVERIFY(r.admit(person(QStringLiteral("u2")), 0)); // someone else is unaffected
     }
 
     void hourlyBudget()
@@ -72,7 +72,7 @@ private Q_SLOTS:
             QVERIFY(r.admit(person(QStringLiteral("u1")), 0));
         const Status refused = r.admit(person(QStringLiteral("u1")), 0);
         QVERIFY(!refused);
-        QCOMPARE(retryAfter(refused), 36);   // 3600 s / 100 requests
+        QCOMPARE(retryAfter(refused), 36); // 3600 s / 100 requests
     }
 
     void planRate()
@@ -88,8 +88,8 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i)
             QVERIFY(r.admit(person(QStringLiteral("u%1").arg(i), {}, QStringLiteral("team")), 0));
         QVERIFY(!r.admit(person(QStringLiteral("u9"), {}, QStringLiteral("team")), 0));
-        QVERIFY(r.admit(person(QStringLiteral("u9"), {}, QStringLiteral("team")), 200));   // 5/s: one back in 200 ms
-        QVERIFY(r.admit(person(QStringLiteral("u9"), {}, QStringLiteral("hobby")), 0));    // hobby: no plan limit
+        QVERIFY(r.admit(person(QStringLiteral("u9"), {}, QStringLiteral("team")), 200)); // 5/s: one back in 200 ms
+        QVERIFY(r.admit(person(QStringLiteral("u9"), {}, QStringLiteral("hobby")), 0)); // hobby: no plan limit
     }
 
     void agentsHaveTheirOwnCeiling()
@@ -101,7 +101,7 @@ private Q_SLOTS:
         Principal node;
         node.kind = Principal::Kind::Node;
         node.nodeId = QStringLiteral("node_1");
-        node.userId = QStringLiteral("u1");   // a node key never spends a person's budget
+        node.userId = QStringLiteral("u1"); // a node key never spends a person's budget
         QVERIFY(r.admit(person(QStringLiteral("u1")), 0));
         QVERIFY(!r.admit(person(QStringLiteral("u1")), 0));
         for (int i = 0; i < 3; ++i)
@@ -131,12 +131,12 @@ private Q_SLOTS:
         const Status locked = t.check(addr, QStringLiteral("ana@x.io"), 1000);
         QVERIFY(!locked);
         QCOMPARE(retryAfter(locked), 119);
-        QVERIFY(t.check(addr, QStringLiteral("li@x.io"), 1000));   // another account from the same address
+        QVERIFY(t.check(addr, QStringLiteral("li@x.io"), 1000)); // another account from the same address
         t.failed(addr, QStringLiteral("li@x.io"), 1000);
         t.failed(addr, QStringLiteral("li@x.io"), 1000);
-        QVERIFY(!t.check(addr, QStringLiteral("zoe@x.io"), 1000));   // the address's 5 failures are spent
+        QVERIFY(!t.check(addr, QStringLiteral("zoe@x.io"), 1000)); // the address's 5 failures are spent
         QVERIFY(t.check(QStringLiteral("10.0.0.2"), QStringLiteral("zoe@x.io"), 1000));
-        QVERIFY(t.check(addr, QStringLiteral("ana@x.io"), 121'000));   // the lock runs out
+        QVERIFY(t.check(addr, QStringLiteral("ana@x.io"), 121'000)); // the lock runs out
         for (int i = 0; i < 150000; ++i)
             t.failed(QStringLiteral("10.1.%1").arg(i), QString(), 200'000 + i * 10);
         QVERIFY(t.tracked() <= 100000);
@@ -161,8 +161,8 @@ private Q_SLOTS:
         q.finished(QStringLiteral("job_2"));
         const Status hourly = q.admit(k, QStringLiteral("COMMAND"), QStringLiteral("job_4"), 3000);
         QCOMPARE(hourly.error().code, ErrorCode::RateLimited);
-        QCOMPARE(retryAfter(hourly), 3597);   // the first submit leaves the hour at 3,600 s
-        q.withdraw(QStringLiteral("job_3"));    // a submit that was not stored gives its slot back
+        QCOMPARE(retryAfter(hourly), 3597); // the first submit leaves the hour at 3,600 s
+        q.withdraw(QStringLiteral("job_3")); // a submit that was not stored gives its slot back
         QVERIFY(q.admit(k, QStringLiteral("COMMAND"), QStringLiteral("job_4"), 3000));
         for (const char *id : {"job_3", "job_4"}) {
             q.committed(QLatin1String(id));
