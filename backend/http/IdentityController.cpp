@@ -162,10 +162,6 @@ void IdentityController::addKeyRoutes(Router &r)
     const RouteOptions creating = opts(Surface::V0, true, Permission::ManageOwnKeys, "key.create");
     const RouteOptions listing = opts(Surface::V0, true, Permission::ManageOwnKeys, nullptr);
     const RouteOptions revoking = opts(Surface::V0, true, Permission::ManageOwnKeys, "key.revoke");
-    auto onRpc = [](RouteOptions o) {
-        o.surface = Surface::Rpc;
-        return o;
-    };
     r.add("POST", QStringLiteral("/v0/keys"), creating, create);
     r.add("GET", QStringLiteral("/v0/keys"), listing, [this](const ExchangePtr &ex) {
         const bool revoked = ex->queryValue(QStringLiteral("includeRevoked")) == QLatin1String("true");
@@ -175,13 +171,13 @@ void IdentityController::addKeyRoutes(Router &r)
         m_s.keys->revoke(ex->principal(), ex->param(QStringLiteral("id")), answer(ex));
     });
 
-    r.add("POST", QStringLiteral("/api/compute/api-keys/create"), onRpc(creating), create);
-    r.add("POST", QStringLiteral("/api/compute/api-keys/list"), onRpc(listing), [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/api-keys/create"), creating.onRpc(), create);
+    r.add("POST", QStringLiteral("/api/compute/api-keys/list"), listing.onRpc(), [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (optionalBody(ex, body))
             answer(ex)(m_s.keys->list(ex->principal(), body.value(QStringLiteral("includeRevoked")).toBool()));
     });
-    r.add("POST", QStringLiteral("/api/compute/api-keys/revoke"), onRpc(revoking), [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/api-keys/revoke"), revoking.onRpc(), [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (!ex->jsonBody(body))
             return;

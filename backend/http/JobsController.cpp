@@ -79,11 +79,7 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
     });
 
     const RouteOptions rpc {Surface::Rpc, true};
-    auto onRpc = [](RouteOptions o) {
-        o.surface = Surface::Rpc;
-        return o;
-    };
-    r.add("POST", QStringLiteral("/api/compute/jobs/submit"), onRpc(submitting), [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/jobs/submit"), submitting.onRpc(), [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (ex->jsonBody(body))
             submit(ex, body);
@@ -114,12 +110,12 @@ JobsController::JobsController(Services &s, Router &r, QObject *parent)
             list(ex, params);
         }
     });
-    r.add("POST", QStringLiteral("/api/compute/jobs/cancel"), onRpc(cancelling), [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/jobs/cancel"), cancelling.onRpc(), [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (ex->jsonBody(body) && checkJobReference(ex, body))
             cancel(ex, jobIdFrom(body), body.value(QStringLiteral("reason")).toString().left(500));
     });
-    r.add("POST", QStringLiteral("/api/compute/jobs/retry"), onRpc(retrying), [this](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/api/compute/jobs/retry"), retrying.onRpc(), [this](const ExchangePtr &ex) {
         QJsonObject body;
         if (ex->jsonBody(body) && checkJobReference(ex, body))
             retry(ex, jobIdFrom(body));

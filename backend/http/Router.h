@@ -26,6 +26,14 @@ struct RouteOptions
     const char *action = nullptr; // audit action, e.g. "job.submit"; mutating routes without one use "METHOD pattern"
     bool audit = true;            // false for the agent plane's steady traffic (heartbeats, polls, log batches)
     bool signIn = false;          // an unauthenticated sign-in route: limited per client address
+
+    // The same call on the RPC surface (its envelope, its paths).
+    RouteOptions onRpc() const
+    {
+        RouteOptions o = *this;
+        o.surface = Surface::Rpc;
+        return o;
+    }
 };
 
 class Router
