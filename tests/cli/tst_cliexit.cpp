@@ -247,8 +247,29 @@ void TestCliExit::brokenAuditChainIs1()
 
 void TestCliExit::agentLostIs126()
 {
-    QSKIP("a job FAILED with agent_lost needs its agent lost max(maxRetries, 2) times (two --agent-timeout "
-          "periods at least); left to a longer suite");
+    // a job is requeued while lostCount < max(maxRetries, 2): the third lost agent fails it with agent_lost
+    CliFixture own;
+    QVERIFY2(own.start({"--agent-timeout", "2"}, 0), own.diag().constData());
+    const QString id = own.server().submitJob({{"command", "echo begin; sleep 60"}});
+    QVERIFY(!id.isEmpty());
+    auto waiter = own.cli().start({"jobs", "wait", id}, own.direct());
+    std::vector<std::unique_ptr<TestAgent>> agents; // their destructors stop the jobs they left behind
+    for (int loss = 1; loss <= 3; ++loss) {
+        agents.push_back(std::make_unique<TestAgent>(
+            own.server().url(), own.server().adminKey(), QStringLiteral("doomed-%1").arg(loss)));
+        QVERIFY2(agents.back()->start(), own.diag().constData());
+        const QString node = agents.back()->nodeId();
+        QTRY_VERIFY2_WITH_TIMEOUT(own.job(id).value("state") == "RUNNING" && own.job(id).value("agentId") == node,
+            own.diag().constData(), 20000);
+        agents.back()->kill9();
+        QTRY_VERIFY2_WITH_TIMEOUT(own.job(id).value("lostCount").toInt() == loss || own.state(id) == "FAILED",
+            QJsonDocument(own.job(id)).toJson().constData(), 20000);
+    }
+    QVERIFY(own.waitForTerminal(id));
+    QCOMPARE(own.state(id), QStringLiteral("FAILED"));
+    QCOMPARE(own.job(id).value("error").toString(), QStringLiteral("agent_lost"));
+    QVERIFY2(waiter->waitForFinished(20000), waiter->result().describe());
+    QVERIFY2(waiter->result().exitCode == 126, waiter->result().describe());
 }
 
 QTEST_GUILESS_MAIN(TestCliExit)
