@@ -1,6 +1,6 @@
 // One Server-Sent Events request of a ComputeClient: opens it (with Last-Event-ID), hands out whole events,
 // and says how it ended — the server closed it, the connection broke, or an error status. Reconnecting is the
-// owner's choice (LogFollower, EventStream), since only it knows where to resume.
+// owner's choice (JobLogStream, EventStream), since only it knows where to resume.
 #pragma once
 
 #include "ClientError.h"

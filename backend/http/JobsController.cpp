@@ -216,14 +216,14 @@ Result<JobQuery> JobsController::parseQuery(const QHash<QString, QStringList> &p
         q.limit = limit;
     }
     if (params.contains(QStringLiteral("idPrefix"))) {
-        // "01jd3", "job_01JD3": ULIDs are upper-case Crockford base32, so the prefix is compared upper-cased
+        // "01JD3", "job_01jd3": ids are lower-case Crockford base32, so the prefix is compared lower-cased
         QString p = params.value(QStringLiteral("idPrefix")).first();
         if (!idPrefix.match(p).hasMatch())
             return ApiError::invalid(
                 QStringLiteral("'idPrefix' is the start of a job id: up to 26 letters and digits, 'job_' optional"));
         if (p.startsWith(QLatin1String("job_")))
             p = p.mid(4);
-        q.idPrefix = QStringLiteral("job_") + p.toUpper();
+        q.idPrefix = QStringLiteral("job_") + p.toLower();
     }
     if (params.contains(QStringLiteral("cursor"))) {
         const QByteArray raw = params.value(QStringLiteral("cursor")).first().toLatin1();

@@ -24,12 +24,12 @@ struct FollowOptions
     int reconnectForMs = 300000; // give up when no connection could be made for this long
 };
 
-class LogFollower : public QObject
+class JobLogStream : public QObject
 {
     Q_OBJECT
 public:
-    LogFollower(ComputeClient *client, QString jobId, FollowOptions options, QObject *parent = nullptr);
-    ~LogFollower() override;
+    JobLogStream(ComputeClient *client, QString jobId, FollowOptions options, QObject *parent = nullptr);
+    ~JobLogStream() override;
 
     void start();
     void stop();

@@ -1,4 +1,4 @@
-#include "LogFollower.h"
+#include "JobLogStream.h"
 
 #include "ComputeClient.h"
 #include "JobState.h"
@@ -8,15 +8,15 @@
 #include <QJsonObject>
 #include <QTimer>
 
-LogFollower::LogFollower(ComputeClient *client, QString jobId, FollowOptions options, QObject *parent)
+JobLogStream::JobLogStream(ComputeClient *client, QString jobId, FollowOptions options, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_jobId(std::move(jobId))
     , m_opts(std::move(options))
     , m_channel(new SseChannel(client, this))
 {
-    connect(m_channel, &SseChannel::event, this, &LogFollower::onEvent);
-    connect(m_channel, &SseChannel::closed, this, &LogFollower::onClosed);
+    connect(m_channel, &SseChannel::event, this, &JobLogStream::onEvent);
+    connect(m_channel, &SseChannel::closed, this, &JobLogStream::onClosed);
     connect(m_channel, &SseChannel::opened, this, [this] {
         m_backoffMs = 0;
         m_failingSince.invalidate();
@@ -24,9 +24,9 @@ LogFollower::LogFollower(ComputeClient *client, QString jobId, FollowOptions opt
     });
 }
 
-LogFollower::~LogFollower() = default;
+JobLogStream::~JobLogStream() = default;
 
-void LogFollower::start()
+void JobLogStream::start()
 {
     m_done = false;
     m_lastSeq = std::max<qint64>(0, m_opts.since);
@@ -50,13 +50,13 @@ void LogFollower::start()
     });
 }
 
-void LogFollower::stop()
+void JobLogStream::stop()
 {
     m_done = true;
     m_channel->close();
 }
 
-void LogFollower::connectNow()
+void JobLogStream::connectNow()
 {
     if (m_done)
         return;
@@ -75,7 +75,7 @@ void LogFollower::connectNow()
         q, m_lastSeq > 0 ? QByteArray::number(m_lastSeq) : QByteArray());
 }
 
-void LogFollower::onEvent(const SseEvent &e)
+void JobLogStream::onEvent(const SseEvent &e)
 {
     if (m_done)
         return;
@@ -118,7 +118,7 @@ void LogFollower::onEvent(const SseEvent &e)
     }
 }
 
-void LogFollower::onClosed(const ClientError &error)
+void JobLogStream::onClosed(const ClientError &error)
 {
     if (m_done || m_sawEnd)
         return;
@@ -136,7 +136,7 @@ void LogFollower::onClosed(const ClientError &error)
     retryLater(why);
 }
 
-void LogFollower::retryLater(const ClientError &why)
+void JobLogStream::retryLater(const ClientError &why)
 {
     if (!m_failingSince.isValid())
         m_failingSince.start();
