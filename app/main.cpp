@@ -1,5 +1,6 @@
-// tanvrit-compute: the headless control plane (`serve`), the agent (`agent`) and, later, client commands.
+// tanvrit-compute: the headless control plane (`serve`), the agent (`agent`) and the client commands.
 #include "AgentCommand.h"
+#include "Cli.h"
 #include "ServeCommand.h"
 
 #include <QCoreApplication>
@@ -17,6 +18,15 @@ void usage()
         "  serve     run the control plane (REST API, scheduler, store)\n"
         "  agent     run an agent that takes jobs from a control plane\n"
         "  version   print the version\n\n"
+        "client commands (talk to a control plane over its API):\n"
+        "  jobs        run, list, get, logs, wait, cancel, retry\n"
+        "  agents      list, get, drain, remove, join-command\n"
+        "  keys        create, list, revoke\n"
+        "  workspaces  list, create, use, members, invite\n"
+        "  auth        login, logout, print-token, whoami\n"
+        "  audit       export, verify\n"
+        "  config      set-context, use-context, get-contexts, current-context, delete-context\n"
+        "  completion  bash | zsh | fish\n\n"
         "Run 'tanvrit-compute <command> --help' for the options of a command.\n");
 }
 }
@@ -35,13 +45,20 @@ int main(int argc, char **argv)
     QStringList args = app.arguments();
     if (args.size() < 2) {
         usage();
-        return 2;
+        return 64;
     }
     const QString command = args.takeAt(1);
     if (command == QLatin1String("serve"))
         return runServe(args);
     if (command == QLatin1String("agent"))
         return runAgent(std::exchange(args, {}), argc, argv);
+    if (Cli::isClientCommand(command)) {
+        // a client only writes its config file (0600 by itself); files it saves for the user keep the usual mode
+        ::umask(022);
+        QStringList rest = args.mid(1);
+        rest.prepend(command);
+        return Cli::main(rest);
+    }
     if (command == QLatin1String("version") || command == QLatin1String("--version")) {
         printf("tanvrit-compute %s\n", TANVRIT_VERSION);
         return 0;
@@ -50,7 +67,7 @@ int main(int argc, char **argv)
         usage();
         return 0;
     }
-    fprintf(stderr, "tanvrit-compute: unknown command '%s'\n\n", qPrintable(command));
+    fprintf(stderr, "error: usage: unknown command '%s'\n\n", qPrintable(command));
     usage();
-    return 2;
+    return 64;
 }

@@ -171,7 +171,8 @@ Result<JobQuery> JobsController::parseQuery(const QHash<QString, QStringList> &p
 {
     static const QRegularExpression labelKey(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.\\-/]{0,62}$"));
     static const QStringList known = {QStringLiteral("state"), QStringLiteral("label"), QStringLiteral("since"),
-        QStringLiteral("until"), QStringLiteral("limit"), QStringLiteral("cursor")};
+        QStringLiteral("until"), QStringLiteral("limit"), QStringLiteral("cursor"), QStringLiteral("idPrefix")};
+    static const QRegularExpression idPrefix(QStringLiteral("^(job_)?[0-9A-Za-z]{1,26}$"));
     JobQuery q;
     for (auto it = params.begin(); it != params.end(); ++it) {
         if (!known.contains(it.key()))
@@ -213,6 +214,16 @@ Result<JobQuery> JobsController::parseQuery(const QHash<QString, QStringList> &p
         if (!ok || limit < 1 || limit > 1000)
             return ApiError::invalid(QStringLiteral("'limit' must be an integer from 1 to 1000"));
         q.limit = limit;
+    }
+    if (params.contains(QStringLiteral("idPrefix"))) {
+        // "01JD3", "job_01jd3": ids are lower-case Crockford base32, so the prefix is compared lower-cased
+        QString p = params.value(QStringLiteral("idPrefix")).first();
+        if (!idPrefix.match(p).hasMatch())
+            return ApiError::invalid(
+                QStringLiteral("'idPrefix' is the start of a job id: up to 26 letters and digits, 'job_' optional"));
+        if (p.startsWith(QLatin1String("job_")))
+            p = p.mid(4);
+        q.idPrefix = QStringLiteral("job_") + p.toLower();
     }
     if (params.contains(QStringLiteral("cursor"))) {
         const QByteArray raw = params.value(QStringLiteral("cursor")).first().toLatin1();

@@ -17,4 +17,5 @@ struct JobQuery
     std::optional<qint64> until; // createdAt < until
     int limit = 50;
     QString afterId; // cursor: ids strictly older than this
+    QString idPrefix; // ids starting with this ("job_01JD…"), for clients resolving a short id
 };

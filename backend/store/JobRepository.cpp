@@ -107,6 +107,11 @@ QList<QPair<QString, QByteArray>> JobRepository::list(SqlSession &s, const JobQu
         sql += QStringLiteral(" AND %1 < ?").arg(idCol);
         binds << jq.afterId;
     }
+    if (!jq.idPrefix.isEmpty()) {
+        // a range on the id index: ids are ASCII and '~' sorts after every character an id holds
+        sql += QStringLiteral(" AND %1 >= ? AND %1 < ?").arg(idCol);
+        binds << jq.idPrefix << jq.idPrefix + QLatin1Char('~');
+    }
     if (jq.since) {
         sql += QStringLiteral(" AND %1 >= ? AND j.created_at >= ?").arg(idCol);
         binds << idFloor(*jq.since - kIdClockSlackMs) << *jq.since;
@@ -227,9 +232,9 @@ bool JobRepository::pruneIdempotencyKeys(SqlSession &s, qint64 beforeMs)
 QStringList JobRepository::unfinishedJobsOfKey(SqlSession &s, const QString &workspaceId, const QString &keyId)
 {
     QStringList out;
-    QSqlQuery &q = s.prepare(QStringLiteral(
-        "SELECT id FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED') "
-        "AND workspace_id = ? AND json_extract(doc, '$.apiKeyId') = ?"));
+    QSqlQuery &q = s.prepare(
+        QStringLiteral("SELECT id FROM jobs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED') "
+                       "AND workspace_id = ? AND json_extract(doc, '$.apiKeyId') = ?"));
     q.addBindValue(workspaceId);
     q.addBindValue(keyId);
     if (!SqlSession::run(q))
@@ -240,7 +245,8 @@ QStringList JobRepository::unfinishedJobsOfKey(SqlSession &s, const QString &wor
     return out;
 }
 
-QList<qint64> JobRepository::submitTimesOfKey(SqlSession &s, const QString &workspaceId, const QString &keyId, qint64 sinceMs)
+QList<qint64> JobRepository::submitTimesOfKey(
+    SqlSession &s, const QString &workspaceId, const QString &keyId, qint64 sinceMs)
 {
     QList<qint64> out;
     QSqlQuery &q = s.prepare(QStringLiteral(

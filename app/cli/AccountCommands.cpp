@@ -1,0 +1,4 @@
+// auth, config, completion.
+#include "Cli.h"
+
+void addAccountCommands(QList<CliCommand> &) { }

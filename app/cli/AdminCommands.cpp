@@ -1,0 +1,4 @@
+// agents, keys, workspaces, audit.
+#include "Cli.h"
+
+void addAdminCommands(QList<CliCommand> &) { }

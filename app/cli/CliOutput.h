@@ -1,0 +1,33 @@
+// How the CLI shows things to a person: tables sized to the terminal, relative times, durations, colours
+// only on a terminal, numbers with thousands separators.
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace CliOutput {
+enum class Color { None, Green, Red, Blue, Yellow, Grey, Bold };
+
+QString relativeTime(qint64 atMs, qint64 nowMs); // "5s ago", "3m ago", "2h ago", "4d ago", "-" for 0
+QString duration(qint64 ms); // "850ms", "12.3s", "4m05s", "2h10m", "-" when < 0
+QString thousands(qint64 n); // 1204 -> "1,204"
+QString bytes(qint64 n); // "512 B", "1.5 MiB"
+Color stateColor(const QString &state);
+QString paint(const QString &text, Color c, bool enabled);
+
+class Table
+{
+public:
+    explicit Table(QStringList headers);
+    void add(QStringList row, QList<Color> colors = {});
+    // Columns sized to their content; when `width` > 0 the widest columns are cut (with …) to fit it.
+    QString render(int width, bool color) const;
+    int rows() const { return int(m_rows.size()); }
+
+private:
+    QStringList m_headers;
+    QList<QStringList> m_rows;
+    QList<QList<Color>> m_colors;
+};
+} // namespace CliOutput
