@@ -176,6 +176,6 @@ bool CliFixture::isTerminal(const QString &s)
 
 bool CliFixture::looksLikeJobId(const QString &text)
 {
-    static const QRegularExpression re(QStringLiteral("^job_[0-9A-HJKMNP-TV-Z]{26}$"));
+    static const QRegularExpression re(QStringLiteral("^job_[0-9a-hjkmnp-tv-z]{26}$"));
     return re.match(text).hasMatch();
 }

@@ -28,6 +28,7 @@ private slots:
     void listOutputForms();
     void listFilters();
     void listAllWalksEveryPage();
+    void listCutsToColumns_data();
     void listCutsToColumns();
     void colourOnlyOnATty();
     void getByIdAndPrefix();
@@ -301,24 +302,35 @@ void TestCliJobs::listAllWalksEveryPage()
     const CliResult all = m_cli->run({"jobs", "list", "--label", "page=" + tag, "--all", "-o", "name"});
     QVERIFY2(all.exitCode == 0, all.describe());
     QCOMPARE(all.outLines().size(), 60);
-    QCOMPARE(QSet<QString>(all.outLines().cbegin(), all.outLines().cend()), submitted);
+    const QStringList allIds = all.outLines();
+    QCOMPARE(QSet<QString>(allIds.cbegin(), allIds.cend()), submitted);
     for (const QString &id : submitted)
         m_fx.server().request("POST", QStringLiteral("/v0/jobs/%1:cancel").arg(id));
 }
 
+void TestCliJobs::listCutsToColumns_data()
+{
+    QTest::addColumn<int>("columns");
+    QTest::newRow("100") << 100;
+    QTest::newRow("80, a common terminal") << 80;
+}
+
 void TestCliJobs::listCutsToColumns()
 {
-    QVERIFY(!finishedJob("echo 'a long command line that will not fit in forty columns at all'").isEmpty());
+    QFETCH(int, columns);
+    const QString longCommand
+        = "echo 'a long command line that will not fit in the table at all, not even on a wide one'";
+    QVERIFY(!finishedJob(longCommand).isEmpty());
     CliOptions narrow;
-    narrow.env.insert("COLUMNS", "60");
+    narrow.env.insert("COLUMNS", QString::number(columns));
     const CliResult r = m_cli->run({"jobs", "list"}, narrow);
     QVERIFY2(r.exitCode == 0, r.describe());
     for (const QString &line : r.outLines())
-        QVERIFY2(line.size() <= 60, qPrintable(line));
+        QVERIFY2(line.size() <= columns, qPrintable(QStringLiteral("%1 > %2: ").arg(line.size()).arg(columns) + line));
     QVERIFY2(r.out.contains("…"), r.describe());
     // not a tty and no COLUMNS: nothing cut
     const CliResult uncut = m_cli->run({"jobs", "list"});
-    QVERIFY2(uncut.out.contains("a long command line that will not fit in forty columns at all"), uncut.describe());
+    QVERIFY2(uncut.out.contains(longCommand.toUtf8()), uncut.describe());
 }
 
 void TestCliJobs::colourOnlyOnATty()
@@ -374,7 +386,7 @@ void TestCliJobs::getAmbiguousPrefixListsMatches()
         const CliResult r = m_cli->run({"jobs", "get", arg});
         QVERIFY2(r.exitCode == 66, r.describe());
         QVERIFY2(r.err.contains(QStringLiteral("ambiguous id \"%1\"").arg(arg).toUtf8()), r.describe());
-        static const QRegularExpression idRe("job_[0-9A-Z]{26}");
+        static const QRegularExpression idRe("job_[0-9a-z]{26}");
         QSet<QString> listed;
         for (auto it = idRe.globalMatch(QString::fromUtf8(r.err)); it.hasNext();)
             listed.insert(it.next().captured());
@@ -385,12 +397,12 @@ void TestCliJobs::getAmbiguousPrefixListsMatches()
 
 void TestCliJobs::getUnknownIdIsNotFound()
 {
-    const CliResult full = m_cli->run({"jobs", "get", "job_7ZZZZZZZZZZZZZZZZZZZZZZZZZ"});
+    const CliResult full = m_cli->run({"jobs", "get", "job_7zzzzzzzzzzzzzzzzzzzzzzzzz"});
     QVERIFY2(full.exitCode == 66, full.describe());
     QVERIFY2(full.errLines().size() == 1 && full.err.startsWith("error: not_found: "), full.describe());
-    const CliResult prefix = m_cli->run({"jobs", "get", "7ZZZ"});
+    const CliResult prefix = m_cli->run({"jobs", "get", "7zzz"});
     QVERIFY2(prefix.exitCode == 66, prefix.describe());
-    QVERIFY2(prefix.err.contains("not_found: no job matches \"7ZZZ\""), prefix.describe());
+    QVERIFY2(prefix.err.contains("not_found: no job matches \"7zzz\""), prefix.describe());
 }
 
 void TestCliJobs::waitExitCodes_data()
