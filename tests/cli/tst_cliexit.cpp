@@ -39,6 +39,7 @@ private:
 
     CliFixture m_fx;
     CliRunner *m_cli = nullptr;
+    QString m_job; // a finished job
 };
 
 bool TestCliExit::oneErrorLine(const CliResult &r, const QString &code)
@@ -50,6 +51,8 @@ void TestCliExit::initTestCase()
 {
     QVERIFY2(m_fx.start({}, 1), m_fx.diag().constData());
     m_cli = &m_fx.cli();
+    m_job = m_fx.server().submitJob({{"command", "echo done"}});
+    QVERIFY(m_fx.waitForTerminal(m_job));
 }
 
 void TestCliExit::cleanup()
@@ -68,7 +71,8 @@ void TestCliExit::usageErrors_data()
     QTest::newRow("bad number") << QStringList {"jobs", "run", "--detach", "--priority", "high", "--", "true"};
     QTest::newRow("bad duration") << QStringList {"jobs", "run", "--detach", "--timeout", "soon", "--", "true"};
     QTest::newRow("bad env") << QStringList {"jobs", "run", "--detach", "--env", "NOEQUALS", "--", "true"};
-    QTest::newRow("bad stream") << QStringList {"jobs", "logs", "job_01", "--stream", "stdin"};
+    QTest::newRow("bad stream") << QStringList {"jobs", "logs", m_job, "--stream", "stdin"};
+    QTest::newRow("bad tail") << QStringList {"jobs", "logs", m_job, "--tail", "-3"};
     QTest::newRow("missing id") << QStringList {"jobs", "get"};
     QTest::newRow("nothing to run") << QStringList {"jobs", "run", "--detach"};
     QTest::newRow("bad shell") << QStringList {"completion", "tcsh"};
