@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QTimeZone>
 #include <QTimer>
 
@@ -109,6 +110,30 @@ FollowOutcome followJob(Cli &cli, const QString &jobId, const FollowOptions &opt
         follower.stop();
         loop.quit();
     });
+    // On a terminal, a job that waits says why (no agent with a free GPU, a label nobody carries, …)
+    bool anyLine = false;
+    QString lastReason;
+    QObject::connect(&follower, &JobLogStream::line, [&] { anyLine = true; });
+    QTimer pending;
+    QObject::connect(&pending, &QTimer::timeout, [&] {
+        if (anyLine) {
+            pending.stop();
+            return;
+        }
+        cli.client().job(jobId, [&, alive = QPointer<QTimer>(&pending)](ClientResult<JobView> r) {
+            if (!alive || !r || anyLine || r.value().job.state != JobState::Queued)
+                return;
+            const QString reason = r.value().pendingReason;
+            if (!reason.isEmpty() && reason != lastReason) {
+                lastReason = reason;
+                cli.err(CliOutput::paint(QStringLiteral("-- waiting: %1 --").arg(reason), CliOutput::Color::Yellow,
+                            cli.color() && cli.stderrTty())
+                    + QLatin1Char('\n'));
+            }
+        });
+    });
+    if (cli.stderrTty())
+        pending.start(2000);
     follower.start();
     loop.exec();
     LinePrinter::flush();

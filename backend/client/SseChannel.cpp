@@ -11,7 +11,14 @@ constexpr qsizetype kMaxPendingEvent = 8 << 20; // an event that grows past this
 SseChannel::SseChannel(ComputeClient *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
+    , m_idle(new QTimer(this))
 {
+    m_idle->setSingleShot(true);
+    connect(m_idle, &QTimer::timeout, this, [this] {
+        close();
+        emit closed(ClientError::transport(
+            ClientError::Kind::Unreachable, QStringLiteral("no data from the server for %1 s").arg(m_idleMs / 1000)));
+    });
 }
 
 SseChannel::~SseChannel()
@@ -42,6 +49,7 @@ void SseChannel::open(const QString &path, const QUrlQuery &query, const QByteAr
                 return emit closed(r.error());
             m_reply = r.value();
             m_reply->setParent(this);
+            m_idle->start(m_idleMs);
             connect(m_reply, &QNetworkReply::readyRead, this, &SseChannel::readSome);
             connect(m_reply, &QNetworkReply::finished, this, &SseChannel::finish);
         },
@@ -50,6 +58,7 @@ void SseChannel::open(const QString &path, const QUrlQuery &query, const QByteAr
 
 void SseChannel::close()
 {
+    m_idle->stop();
     ++m_generation;
     m_opening = false;
     if (m_reply) {
@@ -65,6 +74,7 @@ void SseChannel::readSome()
 {
     if (!m_reply)
         return;
+    m_idle->start(m_idleMs);
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status != 200)
         return; // an error answer: read whole in finish()
@@ -95,6 +105,7 @@ void SseChannel::finish()
         return;
     QNetworkReply *reply = m_reply;
     m_reply = nullptr;
+    m_idle->stop();
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 200) {

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 #include <QUrlQuery>
 
 class ComputeClient;
@@ -21,6 +22,9 @@ public:
     ~SseChannel() override;
 
     void open(const QString &path, const QUrlQuery &query, const QByteArray &lastEventId);
+    // The server sends a comment every 15 s; a stream silent for this long is taken as dead (a network
+    // that dropped the connection without a reset) and closed as Unreachable, so its owner reconnects.
+    void setIdleTimeout(int ms) { m_idleMs = ms; }
     void close();
     bool isOpen() const { return m_reply != nullptr || m_opening; }
 
@@ -41,4 +45,6 @@ private:
     bool m_opening = false;
     bool m_announced = false;
     quint64 m_generation = 0;
+    int m_idleMs = 45000;
+    QTimer *m_idle;
 };

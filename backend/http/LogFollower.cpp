@@ -78,6 +78,13 @@ void LogFollower::start()
 {
     m_token = m_logs.subscribe(m_target.jobId, [this] { schedulePump(); });
     if (m_sse) {
+        // a comment every 15 s: proxies keep the stream open and a client notices a dead connection
+        auto *keepAlive = new QTimer(this);
+        connect(keepAlive, &QTimer::timeout, this, [this] {
+            if (!m_done && m_sse && m_sse->bytesToWrite() == 0)
+                m_sse->write(": keep-alive\n\n");
+        });
+        keepAlive->start(15000);
         connect(m_sse, &QTcpSocket::bytesWritten, this, [this] { schedulePump(); });
         connect(m_sse, &QTcpSocket::disconnected, this, &QObject::deleteLater);
         connect(m_sse, &QObject::destroyed, this, &QObject::deleteLater);
