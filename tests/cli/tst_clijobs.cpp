@@ -253,6 +253,7 @@ void TestCliJobs::listFilters()
 {
     const QString tag = QStringLiteral("f%1").arg(QDateTime::currentMSecsSinceEpoch());
     const QString failed = m_fx.server().submitJob({{"command", "exit 2"}});
+    const QString before = QDateTime::currentDateTimeUtc().addMSecs(-1).toString(Qt::ISODateWithMs);
     QStringList labelled;
     for (int i = 0; i < 3; ++i)
         labelled << m_fx.server().submitJob({{"command", "true"}, {"labels", QJsonObject {{"batch", tag}}}});
@@ -278,6 +279,13 @@ void TestCliJobs::listFilters()
     const CliResult limited = m_cli->run({"jobs", "list", "--label", "batch=" + tag, "--limit", "2", "-o", "name"});
     QVERIFY2(limited.exitCode == 0, limited.describe());
     QCOMPARE(limited.outLines(), expected.mid(0, 2));
+    // --since / --until: created at or after, before
+    const CliResult since = m_cli->run({"jobs", "list", "--since", before, "-o", "name"});
+    QVERIFY2(since.exitCode == 0 && since.outLines() == expected, since.describe());
+    const CliResult until = m_cli->run({"jobs", "list", "--until", before, "-o", "name"});
+    QVERIFY2(until.exitCode == 0 && until.outLines().contains(failed), until.describe());
+    for (const QString &id : labelled)
+        QVERIFY2(!until.outLines().contains(id), until.describe());
     // labelled jobs no agent carries stay QUEUED; cancel them so they do not linger
     for (const QString &id : labelled)
         m_fx.server().request("POST", QStringLiteral("/v0/jobs/%1:cancel").arg(id));

@@ -26,6 +26,8 @@ private slots:
     void followEndsByItself();
     void followAcrossAttempts();
     void gapLineAfterTheSizeCap();
+    void runOnATtyShowsStateLines();
+    void listWatchRepeats();
     void ctrlCLeavesTheJobRunning();
     void ctrlCWithCancelOnInterrupt();
     void followAcrossKill9OfTheServer(); // last: it restarts the shared server
@@ -249,6 +251,34 @@ void TestCliLogs::gapLineAfterTheSizeCap()
     QVERIFY2(jsonl.exitCode == 0, jsonl.describe());
     const QJsonObject first = QJsonDocument::fromJson(jsonl.outLines().value(0).toUtf8()).object();
     QCOMPARE(first, QJsonObject({{"dropped", dropped}, {"attempt", 1}}));
+}
+
+void TestCliLogs::runOnATtyShowsStateLines()
+{
+    const CliResult tty = m_cli->runOnTty({"jobs", "run", "--", "echo", "hi"}, m_fx.direct());
+    QVERIFY2(tty.exitCode == 0, tty.describe());
+    const QString text = QString::fromUtf8(tty.out).remove('\r').remove(QRegularExpression("\x1b\\[[0-9;]*m"));
+    const QRegularExpressionMatch queued = QRegularExpression("(job_[0-9a-z]{26}) QUEUED").match(text);
+    QVERIFY2(queued.hasMatch(), tty.describe());
+    const QRegularExpressionMatch done
+        = QRegularExpression("(job_[0-9a-z]{26}) SUCCEEDED in [0-9.]+m?s \\(exit 0\\)").match(text);
+    QVERIFY2(done.hasMatch() && done.captured(1) == queued.captured(1), tty.describe());
+    QVERIFY2(
+        queued.capturedStart() < text.indexOf("hi\n") && text.indexOf("hi\n") < done.capturedStart(), tty.describe());
+    // not on a tty: the job's own output only
+    const CliResult pipe = m_cli->run({"jobs", "run", "--", "echo", "hi"}, m_fx.direct());
+    QVERIFY2(pipe.exitCode == 0 && pipe.outLines() == QStringList {"hi"} && pipe.err.isEmpty(), pipe.describe());
+}
+
+void TestCliLogs::listWatchRepeats()
+{
+    // not on a tty: plain tables, one after another
+    auto watch = m_cli->start({"jobs", "list", "--watch"}, m_fx.direct());
+    QTRY_VERIFY2_WITH_TIMEOUT(watch->out().count("ID ") >= 2, watch->result().describe(), 15000);
+    QVERIFY(watch->isRunning());
+    QVERIFY2(!watch->out().contains("\x1b["), watch->result().describe());
+    watch->interrupt();
+    QVERIFY2(watch->waitForFinished(10000), watch->result().describe());
 }
 
 void TestCliLogs::ctrlCLeavesTheJobRunning()
