@@ -19,6 +19,7 @@ JobLogStream::JobLogStream(ComputeClient *client, QString jobId, FollowOptions o
     connect(m_channel, &SseChannel::closed, this, &JobLogStream::onClosed);
     connect(m_channel, &SseChannel::opened, this, [this] {
         m_backoffMs = 0;
+        m_everConnected = true;
         m_failingSince.invalidate();
         emit connected();
     });
@@ -40,7 +41,11 @@ void JobLogStream::start()
         if (m_done)
             return;
         if (!r) {
-            if (r.error().kind != ClientError::Kind::Http || r.error().status >= 500 || r.error().status == 429)
+            // before the first connection a server that cannot be reached is an answer (a wrong URL should
+            // not hang); once following, it is a restart to wait out
+            const bool transient
+                = r.error().kind != ClientError::Kind::Http || r.error().status >= 500 || r.error().status == 429;
+            if (transient && m_everConnected)
                 return retryLater(r.error());
             m_done = true;
             return emit failed(r.error());
@@ -138,6 +143,10 @@ void JobLogStream::onClosed(const ClientError &error)
 
 void JobLogStream::retryLater(const ClientError &why)
 {
+    if (!m_everConnected && ++m_triesBeforeConnect > 3) {
+        m_done = true; // never reached: a wrong address or a server that is down, not a restart to wait out
+        return emit failed(why);
+    }
     if (!m_failingSince.isValid())
         m_failingSince.start();
     if (m_failingSince.elapsed() > m_opts.reconnectForMs) {

@@ -62,6 +62,8 @@ private:
     bool m_sawEnd = false;
     bool m_done = false;
     bool m_firstOpen = true;
+    bool m_everConnected = false;
+    int m_triesBeforeConnect = 0;
     int m_backoffMs = 0;
     QElapsedTimer m_failingSince; // since the first of the failed connections in a row
 };
