@@ -344,10 +344,16 @@ void TestCliJobs::listCutsToColumns()
 void TestCliJobs::colourOnlyOnATty()
 {
     QVERIFY(!finishedJob("true").isEmpty());
+    QVERIFY(!finishedJob("exit 1").isEmpty());
     const QByteArray esc = "\x1b[";
     const CliResult tty = m_cli->runOnTty({"jobs", "list", "--state", "SUCCEEDED"});
     QVERIFY2(tty.exitCode == 0, tty.describe());
-    QVERIFY2(tty.out.contains("SUCCEEDED") && tty.out.contains(esc), tty.describe());
+    // SUCCEEDED in green, FAILED in red
+    QVERIFY2(QRegularExpression("\\x1b\\[(\\d+;)*32(;\\d+)*mSUCCEEDED").match(QString::fromUtf8(tty.out)).hasMatch(),
+        tty.describe());
+    const CliResult failed = m_cli->runOnTty({"jobs", "list", "--state", "FAILED"});
+    QVERIFY2(QRegularExpression("\\x1b\\[(\\d+;)*31(;\\d+)*mFAILED").match(QString::fromUtf8(failed.out)).hasMatch(),
+        failed.describe());
     CliOptions noColor;
     noColor.env.insert("NO_COLOR", "1");
     const CliResult envOff = m_cli->runOnTty({"jobs", "list", "--state", "SUCCEEDED"}, noColor);
