@@ -311,11 +311,14 @@ void TestCliLogs::ctrlCWithCancelOnInterrupt()
 
 void TestCliLogs::followAcrossKill9OfTheServer()
 {
-    const QString id = m_fx.server().submitJob(
-        {{"command", "for i in $(seq 1 40); do echo n $i; sleep 0.1; done"}, {"timeoutSeconds", 120}});
+    const QString script = "for i in $(seq 1 40); do echo n $i; sleep 0.1; done";
+    const QString id = m_fx.server().submitJob({{"command", script}, {"timeoutSeconds", 120}});
     QVERIFY(!id.isEmpty());
     auto follow = m_cli->start({"jobs", "logs", "-f", id}, m_fx.direct());
+    // `jobs run` follows its own job the same way and exits with its code
+    auto run = m_cli->start({"jobs", "run", "--command", script + "; exit 3"}, m_fx.direct());
     QVERIFY2(follow->waitForOut("n 5\n", 30000), follow->result().describe());
+    QVERIFY2(run->waitForOut("n 5\n", 30000), run->result().describe());
     m_fx.server().kill9();
     QVERIFY2(m_fx.server().restart(), m_fx.diag().constData());
     QCOMPARE(m_fx.server().url().port(), int(m_port));
@@ -324,6 +327,9 @@ void TestCliLogs::followAcrossKill9OfTheServer()
     QVERIFY2(r.exitCode == 0, r.describe());
     QCOMPARE(r.outLines(), numbered("n", 1, 40)); // every line once, in order
     QCOMPARE(m_fx.state(id), QStringLiteral("SUCCEEDED"));
+    QVERIFY2(run->waitForFinished(60000), qPrintable(run->result().describe() + m_fx.diag()));
+    QVERIFY2(run->result().exitCode == 3, run->result().describe());
+    QCOMPARE(run->result().outLines(), numbered("n", 1, 40));
 }
 
 QTEST_GUILESS_MAIN(TestCliLogs)
