@@ -19,7 +19,7 @@ void write(FILE *f, const QString &text)
     fflush(f);
 }
 
-void addGlobalOptions(QCommandLineParser &p)
+void globalOptions(QCommandLineParser &p)
 {
     p.addOptions({
         {{QStringLiteral("o"), QStringLiteral("output")},
@@ -86,6 +86,11 @@ const QList<CliCommand> &Cli::commands()
         return c;
     }();
     return all;
+}
+
+void Cli::addGlobalOptions(QCommandLineParser &parser)
+{
+    globalOptions(parser);
 }
 
 bool Cli::isClientCommand(const QString &word)
