@@ -123,7 +123,7 @@ int showAgent(Cli &cli, const AgentView &v)
         {QStringLiteral("State"), Agent::stateName(a.state)},
         {QStringLiteral("Host"), a.hostname.isEmpty() ? QStringLiteral("-") : a.hostname},
         {QStringLiteral("Version"), a.version.isEmpty() ? QStringLiteral("-") : a.version},
-        {QStringLiteral("Labels"), labelsText(a.labels)},
+        {QStringLiteral("Labels"), a.labels.isEmpty() ? QStringLiteral("-") : labelsText(a.labels)},
         {QStringLiteral("Capabilities"), a.capabilities.join(QLatin1Char(','))},
         {QStringLiteral("Isolation"), a.isolation},
         {QStringLiteral("CPU"),

@@ -406,6 +406,9 @@ ClientResult<QString> Cli::resolveAgent(const QString &idOrPrefix)
 
 ClientResult<QString> Cli::resolveKey(const QString &idOrPrefix)
 {
+    static const QRegularExpression full(QStringLiteral("^key_[0-9a-hjkmnp-tv-z]{26}$"));
+    if (full.match(idOrPrefix).hasMatch()) // as is: the server answers 404 itself
+        return idOrPrefix;
     const auto list = await<KeyList>([&](ClientCallback<KeyList> cb) { client().keys(true, cb); });
     if (!list)
         return list.error();
