@@ -87,6 +87,7 @@ int login(Cli &cli)
         c.apiKey = key;
         c.accessToken.clear();
         c.refreshToken.clear();
+        c.workspace.clear(); // a key acts in its own workspace only
         cli.client().setConnection(c);
         const auto me = cli.await<WhoAmI>([&](ClientCallback<WhoAmI> cb) { cli.client().whoAmI(cb); });
         if (!me)
@@ -99,6 +100,8 @@ int login(Cli &cli)
         ctx.refreshToken.clear();
         ctx.accessExpiresAtMs = 0;
         ctx.email = me.value().email;
+        if (ctx.workspace != me.value().workspaceId)
+            ctx.workspace.clear(); // another workspace would be a 404 for this key
         if (!cli.saveConfig())
             return ExitCode::Failure;
         cli.err(QStringLiteral("stored the API key%1 (%2 in %3) in context %4\n")
