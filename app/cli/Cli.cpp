@@ -19,7 +19,7 @@ void write(FILE *f, const QString &text)
     fflush(f);
 }
 
-void addGlobalOptions(QCommandLineParser &p)
+void globalOptions(QCommandLineParser &p)
 {
     p.addOptions({
         {{QStringLiteral("o"), QStringLiteral("output")},
@@ -86,6 +86,11 @@ const QList<CliCommand> &Cli::commands()
         return c;
     }();
     return all;
+}
+
+void Cli::addGlobalOptions(QCommandLineParser &parser)
+{
+    globalOptions(parser);
 }
 
 bool Cli::isClientCommand(const QString &word)
@@ -401,6 +406,9 @@ ClientResult<QString> Cli::resolveAgent(const QString &idOrPrefix)
 
 ClientResult<QString> Cli::resolveKey(const QString &idOrPrefix)
 {
+    static const QRegularExpression full(QStringLiteral("^key_[0-9a-hjkmnp-tv-z]{26}$"));
+    if (full.match(idOrPrefix).hasMatch()) // as is: the server answers 404 itself
+        return idOrPrefix;
     const auto list = await<KeyList>([&](ClientCallback<KeyList> cb) { client().keys(true, cb); });
     if (!list)
         return list.error();

@@ -55,6 +55,8 @@ public:
     // The table of every client command (built once).
     static const QList<CliCommand> &commands();
     static bool isClientCommand(const QString &word);
+    // The flags every client command takes (-o, --server, …); also read by the completion scripts.
+    static void addGlobalOptions(QCommandLineParser &parser);
     // args: the words after the program name ("jobs", "run", …). Returns the exit code.
     static int main(QStringList args);
 
