@@ -24,6 +24,7 @@ private slots:
     void logoutEndsOnlyOwnSessions();
     void keysFollowTheirPerson();
     void nothingCrossesWorkspaces();
+    void adminsListEveryonesKeys();
 };
 
 void TestRoleEscalation::ownJobVersusOthers()
@@ -276,6 +277,25 @@ void TestRoleEscalation::nothingCrossesWorkspaces()
     for (const auto &k : keys.json.value("keys").toArray())
         QVERIFY2(k.toObject().value("id").toString() != m_admin->keyId, keys.describe().constData());
     QVERIFY(!keys.body.contains(m_admin->keyId.toLatin1()));
+}
+
+// Found by tst_cliadmin (`keys list` printed nothing): the "every person" filter bound a null text, so
+// admins and owners got an empty list.
+void TestRoleEscalation::adminsListEveryonesKeys()
+{
+    auto ids = [](const TestServer::Reply &r) {
+        QStringList out;
+        for (const auto &k : r.json.value("keys").toArray())
+            out << k.toObject().value("id").toString();
+        return out;
+    };
+    for (const auto &h : {m_admin->key(), m_owner->bearer(m_a), TestTeam::keyHeader(m_server->adminKey())}) {
+        const auto r = m_team->as(h, "GET", "/v0/keys");
+        QVERIFY2(r.status == 200, r.describe().constData());
+        for (const QString &id : {m_member->keyId, m_admin->keyId, m_owner->keyId})
+            QVERIFY2(ids(r).contains(id), r.describe().constData());
+        QVERIFY2(!ids(r).contains(m_outsider->keyId), r.describe().constData()); // another workspace's
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRoleEscalation)

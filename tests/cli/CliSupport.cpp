@@ -3,8 +3,11 @@
 #include "CliSupport.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QRegularExpression>
 #include <QTest>
+
+#include <sys/stat.h>
 
 #if __has_include("PrismProxy.h")
 #include "PrismProxy.h"
@@ -178,4 +181,14 @@ bool CliFixture::looksLikeJobId(const QString &text)
 {
     static const QRegularExpression re(QStringLiteral("^job_[0-9a-hjkmnp-tv-z]{26}$"));
     return re.match(text).hasMatch();
+}
+
+int CliFixture::fileMode(const QString &path)
+{
+    struct stat st
+    {
+    };
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return -1;
+    return int(st.st_mode & 07777);
 }

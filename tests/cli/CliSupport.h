@@ -45,6 +45,8 @@ public:
     bool waitForTerminal(const QString &id, int timeoutMs = 30000);
 
     static bool isTerminal(const QString &state);
+    // The permission bits of a file or directory (0600…), -1 when it does not exist.
+    static int fileMode(const QString &path);
     static bool looksLikeJobId(const QString &text);
 
 private:

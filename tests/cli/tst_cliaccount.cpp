@@ -84,8 +84,7 @@ void TestCliAccount::authLoginWhoamiTokenLogout()
     QCOMPARE(current, QStringLiteral("default"));
     QVERIFY2(!config.value("contexts").toObject().value(current).toObject().value("accessToken").toString().isEmpty(),
         QJsonDocument(config).toJson().constData());
-    QCOMPARE(QFileInfo(cli.configPath()).permissions() & 0x0FFF,
-        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
+    QCOMPARE(CliFixture::fileMode(cli.configPath()), 0600);
 
     const CliResult whoami = cli.run({"auth", "whoami"});
     QVERIFY2(whoami.exitCode == 0, whoami.describe());
@@ -215,8 +214,7 @@ void TestCliAccount::configContexts()
     QVERIFY(cli.run({"config", "delete-context", "dead"}).exitCode == 0);
     const CliResult left = cli.run({"config", "get-contexts", "-o", "name"});
     QVERIFY2(!left.out.contains("dead") && !cli.run({"config", "get-contexts"}).out.contains("dead"), left.describe());
-    QCOMPARE(QFileInfo(cli.configPath()).permissions() & 0x0FFF,
-        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
+    QCOMPARE(CliFixture::fileMode(cli.configPath()), 0600);
     QCOMPARE(readConfig(cli).value("contexts").toObject().value("prod").toObject().value("server").toString(), good);
 }
 
@@ -230,11 +228,8 @@ void TestCliAccount::configDefaultLocationAndModes()
     const QString dir = cli.home() + "/.config/tanvrit-compute";
     const QFileInfo file(dir + "/config.json");
     QVERIFY2(file.exists(), qPrintable(file.filePath()));
-    QCOMPARE(file.permissions() & 0x0FFF,
-        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
-    QCOMPARE(QFileInfo(dir).permissions() & 0x0FFF,
-        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadUser
-            | QFileDevice::WriteUser | QFileDevice::ExeUser);
+    QCOMPARE(CliFixture::fileMode(file.filePath()), 0600);
+    QCOMPARE(CliFixture::fileMode(dir), 0700);
 }
 
 void TestCliAccount::environmentAndFlagPrecedence()
