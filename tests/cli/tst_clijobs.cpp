@@ -253,7 +253,10 @@ void TestCliJobs::listFilters()
 {
     const QString tag = QStringLiteral("f%1").arg(QDateTime::currentMSecsSinceEpoch());
     const QString failed = m_fx.server().submitJob({{"command", "exit 2"}});
-    const QString before = QDateTime::currentDateTimeUtc().addMSecs(-1).toString(Qt::ISODateWithMs);
+    // a time strictly after the failed job's creation and before the labelled ones'
+    const QDateTime failedAt = QDateTime::fromString(m_fx.job(failed).value("createdAt").toString(), Qt::ISODateWithMs);
+    QTRY_VERIFY(QDateTime::currentDateTimeUtc() > failedAt.addMSecs(2));
+    const QString before = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
     QStringList labelled;
     for (int i = 0; i < 3; ++i)
         labelled << m_fx.server().submitJob({{"command", "true"}, {"labels", QJsonObject {{"batch", tag}}}});
