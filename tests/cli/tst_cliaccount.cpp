@@ -21,6 +21,7 @@ private slots:
     void cleanup();
     void authLoginWhoamiTokenLogout();
     void authLoginApiKeyStdin();
+    void printTokenRefreshesAShortLivedToken();
     void workspacesListCreateUseMembersInvite();
     void configContexts();
     void configDefaultLocationAndModes();
@@ -136,6 +137,38 @@ void TestCliAccount::authLoginApiKeyStdin()
     QCOMPARE(me.json().object().value("kind").toString(), QStringLiteral("apiKey"));
     const CliResult token = cli.run({"auth", "print-token"}); // with an API key, the key
     QCOMPARE(token.out.trimmed(), m_admin->apiKey.toUtf8());
+}
+
+void TestCliAccount::printTokenRefreshesAShortLivedToken()
+{
+    // access tokens that live 30 s always expire "within a minute": print-token refreshes first
+    TestServer server({"--access-token-ttl", "30"});
+    QVERIFY2(server.start(), server.output().right(3000).constData());
+    TestTeam team(server);
+    const auto person = team.addPerson(team.defaultWorkspace(), "member");
+    QVERIFY(person);
+    CliRunner cli;
+    cli.setEnv("TANVRIT_SERVER", server.url().toString());
+    CliOptions pw;
+    pw.stdinData = person->password.toUtf8() + '\n';
+    QVERIFY(cli.run({"auth", "login", "--email", person->email, "--password-stdin"}, pw).exitCode == 0);
+    auto stored = [&] {
+        const QJsonObject c = readConfig(cli);
+        return c.value("contexts").toObject().value(c.value("currentContext").toString()).toObject();
+    };
+    const QString first = stored().value("accessToken").toString();
+    const QString firstRefresh = stored().value("refreshToken").toString();
+    QVERIFY(!first.isEmpty());
+    const CliResult token = cli.run({"auth", "print-token"});
+    QVERIFY2(token.exitCode == 0, token.describe());
+    const QString printed = token.out.trimmed();
+    // refreshed: the refresh token rotated (the access token itself may come out the same within a second)
+    QVERIFY2(stored().value("refreshToken").toString() != firstRefresh, "print-token did not refresh the session");
+    QCOMPARE(stored().value("accessToken").toString(), printed); // kept for the next command
+    const auto me = server.request("GET", "/v0/auth/me", {}, {{"Authorization", "Bearer " + printed.toUtf8()}}, false);
+    QVERIFY2(me.status == 200, me.describe());
+    // and a command after it still signs in with the stored (rotated) session
+    QCOMPARE(cli.run({"auth", "whoami"}).exitCode, 0);
 }
 
 void TestCliAccount::workspacesListCreateUseMembersInvite()

@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -28,6 +29,7 @@ private slots:
     void rateLimitedIs70();
     void serverErrorIs71();
     void unreachableIs72();
+    void tlsVerifiedWithItsCa();
     void requestTimeoutIs73();
     void jobThatCouldNotStartIs1();
     void brokenAuditChainIs1();
@@ -192,6 +194,66 @@ void TestCliExit::unreachableIs72()
     const CliResult r = m_cli->run({"jobs", "list"}, opts);
     QVERIFY2(r.exitCode == 72, r.describe());
     QVERIFY2(r.errLines().size() == 1 && r.err.startsWith("error: "), r.describe());
+}
+
+namespace {
+bool openssl(const QString &dir, const QStringList &args)
+{
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start("openssl", args);
+    if (!p.waitForFinished(30000) || p.exitCode() != 0) {
+        qWarning().noquote() << "openssl" << args.join(' ') << "failed:" << p.readAllStandardError();
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+// An https server with a private CA: refused (72) until the CA is given by flag, environment or context.
+void TestCliExit::tlsVerifiedWithItsCa()
+{
+    QTemporaryDir dir;
+    const QStringList ec {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
+    QVERIFY(openssl(dir.path(),
+        QStringList {"req", "-x509"} + ec
+            + QStringList {"-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Tanvrit CLI Test CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"}));
+    QVERIFY(openssl(dir.path(),
+        QStringList {"req"} + ec
+            + QStringList {"-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"}));
+    QFile ext(dir.filePath("server.ext"));
+    QVERIFY(ext.open(QIODevice::WriteOnly));
+    ext.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+    ext.close();
+    QVERIFY(openssl(dir.path(),
+        {"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+            "server.pem", "-days", "2", "-extfile", "server.ext"}));
+    TestServer https({"--tls-cert", dir.filePath("server.pem"), "--tls-key", dir.filePath("server.key")});
+    QVERIFY2(https.start(), https.output().right(3000).constData());
+    QCOMPARE(https.url().scheme(), QStringLiteral("https"));
+
+    CliRunner cli; // straight to the server: the proxy speaks plain HTTP
+    cli.setEnv("TANVRIT_SERVER", https.url().toString());
+    cli.setEnv("TANVRIT_API_KEY", https.adminKey());
+    const CliResult untrusted = cli.run({"jobs", "list"});
+    QVERIFY2(untrusted.exitCode == 72, untrusted.describe());
+    QVERIFY2(untrusted.errLines().size() == 1 && untrusted.err.startsWith("error: "), untrusted.describe());
+    const CliResult flag = cli.run({"jobs", "list", "--ca", dir.filePath("ca.pem")});
+    QVERIFY2(flag.exitCode == 0, flag.describe());
+    CliOptions env;
+    env.env.insert("TANVRIT_CA", dir.filePath("ca.pem"));
+    const CliResult fromEnv = cli.run({"jobs", "list"}, env);
+    QVERIFY2(fromEnv.exitCode == 0, fromEnv.describe());
+    QVERIFY(cli.run({"config", "set-context", "tls", "--server", https.url().toString(), "--api-key", https.adminKey(),
+                        "--ca", dir.filePath("ca.pem"), "--use"})
+                .exitCode
+        == 0);
+    CliOptions noEnv;
+    noEnv.unset << "TANVRIT_SERVER"
+                << "TANVRIT_API_KEY";
+    const CliResult fromContext = cli.run({"jobs", "list"}, noEnv);
+    QVERIFY2(fromContext.exitCode == 0, fromContext.describe());
 }
 
 void TestCliExit::requestTimeoutIs73()
