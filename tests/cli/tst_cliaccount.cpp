@@ -217,6 +217,19 @@ void TestCliAccount::workspacesListCreateUseMembersInvite()
         invited = invited
             || (i.toObject().value("email") == "newcomer@example.test" && i.toObject().value("role") == "admin");
     QVERIFY2(invited, json.describe());
+
+    // where a job goes: the context's workspace, TANVRIT_WORKSPACE over it, --workspace over both
+    auto workspaceOf = [&](const QStringList &flags, const CliOptions &opts) {
+        const CliResult r = cli.run(QStringList {"jobs", "run", "--detach"} + flags + QStringList {"--", "true"}, opts);
+        const CliResult job = cli.run(QStringList {"jobs", "get", r.out.trimmed(), "-o", "json"} + flags, opts);
+        return job.json().object().value("workspaceId").toString();
+    };
+    const QString home = m_admin->workspaceId;
+    QCOMPARE(workspaceOf({}, {}), ws);
+    CliOptions envWs;
+    envWs.env.insert("TANVRIT_WORKSPACE", home);
+    QCOMPARE(workspaceOf({}, envWs), home);
+    QCOMPARE(workspaceOf({"--workspace", ws}, envWs), ws);
 }
 
 void TestCliAccount::configContexts()
