@@ -14,10 +14,6 @@
 using namespace CliOutput;
 
 namespace {
-QCommandLineOption opt(const QString &name, const QString &help, const QString &valueName = {})
-{
-    return QCommandLineOption(name.split(QLatin1Char(',')), help, valueName);
-}
 
 // The context that `auth login` and friends write to: the one in use, else `default` (created and made current).
 CliContextEntry &writableContext(Cli &cli, QString *name)
@@ -359,10 +355,11 @@ void addAccountCommands(QList<CliCommand> &c)
                        "--password-stdin\n"
                        "tanvrit-compute auth login --api-key-stdin < ci.key"),
         [](QCommandLineParser &p) {
-            p.addOptions({opt(QStringLiteral("email"), QStringLiteral("Your email (asked for on a terminal)."),
+            p.addOptions({Cli::option(QStringLiteral("email"), QStringLiteral("Your email (asked for on a terminal)."),
                               QStringLiteral("EMAIL")),
-                opt(QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin (one line).")),
-                opt(QStringLiteral("api-key-stdin"),
+                Cli::option(
+                    QStringLiteral("password-stdin"), QStringLiteral("Read the password from stdin (one line).")),
+                Cli::option(QStringLiteral("api-key-stdin"),
                     QStringLiteral("Read an API key from stdin and store it instead of a session."))});
         },
         login});
@@ -383,7 +380,7 @@ void addAccountCommands(QList<CliCommand> &c)
         QStringLiteral("tanvrit-compute config set-context prod --server https://cp:8443 --ca /etc/cp-ca.pem --use\n"
                        "tanvrit-compute config set-context prod --workspace ws_01JD"),
         [](QCommandLineParser &p) {
-            p.addOption(opt(QStringLiteral("use"), QStringLiteral("Make it the current context.")));
+            p.addOption(Cli::option(QStringLiteral("use"), QStringLiteral("Make it the current context.")));
         },
         setContext, QStringLiteral("contexts")});
     c.append({QStringLiteral("config use-context"), QStringLiteral("Make a context the current one"),

@@ -9,30 +9,6 @@
 using namespace CliOutput;
 
 namespace {
-QCommandLineOption opt(const QString &name, const QString &help, const QString &valueName = {})
-{
-    return QCommandLineOption(name.split(QLatin1Char(',')), help, valueName);
-}
-
-bool jsonOut(const Cli &cli)
-{
-    return cli.output() == OutputMode::Json || cli.output() == OutputMode::Jsonl;
-}
-
-// An ISO time of the API as "5s ago"; "-" when absent.
-QString ago(const QJsonValue &v, qint64 now)
-{
-    const auto ms = parseTime(v.toString());
-    return ms && *ms > 0 ? relativeTime(*ms, now) : QStringLiteral("-");
-}
-
-QString labelsText(const QMap<QString, QString> &labels)
-{
-    QStringList l;
-    for (auto it = labels.begin(); it != labels.end(); ++it)
-        l << it.key() + QLatin1Char('=') + it.value();
-    return l.join(QLatin1Char(','));
-}
 
 // Quotes a word for a POSIX shell when it needs it.
 QString shellWord(const QString &s)
@@ -99,7 +75,7 @@ int listAgents(Cli &cli)
 
 int showAgent(Cli &cli, const AgentView &v)
 {
-    if (jsonOut(cli))
+    if (cli.jsonOutput())
         return cli.printJson(v.json), ExitCode::Ok;
     if (cli.output() == OutputMode::Name)
         return cli.out(v.agent.id + QLatin1Char('\n')), ExitCode::Ok;
@@ -168,7 +144,7 @@ int drainAgent(Cli &cli)
     const auto r = cli.await<AgentView>([&](ClientCallback<AgentView> cb) { cli.client().drainAgent(id.value(), cb); });
     if (!r)
         return cli.fail(r.error());
-    if (jsonOut(cli))
+    if (cli.jsonOutput())
         cli.printJson(r.value().json);
     else
         cli.out(r.value().agent.id + QLatin1Char(' ') + Agent::stateName(r.value().agent.state) + QLatin1Char('\n'));
@@ -185,7 +161,7 @@ int removeAgent(Cli &cli)
     const auto r = cli.await<bool>([&](ClientCallback<bool> cb) { cli.client().removeAgent(id.value(), cb); });
     if (!r)
         return cli.fail(r.error());
-    if (jsonOut(cli)) // the API answers 204 without a body
+    if (cli.jsonOutput()) // the API answers 204 without a body
         cli.printJson(QJsonObject {{QStringLiteral("id"), id.value()}, {QStringLiteral("removed"), true}});
     else
         cli.out(id.value() + QStringLiteral(" removed\n"));
@@ -260,7 +236,7 @@ int createKey(Cli &cli)
     const auto r = cli.await<KeyView>([&](ClientCallback<KeyView> cb) { cli.client().createKey(body, cb); });
     if (!r)
         return cli.fail(r.error());
-    if (jsonOut(cli))
+    if (cli.jsonOutput())
         return cli.printJson(r.value().json), ExitCode::Ok;
     cli.out(r.value().key + QLatin1Char('\n'));
     cli.err(QStringLiteral("note: key %1 (%2, role %3) is shown once: store it now\n")
@@ -307,7 +283,7 @@ int revokeKey(Cli &cli)
             rc = cli.fail(r.error());
             continue;
         }
-        if (jsonOut(cli))
+        if (cli.jsonOutput())
             cli.printJson(r.value().json);
         else
             cli.out(r.value().id + QStringLiteral(" revoked\n"));
@@ -315,10 +291,6 @@ int revokeKey(Cli &cli)
     return rc;
 }
 
-void roleOption(QCommandLineParser &p, const QString &help)
-{
-    p.addOption(opt(QStringLiteral("role"), help, QStringLiteral("ROLE")));
-}
 } // namespace
 
 void addWorkspaceCommands(QList<CliCommand> &into); // WorkspaceCommands.cpp
@@ -346,12 +318,12 @@ void addAdminCommands(QList<CliCommand> &c)
         QStringLiteral("tanvrit-compute agents join-command --labels gpu=a100,zone=b\n"
                        "ssh gpu-box-2 \"$(tanvrit-compute agents join-command --name gpu-box-2)\""),
         [](QCommandLineParser &p) {
-            p.addOptions(
-                {opt(QStringLiteral("name"), QStringLiteral("Name the agent registers with."), QStringLiteral("NAME")),
-                    opt(QStringLiteral("labels"), QStringLiteral("Labels of the agent, k=v pairs separated by commas."),
-                        QStringLiteral("K=V,…")),
-                    opt(QStringLiteral("expires-in-days"), QStringLiteral("Days the key stays good (default 1)."),
-                        QStringLiteral("N"))});
+            p.addOptions({Cli::option(QStringLiteral("name"), QStringLiteral("Name the agent registers with."),
+                              QStringLiteral("NAME")),
+                Cli::option(QStringLiteral("labels"),
+                    QStringLiteral("Labels of the agent, k=v pairs separated by commas."), QStringLiteral("K=V,…")),
+                Cli::option(QStringLiteral("expires-in-days"), QStringLiteral("Days the key stays good (default 1)."),
+                    QStringLiteral("N"))});
         },
         joinCommand});
 
@@ -362,22 +334,23 @@ void addAdminCommands(QList<CliCommand> &c)
         QStringLiteral("tanvrit-compute keys create --name ci --expires-in-days 90\n"
                        "export TANVRIT_API_KEY=$(tanvrit-compute keys create --name laptop)"),
         [](QCommandLineParser &p) {
-            p.addOption(opt(QStringLiteral("name"), QStringLiteral("What the key is for."), QStringLiteral("NAME")));
-            roleOption(p, QStringLiteral("member (default), admin or owner: at most your own."));
-            p.addOptions({opt(QStringLiteral("expires-in-days"), QStringLiteral("Days until it stops working."),
+            p.addOption(
+                Cli::option(QStringLiteral("name"), QStringLiteral("What the key is for."), QStringLiteral("NAME")));
+            Cli::addRoleOption(p, QStringLiteral("member (default), admin or owner: at most your own."));
+            p.addOptions({Cli::option(QStringLiteral("expires-in-days"), QStringLiteral("Days until it stops working."),
                               QStringLiteral("N")),
-                opt(QStringLiteral("max-jobs-per-hour"), QStringLiteral("Submits allowed per hour."),
+                Cli::option(QStringLiteral("max-jobs-per-hour"), QStringLiteral("Submits allowed per hour."),
                     QStringLiteral("N")),
-                opt(QStringLiteral("max-concurrent-jobs"), QStringLiteral("Unfinished jobs allowed at once."),
+                Cli::option(QStringLiteral("max-concurrent-jobs"), QStringLiteral("Unfinished jobs allowed at once."),
                     QStringLiteral("N")),
-                opt(QStringLiteral("allowed-job-types"), QStringLiteral("Job types it may submit, comma-separated."),
-                    QStringLiteral("A,B"))});
+                Cli::option(QStringLiteral("allowed-job-types"),
+                    QStringLiteral("Job types it may submit, comma-separated."), QStringLiteral("A,B"))});
         },
         createKey});
     c.append({QStringLiteral("keys list"), QStringLiteral("List API keys"), QStringLiteral("[--include-revoked]"),
         QStringLiteral("tanvrit-compute keys list\ntanvrit-compute keys list --include-revoked -o json"),
         [](QCommandLineParser &p) {
-            p.addOption(opt(QStringLiteral("include-revoked"), QStringLiteral("Show revoked keys too.")));
+            p.addOption(Cli::option(QStringLiteral("include-revoked"), QStringLiteral("Show revoked keys too.")));
         },
         listKeys});
     c.append({QStringLiteral("keys revoke"), QStringLiteral("Revoke API keys (they stop working at once)"),

@@ -197,6 +197,16 @@ bool Cli::setUp(QString *error)
     return true;
 }
 
+QCommandLineOption Cli::option(const QString &names, const QString &help, const QString &valueName)
+{
+    return QCommandLineOption(names.split(QLatin1Char(',')), help, valueName);
+}
+
+void Cli::addRoleOption(QCommandLineParser &p, const QString &help)
+{
+    p.addOption(option(QStringLiteral("role"), help, QStringLiteral("ROLE")));
+}
+
 int Cli::terminalWidth() const
 {
     bool ok = false;

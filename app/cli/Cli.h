@@ -66,6 +66,10 @@ public:
     bool isSet(const QString &name) const { return m_parser.isSet(name); }
 
     OutputMode output() const { return m_output; }
+    bool jsonOutput() const { return m_output == OutputMode::Json || m_output == OutputMode::Jsonl; }
+    // A flag for a command's table: "f,follow" names a short and a long form.
+    static QCommandLineOption option(const QString &names, const QString &help, const QString &valueName = {});
+    static void addRoleOption(QCommandLineParser &p, const QString &help);
     bool color() const { return m_color; }
     bool stdoutTty() const { return m_stdoutTty; }
     bool stderrTty() const { return m_stderrTty; }

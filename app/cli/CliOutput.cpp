@@ -1,5 +1,7 @@
 #include "CliOutput.h"
 
+#include "Job.h"
+
 #include <QLocale>
 
 namespace CliOutput {
@@ -30,6 +32,20 @@ QString duration(qint64 ms)
     if (s < 3600)
         return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+QString ago(const QJsonValue &isoTime, qint64 nowMs)
+{
+    const auto ms = parseTime(isoTime.toString());
+    return ms && *ms > 0 ? relativeTime(*ms, nowMs) : QStringLiteral("-");
+}
+
+QString labelsText(const QMap<QString, QString> &labels)
+{
+    QStringList l;
+    for (auto it = labels.begin(); it != labels.end(); ++it)
+        l << it.key() + QLatin1Char('=') + it.value();
+    return l.join(QLatin1Char(','));
 }
 
 QString thousands(qint64 n)

@@ -2,7 +2,9 @@
 // only on a terminal, numbers with thousands separators.
 #pragma once
 
+#include <QJsonValue>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -11,6 +13,8 @@ enum class Color { None, Green, Red, Blue, Yellow, Grey, Bold };
 
 QString relativeTime(qint64 atMs, qint64 nowMs); // "5s ago", "3m ago", "2h ago", "4d ago", "-" for 0
 QString duration(qint64 ms); // "850ms", "12.3s", "4m05s", "2h10m", "-" when < 0
+QString ago(const QJsonValue &isoTime, qint64 nowMs); // an API time as relativeTime; "-" when absent
+QString labelsText(const QMap<QString, QString> &labels); // "k=v,k2=v2"
 QString thousands(qint64 n); // 1204 -> "1,204"
 QString bytes(qint64 n); // "512 B", "1.5 MiB"
 Color stateColor(const QString &state);

@@ -38,14 +38,6 @@ qint64 runtimeOf(const Job &j, qint64 now)
     return j.startedAt > 0 && !JobStates::isTerminal(j.state) ? now - j.startedAt : -1;
 }
 
-QString labelsText(const QMap<QString, QString> &labels)
-{
-    QStringList l;
-    for (auto it = labels.begin(); it != labels.end(); ++it)
-        l << it.key() + QLatin1Char('=') + it.value();
-    return l.join(QLatin1Char(','));
-}
-
 Table jobsTable(const QList<JobView> &jobs, bool wide)
 {
     QStringList headers = {QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("TYPE"),
@@ -523,10 +515,6 @@ int retryJob(Cli &cli)
     return ExitCode::Ok;
 }
 
-QCommandLineOption opt(const QString &name, const QString &help, const QString &valueName = {})
-{
-    return QCommandLineOption(name.split(QLatin1Char(',')), help, valueName);
-}
 } // namespace
 
 void addJobsCommands(QList<CliCommand> &c)
@@ -540,34 +528,37 @@ void addJobsCommands(QList<CliCommand> &c)
             "id=$(tanvrit-compute jobs run --detach -- make test)"),
         [](QCommandLineParser &p) {
             p.addOptions({
-                opt(QStringLiteral("d,detach"), QStringLiteral("Print the job id and return at once.")),
-                opt(QStringLiteral("f,follow"), QStringLiteral("Follow the output until the job ends (the default).")),
-                opt(QStringLiteral("command"), QStringLiteral("Run this string with /bin/sh -c."),
+                Cli::option(QStringLiteral("d,detach"), QStringLiteral("Print the job id and return at once.")),
+                Cli::option(
+                    QStringLiteral("f,follow"), QStringLiteral("Follow the output until the job ends (the default).")),
+                Cli::option(QStringLiteral("command"), QStringLiteral("Run this string with /bin/sh -c."),
                     QStringLiteral("SH")),
-                opt(QStringLiteral("type"), QStringLiteral("Job type (COMMAND, CONTAINER, or one an agent offers)."),
-                    QStringLiteral("TYPE")),
-                opt(QStringLiteral("image"), QStringLiteral("Run the argv in this container image (CONTAINER)."),
-                    QStringLiteral("REF")),
-                opt(QStringLiteral("gpus"), QStringLiteral("GPUs it needs."), QStringLiteral("N")),
-                opt(QStringLiteral("cpu"), QStringLiteral("CPU cores it needs."), QStringLiteral("N")),
-                opt(QStringLiteral("mem"), QStringLiteral("Memory it needs, GiB."), QStringLiteral("GIB")),
-                opt(QStringLiteral("label"), QStringLiteral("Agent label it needs (repeatable)."),
+                Cli::option(QStringLiteral("type"),
+                    QStringLiteral("Job type (COMMAND, CONTAINER, or one an agent offers)."), QStringLiteral("TYPE")),
+                Cli::option(QStringLiteral("image"),
+                    QStringLiteral("Run the argv in this container image (CONTAINER)."), QStringLiteral("REF")),
+                Cli::option(QStringLiteral("gpus"), QStringLiteral("GPUs it needs."), QStringLiteral("N")),
+                Cli::option(QStringLiteral("cpu"), QStringLiteral("CPU cores it needs."), QStringLiteral("N")),
+                Cli::option(QStringLiteral("mem"), QStringLiteral("Memory it needs, GiB."), QStringLiteral("GIB")),
+                Cli::option(QStringLiteral("label"), QStringLiteral("Agent label it needs (repeatable)."),
                     QStringLiteral("K=V")),
-                opt(QStringLiteral("env"), QStringLiteral("Environment variable (repeatable)."), QStringLiteral("K=V")),
-                opt(QStringLiteral("secret"), QStringLiteral("Secret it uses, redacted from its log (repeatable)."),
-                    QStringLiteral("NAME")),
-                opt(QStringLiteral("artifact"), QStringLiteral("Glob of files to collect (repeatable)."),
+                Cli::option(
+                    QStringLiteral("env"), QStringLiteral("Environment variable (repeatable)."), QStringLiteral("K=V")),
+                Cli::option(QStringLiteral("secret"),
+                    QStringLiteral("Secret it uses, redacted from its log (repeatable)."), QStringLiteral("NAME")),
+                Cli::option(QStringLiteral("artifact"), QStringLiteral("Glob of files to collect (repeatable)."),
                     QStringLiteral("GLOB")),
-                opt(QStringLiteral("timeout"), QStringLiteral("Stop it after this long: 90, 90s, 5m, 2h."),
+                Cli::option(QStringLiteral("timeout"), QStringLiteral("Stop it after this long: 90, 90s, 5m, 2h."),
                     QStringLiteral("DURATION")),
-                opt(QStringLiteral("priority"), QStringLiteral("-1000…1000, higher first."), QStringLiteral("N")),
-                opt(QStringLiteral("retries"), QStringLiteral("Automatic retries after a failure (0…10)."),
+                Cli::option(
+                    QStringLiteral("priority"), QStringLiteral("-1000…1000, higher first."), QStringLiteral("N")),
+                Cli::option(QStringLiteral("retries"), QStringLiteral("Automatic retries after a failure (0…10)."),
                     QStringLiteral("N")),
-                opt(QStringLiteral("workdir"), QStringLiteral("Working directory on the agent."),
+                Cli::option(QStringLiteral("workdir"), QStringLiteral("Working directory on the agent."),
                     QStringLiteral("DIR")),
-                opt(QStringLiteral("idempotency-key"),
+                Cli::option(QStringLiteral("idempotency-key"),
                     QStringLiteral("Submitting again with the same key returns the same job."), QStringLiteral("KEY")),
-                opt(QStringLiteral("cancel-on-interrupt"),
+                Cli::option(QStringLiteral("cancel-on-interrupt"),
                     QStringLiteral("Ctrl-C cancels the job (else it keeps running).")),
             });
             p.addPositionalArgument(QStringLiteral("argv"), QStringLiteral("The program and its arguments, after --."),
@@ -581,17 +572,18 @@ void addJobsCommands(QList<CliCommand> &c)
                        "tanvrit-compute jobs list --all -o jsonl | jq -r 'select(.exitCode != 0) | .id'"),
         [](QCommandLineParser &p) {
             p.addOptions({
-                opt(QStringLiteral("state"), QStringLiteral("Only jobs in this state."), QStringLiteral("STATE")),
-                opt(QStringLiteral("label"), QStringLiteral("Only jobs with this label (repeatable, all must match)."),
-                    QStringLiteral("K=V")),
-                opt(QStringLiteral("since"), QStringLiteral("Created at or after (ISO 8601 or epoch ms)."),
+                Cli::option(
+                    QStringLiteral("state"), QStringLiteral("Only jobs in this state."), QStringLiteral("STATE")),
+                Cli::option(QStringLiteral("label"),
+                    QStringLiteral("Only jobs with this label (repeatable, all must match)."), QStringLiteral("K=V")),
+                Cli::option(QStringLiteral("since"), QStringLiteral("Created at or after (ISO 8601 or epoch ms)."),
                     QStringLiteral("TIME")),
-                opt(QStringLiteral("until"), QStringLiteral("Created before (ISO 8601 or epoch ms)."),
+                Cli::option(QStringLiteral("until"), QStringLiteral("Created before (ISO 8601 or epoch ms)."),
                     QStringLiteral("TIME")),
-                opt(QStringLiteral("limit"), QStringLiteral("Jobs per page, 1–1000 (default 50)."),
+                Cli::option(QStringLiteral("limit"), QStringLiteral("Jobs per page, 1–1000 (default 50)."),
                     QStringLiteral("N")),
-                opt(QStringLiteral("all"), QStringLiteral("Walk every page.")),
-                opt(QStringLiteral("w,watch"), QStringLiteral("Redraw every 2 s until Ctrl-C.")),
+                Cli::option(QStringLiteral("all"), QStringLiteral("Walk every page.")),
+                Cli::option(QStringLiteral("w,watch"), QStringLiteral("Redraw every 2 s until Ctrl-C.")),
             });
         },
         listJobs});
@@ -604,21 +596,23 @@ void addJobsCommands(QList<CliCommand> &c)
         QStringLiteral("tanvrit-compute jobs logs -f 01JD3\ntanvrit-compute jobs logs --tail 100 --timestamps 01JD3\n"
                        "tanvrit-compute jobs logs --stream stderr --attempt 1 01JD3 2>&1 | less"),
         [](QCommandLineParser &p) {
-            p.addOptions({opt(QStringLiteral("f,follow"),
+            p.addOptions({Cli::option(QStringLiteral("f,follow"),
                               QStringLiteral("Follow until the job ends (across attempts and reconnects).")),
-                opt(QStringLiteral("tail"), QStringLiteral("Start with the last N lines."), QStringLiteral("N")),
-                opt(QStringLiteral("since"), QStringLiteral("Lines after this seq."), QStringLiteral("SEQ")),
-                opt(QStringLiteral("attempt"), QStringLiteral("This attempt (default: the latest)."),
+                Cli::option(
+                    QStringLiteral("tail"), QStringLiteral("Start with the last N lines."), QStringLiteral("N")),
+                Cli::option(QStringLiteral("since"), QStringLiteral("Lines after this seq."), QStringLiteral("SEQ")),
+                Cli::option(QStringLiteral("attempt"), QStringLiteral("This attempt (default: the latest)."),
                     QStringLiteral("N")),
-                opt(QStringLiteral("stream"), QStringLiteral("stdout or stderr only."), QStringLiteral("STREAM")),
-                opt(QStringLiteral("timestamps"), QStringLiteral("Prefix each line with its time."))});
+                Cli::option(
+                    QStringLiteral("stream"), QStringLiteral("stdout or stderr only."), QStringLiteral("STREAM")),
+                Cli::option(QStringLiteral("timestamps"), QStringLiteral("Prefix each line with its time."))});
         },
         jobLogs, QStringLiteral("jobs")});
     c.append({QStringLiteral("jobs wait"), QStringLiteral("Wait until a job ends; exit with its code"),
         QStringLiteral("ID [--timeout DURATION]"),
         QStringLiteral("tanvrit-compute jobs wait 01JD3 && echo done\ntanvrit-compute jobs wait --timeout 10m 01JD3"),
         [](QCommandLineParser &p) {
-            p.addOption(opt(QStringLiteral("timeout"), QStringLiteral("Give up after this long (exit 73)."),
+            p.addOption(Cli::option(QStringLiteral("timeout"), QStringLiteral("Give up after this long (exit 73)."),
                 QStringLiteral("DURATION")));
         },
         waitJob, QStringLiteral("jobs")});
@@ -626,8 +620,8 @@ void addJobsCommands(QList<CliCommand> &c)
         QStringLiteral("tanvrit-compute jobs cancel 01JD3\ntanvrit-compute jobs list --state QUEUED -o name | xargs "
                        "tanvrit-compute jobs cancel"),
         [](QCommandLineParser &p) {
-            p.addOption(
-                opt(QStringLiteral("reason"), QStringLiteral("Why (kept in the history)."), QStringLiteral("TEXT")));
+            p.addOption(Cli::option(
+                QStringLiteral("reason"), QStringLiteral("Why (kept in the history)."), QStringLiteral("TEXT")));
         },
         cancelJobs, QStringLiteral("jobs")});
     c.append({QStringLiteral("jobs retry"), QStringLiteral("Run a FAILED, TIMED_OUT or CANCELLED job again"),

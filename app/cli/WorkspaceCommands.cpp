@@ -10,27 +10,6 @@
 using namespace CliOutput;
 
 namespace {
-QCommandLineOption opt(const QString &name, const QString &help, const QString &valueName = {})
-{
-    return QCommandLineOption(name.split(QLatin1Char(',')), help, valueName);
-}
-
-bool jsonOut(const Cli &cli)
-{
-    return cli.output() == OutputMode::Json || cli.output() == OutputMode::Jsonl;
-}
-
-// An ISO time of the API as "5s ago"; "-" when absent.
-QString ago(const QJsonValue &v, qint64 now)
-{
-    const auto ms = parseTime(v.toString());
-    return ms && *ms > 0 ? relativeTime(*ms, now) : QStringLiteral("-");
-}
-
-void roleOption(QCommandLineParser &p, const QString &help)
-{
-    p.addOption(opt(QStringLiteral("role"), help, QStringLiteral("ROLE")));
-}
 
 // --- workspaces
 
@@ -73,7 +52,7 @@ int createWorkspace(Cli &cli)
         [&](ClientCallback<WorkspaceView> cb) { cli.client().createWorkspace(cli.positional().first(), cb); });
     if (!r)
         return cli.fail(r.error());
-    if (jsonOut(cli))
+    if (cli.jsonOutput())
         cli.printJson(r.value().json);
     else if (cli.output() == OutputMode::Name)
         cli.out(r.value().id + QLatin1Char('\n'));
@@ -169,7 +148,7 @@ int inviteMember(Cli &cli)
         [&](ClientCallback<QJsonObject> cb) { cli.client().invite(ws.value(), cli.positional().first(), role, cb); });
     if (!r)
         return cli.fail(r.error());
-    if (jsonOut(cli))
+    if (cli.jsonOutput())
         return cli.printJson(r.value()), ExitCode::Ok;
     const QString status = r.value().value(QStringLiteral("status")).toString();
     cli.out(QStringLiteral("%1 %2 as %3 in %4\n")
@@ -247,7 +226,7 @@ int auditVerify(Cli &cli)
     if (!r)
         return cli.fail(r.error());
     const AuditVerdict &v = r.value();
-    if (jsonOut(cli))
+    if (cli.jsonOutput())
         cli.printJson(v.json);
     else if (v.ok)
         cli.out(QStringLiteral("ok: %1 entries, head %2\n")
@@ -281,7 +260,7 @@ void addWorkspaceCommands(QList<CliCommand> &c)
         QStringLiteral("EMAIL [--role member|admin|owner] [--workspace ID]"),
         QStringLiteral("tanvrit-compute workspaces invite ada@example.com\n"
                        "tanvrit-compute workspaces invite bob@example.com --role admin --workspace ws_01JD"),
-        [](QCommandLineParser &p) { roleOption(p, QStringLiteral("member (default), admin or owner.")); },
+        [](QCommandLineParser &p) { Cli::addRoleOption(p, QStringLiteral("member (default), admin or owner.")); },
         inviteMember});
 
     // audit
@@ -291,18 +270,18 @@ void addWorkspaceCommands(QList<CliCommand> &c)
         QStringLiteral("tanvrit-compute audit export --since 2026-01-01 --file audit.jsonl\n"
                        "tanvrit-compute audit export --action key.create --format csv"),
         [](QCommandLineParser &p) {
-            p.addOptions(
-                {opt(QStringLiteral("format"), QStringLiteral("jsonl (default) or csv."), QStringLiteral("FORMAT")),
-                    opt(QStringLiteral("since"), QStringLiteral("Entries at or after (ISO 8601 or epoch ms)."),
-                        QStringLiteral("TIME")),
-                    opt(QStringLiteral("until"), QStringLiteral("Entries before (ISO 8601 or epoch ms)."),
-                        QStringLiteral("TIME")),
-                    opt(QStringLiteral("actor"), QStringLiteral("Only this actor (user:…, node:…)."),
-                        QStringLiteral("ACTOR")),
-                    opt(QStringLiteral("action"), QStringLiteral("Only this action (job.submit, key.create, …)."),
-                        QStringLiteral("ACTION")),
-                    opt(QStringLiteral("file"), QStringLiteral("Write here instead of stdout (whole or not at all)."),
-                        QStringLiteral("PATH"))});
+            p.addOptions({Cli::option(QStringLiteral("format"), QStringLiteral("jsonl (default) or csv."),
+                              QStringLiteral("FORMAT")),
+                Cli::option(QStringLiteral("since"), QStringLiteral("Entries at or after (ISO 8601 or epoch ms)."),
+                    QStringLiteral("TIME")),
+                Cli::option(QStringLiteral("until"), QStringLiteral("Entries before (ISO 8601 or epoch ms)."),
+                    QStringLiteral("TIME")),
+                Cli::option(QStringLiteral("actor"), QStringLiteral("Only this actor (user:…, node:…)."),
+                    QStringLiteral("ACTOR")),
+                Cli::option(QStringLiteral("action"), QStringLiteral("Only this action (job.submit, key.create, …)."),
+                    QStringLiteral("ACTION")),
+                Cli::option(QStringLiteral("file"),
+                    QStringLiteral("Write here instead of stdout (whole or not at all)."), QStringLiteral("PATH"))});
         },
         auditExport});
     c.append({QStringLiteral("audit verify"),
