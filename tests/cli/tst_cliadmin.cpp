@@ -86,6 +86,11 @@ void TestCliAdmin::agentsDrainAndRemove()
     TestAgent spare(m_fx.server().url(), m_fx.server().adminKey(), "spare");
     QVERIFY2(spare.start(), m_fx.diag().constData());
     const QString node = spare.nodeId();
+    // two agents now: "node_" is ambiguous and lists both
+    const CliResult ambiguous = m_cli->run({"agents", "get", "node_"});
+    QVERIFY2(ambiguous.exitCode == 66 && ambiguous.err.contains("ambiguous id \"node_\"")
+            && ambiguous.err.contains(node.toUtf8()) && ambiguous.err.contains(m_fx.agent()->nodeId().toUtf8()),
+        ambiguous.describe());
     const CliResult drain = m_cli->run({"agents", "drain", node});
     QVERIFY2(drain.exitCode == 0, drain.describe());
     QCOMPARE(m_fx.server().get("/v0/agents/" + node).json.value("state").toString(), QStringLiteral("DRAINING"));
@@ -171,7 +176,8 @@ void TestCliAdmin::keysCreateListRevoke()
     }
     QVERIFY2(!id.isEmpty(), json.describe());
 
-    const CliResult revoked = m_cli->run({"keys", "revoke", id});
+    // a unique prefix of the id will do
+    const CliResult revoked = m_cli->run({"keys", "revoke", id.left(id.size() - 4)});
     QVERIFY2(revoked.exitCode == 0, revoked.describe());
     const CliResult refused = m_cli->run({"jobs", "list"}, withKey);
     QVERIFY2(refused.exitCode == 67, refused.describe());
