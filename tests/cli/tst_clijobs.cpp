@@ -388,6 +388,13 @@ void TestCliJobs::getByIdAndPrefix()
         historyHeader = historyHeader || words == QStringList({"STATE", "AT", "ACTOR", "REASON", "ATTEMPT"});
     }
     QVERIFY2(historyHeader, human.describe());
+
+    // a job no agent can take says why
+    const QString stuck = runDetached({"--label", "zone=nowhere"});
+    QTRY_VERIFY_WITH_TIMEOUT(!m_fx.job(stuck).value("pendingReason").toString().isEmpty(), 15000);
+    const CliResult pending = m_cli->run({"jobs", "get", stuck});
+    QVERIFY2(pending.out.contains(m_fx.job(stuck).value("pendingReason").toString().toUtf8()), pending.describe());
+    m_cli->run({"jobs", "cancel", stuck});
 }
 
 void TestCliJobs::getAmbiguousPrefixListsMatches()
