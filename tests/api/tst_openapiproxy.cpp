@@ -180,7 +180,13 @@ void TestOpenApiProxy::keysWorkspacesMembers()
     const Answer created = send("POST", QStringLiteral("/v0/keys"), {{"name", "proxy"}, {"maxJobsPerHour", 10}});
     EXPECT(created, 201);
     const QString keyId = created.json.value("id").toString();
-    EXPECT(send("GET", QStringLiteral("/v0/keys")), 200);
+    // the owner sees every person's key of the workspace: the one just made, and the owner key itself
+    const Answer keys = send("GET", QStringLiteral("/v0/keys"));
+    EXPECT(keys, 200);
+    QStringList ids;
+    for (const QJsonValue &k : keys.json.value("keys").toArray())
+        ids << k.toObject().value("id").toString();
+    QVERIFY2(ids.contains(keyId) && ids.size() >= 2, keys.describe().constData());
     EXPECT(send("GET", QStringLiteral("/v0/keys?includeRevoked=true")), 200);
     EXPECT(send("DELETE", QStringLiteral("/v0/keys/") + keyId), 200);
 
