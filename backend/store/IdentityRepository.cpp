@@ -335,8 +335,9 @@ QList<ApiKeyRecord> IdentityRepository::keys(
         + QStringLiteral(" FROM api_keys WHERE workspace_id = ? AND node_id IS NULL AND (? = '' OR user_id = ?) "
                          "AND (? OR revoked_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT 10000"));
     q.addBindValue(workspaceId);
-    q.addBindValue(userId);
-    q.addBindValue(userId);
+    // "every person's keys" is an empty userId; a null QString would bind as NULL and match no row
+    q.addBindValue(text(userId));
+    q.addBindValue(text(userId));
     q.addBindValue(includeRevoked ? 1 : 0);
     return SqlSession::rows<ApiKeyRecord>(q, readKey);
 }
