@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
   libqt6sql6-sqlite libqt6sql6-psql qt6-l10n-tools
   libssl-dev openssl libargon2-dev libgoogle-perftools-dev
+  python3 python3-yaml
   clang libclang-rt-14-dev
 )
 

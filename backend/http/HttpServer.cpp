@@ -16,6 +16,7 @@
 #include "LogsController.h"
 #include "Metrics.h"
 #include "NodesController.h"
+#include "OpenApiController.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -53,6 +54,7 @@ HttpServer::HttpServer(Services services, QObject *parent)
     HttpExchange::setMetrics(m_services.metrics);
     FollowerQuota::setLimitPerKey(m_services.config.maxFollowersPerKey);
     m_controllers << new HealthController(m_services, m_router, this);
+    m_controllers << new OpenApiController(m_router, this);
     m_controllers << new JobsController(m_services, m_router, this);
     m_controllers << new IdentityController(m_services, m_router, this);
     m_controllers << new AuditController(m_services, m_router, this);

@@ -58,6 +58,8 @@ public:
     // On WrongMethod, `allowed` lists the methods the path does accept.
     Outcome match(const QByteArray &method, const QString &encodedPath, const Route **route,
         QHash<QString, QString> &params, QByteArray &allowed) const;
+    // Every route in registration order (the API document's test checks each is documented).
+    const QList<Route> &routes() const { return m_routes; }
 
 private:
     static bool matchSegments(const Route &r, const QStringList &parts, QHash<QString, QString> &params);
