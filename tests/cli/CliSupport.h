@@ -22,8 +22,10 @@ public:
     ~CliFixture();
 
     // Starts the server (serverArgs appended to TestServer's), an agent with `agentSlots` slots when above 0,
-    // and the proxy; the runner gets TANVRIT_SERVER (the proxy's URL when running) and TANVRIT_API_KEY.
-    bool start(const QStringList &serverArgs = {}, int agentSlots = 8);
+    // and the proxy (unless Direct: a test that only streams); the runner gets TANVRIT_SERVER (the proxy's URL
+    // when running) and TANVRIT_API_KEY.
+    enum Route { ThroughPrism, Direct };
+    bool start(const QStringList &serverArgs = {}, int agentSlots = 8, Route route = ThroughPrism);
     QByteArray diag() const; // server, agent and proxy output tails
 
     TestServer &server() { return *m_server; }
@@ -53,5 +55,6 @@ private:
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<TestAgent> m_agent;
     std::unique_ptr<PrismProxyHandle> m_proxy;
+    qsizetype m_violationsSeen = 0;
     CliRunner m_cli;
 };

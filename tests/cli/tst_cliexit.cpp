@@ -288,7 +288,7 @@ void TestCliExit::jobThatCouldNotStartIs1()
 void TestCliExit::brokenAuditChainIs1()
 {
     CliFixture own;
-    QVERIFY2(own.start({}, 0), own.diag().constData());
+    QVERIFY2(own.start({}, 0, CliFixture::Direct), own.diag().constData());
     for (int i = 0; i < 3; ++i)
         QVERIFY(!own.server().submitJob({{"command", "true"}, {"labels", QJsonObject {{"none", "x"}}}}).isEmpty());
     QVERIFY(own.server().terminate());
@@ -316,7 +316,7 @@ void TestCliExit::agentLostIs126()
 {
     // a job is requeued while lostCount < max(maxRetries, 2): the third lost agent fails it with agent_lost
     CliFixture own;
-    QVERIFY2(own.start({"--agent-timeout", "2"}, 0), own.diag().constData());
+    QVERIFY2(own.start({"--agent-timeout", "2"}, 0, CliFixture::Direct), own.diag().constData());
     const QString id = own.server().submitJob({{"command", "echo begin; sleep 60"}});
     QVERIFY(!id.isEmpty());
     auto waiter = own.cli().start({"jobs", "wait", id}, own.direct());

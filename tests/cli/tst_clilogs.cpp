@@ -224,7 +224,7 @@ void TestCliLogs::followAcrossAttempts()
 void TestCliLogs::gapLineAfterTheSizeCap()
 {
     CliFixture capped;
-    QVERIFY2(capped.start({"--log-max-bytes", "4096"}, 2), capped.diag().constData());
+    QVERIFY2(capped.start({"--log-max-bytes", "4096"}, 2, CliFixture::Direct), capped.diag().constData());
     const QString id = capped.server().submitJob({{"command", "for i in $(seq 1 3000); do echo line $i; done"}});
     QVERIFY(capped.waitForState(id, "SUCCEEDED"));
     const TestServer::Reply buffer = capped.server().get(QStringLiteral("/v0/jobs/%1/logs").arg(id));
