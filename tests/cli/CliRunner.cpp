@@ -6,6 +6,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QEventLoop>
+#include <QFile>
 #include <QProcess>
 #include <QTimer>
 
@@ -127,6 +128,18 @@ void CliProcess::interrupt()
 {
     if (isRunning())
         ::kill(pid_t(m_proc->processId()), SIGINT);
+}
+
+bool CliProcess::catchesInterrupt() const
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid()));
+    if (!isRunning() || !status.open(QIODevice::ReadOnly))
+        return false;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("SigCgt:"))
+            return (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (SIGINT - 1)) & 1;
+    }
+    return false;
 }
 
 qint64 CliProcess::pid() const

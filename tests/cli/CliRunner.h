@@ -55,6 +55,9 @@ public:
     bool waitForFinished(int timeoutMs);
     bool isRunning() const;
     void interrupt(); // SIGINT, as Ctrl-C
+    // True once the process handles SIGINT itself (SigCgt in /proc/<pid>/status): a Ctrl-C sent before that
+    // would just kill it.
+    bool catchesInterrupt() const;
     qint64 pid() const;
     // Exit code once finished (-1 while running or after a crash).
     CliResult result() const;

@@ -288,10 +288,20 @@ void TestCliLogs::ctrlCLeavesTheJobRunning()
     QVERIFY2(run->waitForOut("\n", 30000), run->result().describe());
     const QString id = QString::fromUtf8(run->out()).trimmed();
     QVERIFY2(CliFixture::looksLikeJobId(id), run->result().describe());
+    QVERIFY(run->catchesInterrupt());
     run->interrupt();
     QVERIFY2(run->waitForFinished(10000), run->result().describe());
     QVERIFY2(run->result().exitCode == 130, run->result().describe());
     QCOMPARE(m_fx.state(id), QStringLiteral("RUNNING"));
+    // the same while waiting, and while following with jobs logs -f
+    for (const QStringList &args : {QStringList {"jobs", "wait", id}, QStringList {"jobs", "logs", "-f", id}}) {
+        auto waiter = m_cli->start(args, m_fx.direct());
+        QTRY_VERIFY_WITH_TIMEOUT(waiter->catchesInterrupt(), 10000);
+        waiter->interrupt();
+        QVERIFY2(waiter->waitForFinished(10000), waiter->result().describe());
+        QVERIFY2(waiter->result().exitCode == 130, qPrintable(args.join(' ') + '\n' + waiter->result().describe()));
+        QCOMPARE(m_fx.state(id), QStringLiteral("RUNNING"));
+    }
     m_fx.server().request("POST", QStringLiteral("/v0/jobs/%1:cancel").arg(id));
 }
 
