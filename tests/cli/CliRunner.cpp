@@ -130,6 +130,29 @@ void CliProcess::interrupt()
         ::kill(pid_t(m_proc->processId()), SIGINT);
 }
 
+void CliProcess::write(const QByteArray &data)
+{
+    m_proc->write(data);
+}
+
+void CliProcess::closeStdin()
+{
+    m_proc->closeWriteChannel();
+}
+
+bool CliProcess::childReadsTerminal() const
+{
+    QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(pid()));
+    if (!isRunning() || !children.open(QIODevice::ReadOnly))
+        return false;
+    for (const QByteArray &child : children.readAll().split(' ')) {
+        QFile wchan(QStringLiteral("/proc/%1/wchan").arg(QString::fromLatin1(child.trimmed())));
+        if (!child.trimmed().isEmpty() && wchan.open(QIODevice::ReadOnly) && wchan.readAll() == "wait_woken")
+            return true;
+    }
+    return false;
+}
+
 bool CliProcess::catchesInterrupt() const
 {
     QFile status(QStringLiteral("/proc/%1/status").arg(pid()));
@@ -212,7 +235,8 @@ std::unique_ptr<CliProcess> CliRunner::start(const QStringList &args, const CliO
     proc->waitForStarted(10000);
     if (!opts.stdinData.isEmpty())
         proc->write(opts.stdinData);
-    proc->closeWriteChannel();
+    if (!opts.keepStdinOpen)
+        proc->closeWriteChannel();
     return std::make_unique<CliProcess>(std::move(proc));
 }
 
@@ -235,7 +259,7 @@ QString CliRunner::shellQuote(const QString &arg)
     return QLatin1Char('\'') + quoted + QLatin1Char('\'');
 }
 
-CliResult CliRunner::runOnTty(const QStringList &args, const CliOptions &opts) const
+std::unique_ptr<CliProcess> CliRunner::startOnTty(const QStringList &args, const CliOptions &opts) const
 {
     QStringList words {shellQuote(binary())};
     for (const QString &a : args)
@@ -252,10 +276,19 @@ CliResult CliRunner::runOnTty(const QStringList &args, const CliOptions &opts) c
     proc->waitForStarted(10000);
     if (!opts.stdinData.isEmpty())
         proc->write(opts.stdinData);
-    proc->closeWriteChannel();
-    CliProcess p(std::move(proc));
-    const bool finished = p.waitForFinished(opts.timeoutMs);
-    CliResult r = p.result();
+    auto p = std::make_unique<CliProcess>(std::move(proc));
+    if (!opts.keepStdinOpen)
+        p->closeStdin();
+    return p;
+}
+
+CliResult CliRunner::runOnTty(const QStringList &args, const CliOptions &opts) const
+{
+    CliOptions closed = opts;
+    closed.keepStdinOpen = false;
+    const std::unique_ptr<CliProcess> p = startOnTty(args, closed);
+    const bool finished = p->waitForFinished(opts.timeoutMs);
+    CliResult r = p->result();
     r.timedOut = !finished;
     return r;
 }

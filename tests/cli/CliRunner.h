@@ -36,6 +36,7 @@ struct CliOptions
     QStringList unset; // removed for this run
     QByteArray stdinData; // written, then stdin is closed
     int timeoutMs = 60000;
+    bool keepStdinOpen = false; // start()/startOnTty(): the test writes more, then calls closeStdin()
 };
 
 // A CLI started asynchronously (follow tests): output accumulates as it arrives.
@@ -54,6 +55,11 @@ public:
     bool waitForErr(const QByteArray &needle, int timeoutMs);
     bool waitForFinished(int timeoutMs);
     bool isRunning() const;
+    void write(const QByteArray &data); // to its stdin (on a tty: typed at the terminal)
+    void closeStdin();
+    // startOnTty(): true while the command under `script` sleeps reading the terminal (its wchan is the tty
+    // read's wait_woken), i.e. it has set the terminal up and waits for what is typed.
+    bool childReadsTerminal() const;
     void interrupt(); // SIGINT, as Ctrl-C
     // True once the process handles SIGINT itself (SigCgt in /proc/<pid>/status): a Ctrl-C sent before that
     // would just kill it.
@@ -91,6 +97,7 @@ public:
     // The same on a pseudo-terminal (`script -qfec`): stdout and stderr arrive together in out.
     CliResult runOnTty(const QStringList &args, const CliOptions &opts = {}) const;
     std::unique_ptr<CliProcess> start(const QStringList &args, const CliOptions &opts = {}) const;
+    std::unique_ptr<CliProcess> startOnTty(const QStringList &args, const CliOptions &opts = {}) const;
 
     static QString shellQuote(const QString &arg);
 

@@ -21,6 +21,7 @@ private slots:
     void cleanup();
     void authLoginWhoamiTokenLogout();
     void authLoginApiKeyStdin();
+    void authLoginPromptsWithoutEcho();
     void printTokenRefreshesAShortLivedToken();
     void workspacesListCreateUseMembersInvite();
     void configContexts();
@@ -138,6 +139,24 @@ void TestCliAccount::authLoginApiKeyStdin()
     QCOMPARE(me.json().object().value("kind").toString(), QStringLiteral("apiKey"));
     const CliResult token = cli.run({"auth", "print-token"}); // with an API key, the key
     QCOMPARE(token.out.trimmed(), m_admin->apiKey.toUtf8());
+}
+
+void TestCliAccount::authLoginPromptsWithoutEcho()
+{
+    CliRunner cli;
+    cli.setEnv("TANVRIT_SERVER", m_fx.apiUrl().toString());
+    CliOptions typing;
+    typing.keepStdinOpen = true;
+    auto login = cli.startOnTty({"auth", "login", "--email", m_admin->email}, typing);
+    QVERIFY2(login->waitForOut("assword", 20000), login->result().describe());
+    // type only once it reads: the CLI prints the prompt before it turns echo off (and flushes typed-ahead input)
+    QTRY_VERIFY_WITH_TIMEOUT(login->childReadsTerminal(), 10000);
+    login->write(m_admin->password.toUtf8() + '\r');
+    QVERIFY2(login->waitForFinished(30000), login->result().describe());
+    const CliResult r = login->result();
+    QVERIFY2(r.exitCode == 0, r.describe());
+    QVERIFY2(!r.out.contains(m_admin->password.toUtf8()), "the password was echoed");
+    QCOMPARE(cli.run({"auth", "whoami", "-o", "name"}).out.trimmed(), m_admin->email.toUtf8());
 }
 
 void TestCliAccount::printTokenRefreshesAShortLivedToken()
