@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 
 namespace {
-void usage()
+void usage(FILE *to)
 {
-    fprintf(stderr,
+    fprintf(to,
         "usage: tanvrit-compute <command> [options]\n\n"
         "commands:\n"
         "  serve     run the control plane (REST API, scheduler, store)\n"
@@ -27,7 +27,12 @@ void usage()
         "  audit       export, verify\n"
         "  config      set-context, use-context, get-contexts, current-context, delete-context\n"
         "  completion  bash | zsh | fish\n\n"
-        "Run 'tanvrit-compute <command> --help' for the options of a command.\n");
+        "Run 'tanvrit-compute <command> --help' for the options of a command.\n\n"
+        "Examples:\n"
+        "  tanvrit-compute serve --with-agent                 # a control plane and a local agent on :8080\n"
+        "  export TANVRIT_API_KEY=$(cat ~/.local/share/tanvrit-compute/admin.key)\n"
+        "  tanvrit-compute jobs run -- python3 train.py       # follow it; exit with its code\n"
+        "  tanvrit-compute jobs list --state RUNNING\n");
 }
 }
 
@@ -44,7 +49,7 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(TANVRIT_VERSION));
     QStringList args = app.arguments();
     if (args.size() < 2) {
-        usage();
+        usage(stderr);
         return 64;
     }
     const QString command = args.takeAt(1);
@@ -64,10 +69,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (command == QLatin1String("help") || command == QLatin1String("--help") || command == QLatin1String("-h")) {
-        usage();
+        usage(stdout);
         return 0;
     }
-    fprintf(stderr, "error: usage: unknown command '%s'\n\n", qPrintable(command));
-    usage();
+    fprintf(stderr, "error: usage: unknown command '%s' (see tanvrit-compute --help)\n", qPrintable(command));
     return 64;
 }

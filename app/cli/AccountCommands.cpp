@@ -46,17 +46,18 @@ QString readLine(bool *ok)
 // Prompts on stderr and reads a line from the terminal; without echo for secrets.
 QString prompt(Cli &cli, const QString &text, bool secret, bool *ok)
 {
-    cli.err(text);
+    // echo goes off before the prompt appears, so nothing typed after it is shown (or flushed away)
     termios old {};
     const bool restore = secret && ::tcgetattr(0, &old) == 0;
     if (restore) {
         termios quiet = old;
         quiet.c_lflag &= ~tcflag_t(ECHO);
-        ::tcsetattr(0, TCSAFLUSH, &quiet);
+        ::tcsetattr(0, TCSANOW, &quiet);
     }
+    cli.err(text);
     const QString line = readLine(ok);
     if (restore) {
-        ::tcsetattr(0, TCSAFLUSH, &old);
+        ::tcsetattr(0, TCSANOW, &old);
         cli.err(QStringLiteral("\n"));
     }
     return line;

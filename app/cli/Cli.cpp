@@ -56,6 +56,10 @@ void printGroupHelp(const QString &group)
     for (const CliCommand &c : Cli::commands())
         if (groupOf(c.path) == group && !c.summary.isEmpty())
             s += QStringLiteral("  %1%2\n").arg(c.path.section(QLatin1Char(' '), 1).leftJustified(16), c.summary);
+    s += QStringLiteral("\nExamples:\n");
+    for (const CliCommand &c : Cli::commands())
+        if (groupOf(c.path) == group && !c.summary.isEmpty() && !c.examples.isEmpty())
+            s += QStringLiteral("  ") + c.examples.section(QLatin1Char('\n'), 0, 0) + QLatin1Char('\n');
     s += QStringLiteral("\nRun 'tanvrit-compute %1 <command> --help' for its flags and examples.\n").arg(group);
     write(stdout, s);
 }
@@ -113,10 +117,10 @@ int Cli::main(QStringList args)
     }
     if (sub.isEmpty() || sub == QLatin1String("--help") || sub == QLatin1String("-h") || sub == QLatin1String("help")) {
         printGroupHelp(group);
-        return sub.isEmpty() ? ExitCode::Usage : ExitCode::Ok;
+        return ExitCode::Ok; // a bare group asks what it holds, as `kubectl config` does
     }
-    write(stderr, QStringLiteral("error: usage: unknown command '%1 %2'\n").arg(group, sub));
-    printGroupHelp(group);
+    write(stderr,
+        QStringLiteral("error: usage: unknown command '%1 %2' (see tanvrit-compute %1 --help)\n").arg(group, sub));
     return ExitCode::Usage;
 }
 

@@ -140,7 +140,7 @@ QString Table::render(int width, bool color) const
     }
     constexpr int kGap = 3;
     if (width > 0) {
-        // cut the widest column one character at a time until the row fits (no column below 8 or its header)
+        // cut the widest column one character at a time until the row fits (no column below its header)
         auto total = [&] {
             int t = 0;
             for (int x : w)
@@ -150,7 +150,7 @@ QString Table::render(int width, bool color) const
         while (total() > width) {
             qsizetype widest = -1;
             for (qsizetype c = 0; c < n; ++c)
-                if (w[c] > std::max<int>(8, int(m_headers[c].size())) && (widest < 0 || w[c] > w[widest]))
+                if (w[c] > std::max<int>(3, int(m_headers[c].size())) && (widest < 0 || w[c] > w[widest]))
                     widest = c;
             if (widest < 0)
                 break;

@@ -15,12 +15,14 @@ QString encoded(const QString &id)
     return QString::fromLatin1(QUrl::toPercentEncoding(id));
 }
 
+// An empty body is sent as none (Content-Length: 0): the custom-method calls (:retry, :drain) take no body.
 ApiRequest post(const QString &path, const QJsonObject &body = {})
 {
     ApiRequest r;
     r.method = "POST";
     r.path = path;
-    r.body = compact(body);
+    if (!body.isEmpty())
+        r.body = compact(body);
     return r;
 }
 
