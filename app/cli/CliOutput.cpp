@@ -133,37 +133,65 @@ QString Table::render(int width, bool color) const
 {
     const qsizetype n = m_headers.size();
     QList<int> w(n, 0);
+    QList<bool> shown(n, true);
     for (qsizetype c = 0; c < n; ++c) {
         w[c] = int(m_headers[c].size());
         for (const auto &r : m_rows)
             w[c] = std::max(w[c], int(r[c].size()));
     }
     constexpr int kGap = 3;
+    // Only long columns (commands, names, agent ids) are cut, and not below 8 characters or their header;
+    // short ones (a state, a time, a count) are whole or left out; the first column (the id) stays whole.
+    constexpr int kCuttable = 12;
+    const QList<int> natural = w;
+    auto floorOf = [&](qsizetype c) {
+        return c == 0 || natural[c] <= kCuttable ? natural[c] : std::max<int>(8, int(m_headers[c].size()));
+    };
+    auto total = [&](bool atFloor) {
+        int t = 0, columns = 0;
+        for (qsizetype c = 0; c < n; ++c) {
+            if (!shown[c])
+                continue;
+            t += atFloor ? floorOf(c) : w[c];
+            ++columns;
+        }
+        return t + kGap * std::max(0, columns - 1);
+    };
     if (width > 0) {
-        // cut the widest column one character at a time until the row fits (no column below its header)
-        auto total = [&] {
-            int t = 0;
-            for (int x : w)
-                t += x;
-            return t + kGap * int(n - 1);
-        };
-        while (total() > width) {
+        // too narrow even with the long columns cut: leave out the least useful columns first
+        QList<int> drop = m_dropOrder;
+        if (drop.isEmpty())
+            for (qsizetype c = n - 1; c >= 2; --c)
+                drop << int(c);
+        for (int c : std::as_const(drop)) {
+            if (total(true) <= width)
+                break;
+            if (c > 0 && c < n)
+                shown[c] = false;
+        }
+        // then cut the widest long column one character at a time until the row fits
+        while (total(false) > width) {
             qsizetype widest = -1;
-            for (qsizetype c = 0; c < n; ++c)
-                if (w[c] > std::max<int>(3, int(m_headers[c].size())) && (widest < 0 || w[c] > w[widest]))
+            for (qsizetype c = 1; c < n; ++c)
+                if (shown[c] && w[c] > floorOf(c) && (widest < 0 || w[c] > w[widest]))
                     widest = c;
             if (widest < 0)
                 break;
             --w[widest];
         }
     }
+    qsizetype lastShown = n - 1;
+    while (lastShown > 0 && !shown[lastShown])
+        --lastShown;
     auto line = [&](const QStringList &cells, const QList<Color> &colors, bool header) {
         QString out;
-        for (qsizetype c = 0; c < n; ++c) {
+        for (qsizetype c = 0; c <= lastShown; ++c) {
+            if (!shown[c])
+                continue;
             QString cell = cells[c];
             if (cell.size() > w[c])
                 cell = cell.left(w[c] - 1) + QChar(0x2026);
-            const bool last = c == n - 1;
+            const bool last = c == lastShown;
             const QString padded = last ? cell : cell.leftJustified(w[c]);
             const Color col = header ? Color::Bold : (c < colors.size() ? colors[c] : Color::None);
             // colour the text only, so the padding keeps the columns aligned

@@ -25,7 +25,11 @@ class Table
 public:
     explicit Table(QStringList headers);
     void add(QStringList row, QList<Color> colors = {});
-    // Columns sized to their content; when `width` > 0 the widest columns are cut (with …) to fit it.
+    // Columns to leave out, in this order, when the terminal is too narrow for all of them even cut
+    // (default: from the last to the third).
+    void setDropOrder(QList<int> columns) { m_dropOrder = std::move(columns); }
+    // Columns sized to their content; when `width` > 0 the widest columns but the first are cut (with …) to fit
+    // it, and when even that is too wide, columns are left out (setDropOrder).
     QString render(int width, bool color) const;
     int rows() const { return int(m_rows.size()); }
 
@@ -33,5 +37,6 @@ private:
     QStringList m_headers;
     QList<QStringList> m_rows;
     QList<QList<Color>> m_colors;
+    QList<int> m_dropOrder;
 };
 } // namespace CliOutput

@@ -47,6 +47,7 @@ Table jobsTable(const QList<JobView> &jobs, bool wide)
         headers << QStringLiteral("ATTEMPT") << QStringLiteral("PRIORITY") << QStringLiteral("LABELS")
                 << QStringLiteral("SUBMITTED-BY");
     Table t(headers);
+    t.setDropOrder({2, 5, 4, 7, 6}); // narrow terminals: TYPE, GPUS, AGENT, RUNTIME, CREATED go first
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const JobView &v : jobs) {
         const Job &j = v.job;
