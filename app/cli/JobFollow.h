@@ -30,3 +30,7 @@ FollowOutcome followJob(Cli &cli, const QString &jobId, const FollowOptions &opt
 int jobExitCode(const JobView &job);
 // "job_… SUCCEEDED in 1.2s (exit 0)"
 QString jobEndLine(const JobView &job);
+
+// The commands themselves (JobLogsCommands.cpp), registered by addJobsCommands.
+int jobLogs(Cli &cli);
+int waitJob(Cli &cli);
