@@ -5,6 +5,7 @@
 
 #include "CliConfig.h"
 #include "CliOutput.h"
+#include "ClientAwait.h"
 #include "ComputeClient.h"
 
 #include <QCommandLineParser>
@@ -86,15 +87,7 @@ public:
     // Runs an asynchronous client call to its end (a local event loop) and returns its result.
     template <typename T> ClientResult<T> await(const std::function<void(ClientCallback<T>)> &call)
     {
-        std::optional<ClientResult<T>> result;
-        QEventLoop loop;
-        call([&](ClientResult<T> r) {
-            result.emplace(std::move(r));
-            loop.quit();
-        });
-        if (!result)
-            loop.exec();
-        return std::move(*result);
+        return awaitResult<T>(call);
     }
 
     // Prints `error: <code>: <message>` on stderr and returns the exit code for it.

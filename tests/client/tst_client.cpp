@@ -1,5 +1,6 @@
 // ComputeClient's calls against a real control plane: typed values, typed errors (the server's code, message
 // and fields), id prefixes, transport failures, TLS with a private CA, and a session refreshed before it expires.
+#include "ClientAwait.h"
 #include "ComputeClient.h"
 #include "E2eSupport.h"
 #include "TestTeam.h"
@@ -16,15 +17,7 @@
 namespace {
 template <typename T, typename Call> ClientResult<T> await(Call call)
 {
-    std::optional<ClientResult<T>> result;
-    QEventLoop loop;
-    call([&](ClientResult<T> r) {
-        result.emplace(std::move(r));
-        loop.quit();
-    });
-    if (!result)
-        loop.exec();
-    return std::move(*result);
+    return awaitResult<T>(std::move(call));
 }
 
 ClientConnection keyed(TestServer &s)
