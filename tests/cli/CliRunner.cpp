@@ -10,7 +10,10 @@
 #include <QProcess>
 #include <QTimer>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 
 namespace {
 QStringList splitLines(const QByteArray &data)
@@ -140,15 +143,27 @@ void CliProcess::closeStdin()
     m_proc->closeWriteChannel();
 }
 
-bool CliProcess::childReadsTerminal() const
+bool CliProcess::childTerminalEchoes(bool *known) const
 {
+    // the command runs as `script`'s child with the pty slave as its stdin; its termios is the terminal's
+    *known = false;
     QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(pid()));
     if (!isRunning() || !children.open(QIODevice::ReadOnly))
         return false;
     for (const QByteArray &child : children.readAll().split(' ')) {
-        QFile wchan(QStringLiteral("/proc/%1/wchan").arg(QString::fromLatin1(child.trimmed())));
-        if (!child.trimmed().isEmpty() && wchan.open(QIODevice::ReadOnly) && wchan.readAll() == "wait_woken")
-            return true;
+        if (child.trimmed().isEmpty())
+            continue;
+        const QByteArray tty = QByteArray("/proc/") + child.trimmed() + "/fd/0";
+        const int fd = ::open(tty.constData(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        termios t {};
+        const bool got = ::tcgetattr(fd, &t) == 0;
+        ::close(fd);
+        if (got) {
+            *known = true;
+            return t.c_lflag & ECHO;
+        }
     }
     return false;
 }

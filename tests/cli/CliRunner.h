@@ -57,9 +57,9 @@ public:
     bool isRunning() const;
     void write(const QByteArray &data); // to its stdin (on a tty: typed at the terminal)
     void closeStdin();
-    // startOnTty(): true while the command under `script` sleeps reading the terminal (its wchan is the tty
-    // read's wait_woken), i.e. it has set the terminal up and waits for what is typed.
-    bool childReadsTerminal() const;
+    // startOnTty(): whether the terminal of the command under `script` echoes what is typed (its termios,
+    // read through the command's stdin); *known is false while the command has not started.
+    bool childTerminalEchoes(bool *known) const;
     void interrupt(); // SIGINT, as Ctrl-C
     // True once the process handles SIGINT itself (SigCgt in /proc/<pid>/status): a Ctrl-C sent before that
     // would just kill it.
