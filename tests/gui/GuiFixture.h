@@ -19,7 +19,8 @@ public:
     GuiFixture();
     ~GuiFixture();
     // Starts the console and waits (up to 60 s) until it is connected to its embedded control plane.
-    bool start(int agentSlots = 4);
+    // logMaxBytes > 0: the embedded control plane's log cap per attempt (a suite that needs the cap's gap).
+    bool start(int agentSlots = 4, qint64 logMaxBytes = 0);
     void stop();
 
     ConsoleApp *app() const { return m_app.get(); }
@@ -30,10 +31,7 @@ public:
     QString apiKey() const { return m_ownerKey; }
     QString dataDir() const { return m_data.path(); }
 
-    template <typename T> T *find(const QString &objectName) const
-    {
-        return window()->findChild<T *>(objectName);
-    }
+    template <typename T> T *find(const QString &objectName) const { return window()->findChild<T *>(objectName); }
     // Shows a page by its objectName (jobsPage, logsPage, …) as a user clicking the sidebar would.
     bool showPage(const QString &objectName);
 
