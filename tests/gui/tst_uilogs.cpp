@@ -12,6 +12,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QImage>
 #include <QLineEdit>
 #include <QPushButton>
@@ -34,6 +35,7 @@ private slots:
     void ansiRenderedNotShown();
     void saveWholeLog();
     void longLogFetchedByRange();
+    void attemptSwitcher();
     void logsPageTailsSeveralJobs();
     void sizeCapGapLine();
 
@@ -296,6 +298,39 @@ void TestUiLogs::longLogFetchedByRange()
         QCOMPARE(v->rowText(top), QString::number(top + 1));
         QVERIFY(m->cachedChunks() <= 8);
     }
+}
+
+void TestUiLogs::attemptSwitcher()
+{
+    // the first attempt fails and is retried; each prints its own lines
+    QTemporaryDir marks;
+    QFile::setPermissions(marks.path(),
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadOther
+            | QFileDevice::WriteOther | QFileDevice::ExeOther);
+    const QString mark = marks.filePath(QStringLiteral("first-done"));
+    const QString id
+        = m_fx.submit({{QStringLiteral("command"),
+                           QStringLiteral("if [ -e %1 ]; then echo second attempt; else touch %1; echo first "
+                                          "attempt; echo failing >&2; exit 3; fi")
+                               .arg(mark)},
+            {QStringLiteral("maxRetries"), 1}});
+    QVERIFY(m_fx.waitForState(id, QStringLiteral("SUCCEEDED")));
+    JobLogPane *pane = newPane();
+    pane->showJob(id);
+    LogView *v = pane->view();
+    auto *attempt = pane->findChild<QComboBox *>(QStringLiteral("logAttempt"));
+    QVERIFY(attempt);
+    QTRY_COMPARE_WITH_TIMEOUT(attempt->count(), 2, 10000);
+    QTRY_COMPARE(attempt->currentIndex(), 1);
+    QTRY_VERIFY(v->rowCount() == 1 && v->isRowLoaded(0));
+    QCOMPARE(v->rowText(0), QStringLiteral("second attempt"));
+    // the user picks attempt 1: its own log
+    attempt->setCurrentIndex(0);
+    emit attempt->activated(0);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->model()->attempt() == 1 && v->rowCount() == 2 && v->isRowLoaded(1), 10000);
+    QCOMPARE(v->rowText(0), QStringLiteral("first attempt"));
+    QCOMPARE(v->rowText(1), QStringLiteral("failing"));
+    QVERIFY(v->rowIsStderr(1));
 }
 
 void TestUiLogs::logsPageTailsSeveralJobs()

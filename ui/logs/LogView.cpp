@@ -522,10 +522,7 @@ void LogView::paintEvent(QPaintEvent *)
             p.drawText(QPoint(x, y + p.fontMetrics().ascent()),
                 QDateTime::fromMSecsSinceEpoch(ref.tsMs).toString(QStringLiteral("HH:mm:ss.zzz")));
         }
-        paintLine(p, ref, y, textX);
-        if (selected) {
-            // selection keeps its colours readable over any ANSI colour
-        }
+        paintLine(p, ref, y, textX, selected);
     }
     if (!missing.isEmpty() && m_source) {
         if (m_filter) {
@@ -539,7 +536,7 @@ void LogView::paintEvent(QPaintEvent *)
     ++m_paintCount;
 }
 
-void LogView::paintLine(QPainter &p, const LogLineRef &ref, int y, int textX)
+void LogView::paintLine(QPainter &p, const LogLineRef &ref, int y, int textX, bool selected)
 {
     const QPalette &pal = palette();
     const AnsiText::Styled styled = AnsiText::parse(ref.text);
@@ -565,7 +562,7 @@ void LogView::paintLine(QPainter &p, const LogLineRef &ref, int y, int textX)
                 QRect(textX + s * m_charWidth, y, (e - s) * m_charWidth, m_lineHeight), QColor(255, 213, 0, 160));
         }
     }
-    const QColor fg = pal.color(QPalette::Text);
+    const QColor fg = pal.color(selected ? QPalette::HighlightedText : QPalette::Text);
     auto draw = [&](int s, int e, const AnsiText::Run *run) {
         s = std::max(s, from);
         e = std::min(e, to);

@@ -91,7 +91,7 @@ private:
     void startFind(int step);
     qint64 rowAt(int y) const;
     QString gapText(qint64 gap) const;
-    void paintLine(QPainter &p, const LogLineRef &ref, int y, int textX);
+    void paintLine(QPainter &p, const LogLineRef &ref, int y, int textX, bool selected);
 
     QPointer<LogSource> m_source;
     LogScanner *m_filter = nullptr;

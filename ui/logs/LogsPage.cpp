@@ -29,7 +29,11 @@ LogsPage::LogsPage(ConsoleSession *session, QWidget *parent)
     , m_jump(new QPushButton(tr("Jump to end"), this))
     , m_status(new QLabel(this))
     , m_filterDebounce(new QTimer(this))
+    , m_refresh(new QTimer(this))
 {
+    m_refresh->setSingleShot(true);
+    m_refresh->setInterval(1000); // at most once a second, however many jobs start and end
+    connect(m_refresh, &QTimer::timeout, this, &LogsPage::refreshRunning);
     setObjectName(QStringLiteral("logsPage"));
     m_view->setObjectName(QStringLiteral("logsView"));
     m_view->setSource(m_model);
@@ -124,8 +128,8 @@ LogsPage::LogsPage(ConsoleSession *session, QWidget *parent)
     connect(session, &ConsoleSession::reset, this, &LogsPage::onReset);
     connect(session, &ConsoleSession::event, this, [this](const ClientEvent &e) {
         // a job started or ended: the running list is stale (refreshed when seen)
-        if (e.type.startsWith(QLatin1String("job.")) && isVisible())
-            QTimer::singleShot(500, this, &LogsPage::refreshRunning);
+        if (e.type.startsWith(QLatin1String("job.")) && isVisible() && !m_refresh->isActive())
+            m_refresh->start();
     });
     updateStatus();
 }

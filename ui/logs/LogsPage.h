@@ -44,6 +44,7 @@ private:
     QPushButton *m_jump;
     QLabel *m_status;
     QTimer *m_filterDebounce;
+    QTimer *m_refresh;
     QString m_connection; // server, profile and workspace: another one clears the page
     QString m_error;
     bool m_updatingList = false;
