@@ -30,6 +30,8 @@ private slots:
     void followsLiveLog();
     void scrollUpPausesFollowAndJumpResumes();
     void filterShowsMatchingLines();
+    void filterKeepsUpWithLiveLines();
+    void selectWithMouseAndCopy();
     void searchFindsNextAndPrevious();
     void stderrLinesMarked();
     void ansiRenderedNotShown();
@@ -151,6 +153,40 @@ void TestUiLogs::filterShowsMatchingLines()
     filter->clear();
     QTRY_COMPARE_WITH_TIMEOUT(v->rowCount(), qint64(3000), 5000);
     QVERIFY(!v->isFiltered());
+}
+
+void TestUiLogs::filterKeepsUpWithLiveLines()
+{
+    const QString id
+        = run(QStringLiteral("sleep 0.5; for i in $(seq 1 400); do if [ $((i % 4)) -eq 0 ]; then echo keep $i; "
+                             "else echo skip $i; fi; sleep 0.003; done"));
+    JobLogPane *pane = newPane();
+    pane->showJob(id);
+    LogView *v = pane->view();
+    pane->findChild<QLineEdit *>(QStringLiteral("logFilter"))->setText(QStringLiteral("^keep"));
+    QTRY_VERIFY_WITH_TIMEOUT(v->isFiltered(), 5000);
+    // lines that arrive after the filter was set are filtered too; the view follows the last match
+    QTRY_VERIFY_WITH_TIMEOUT(v->rowCount() == 100 && showsLast(v, QStringLiteral("keep 400")), 30000);
+    for (qint64 r = 0; r < v->rowCount(); ++r)
+        QVERIFY(!v->isRowLoaded(r) || v->rowText(r).startsWith(QLatin1String("keep")));
+}
+
+void TestUiLogs::selectWithMouseAndCopy()
+{
+    const QString id = run(QStringLiteral("for i in $(seq 1 10); do echo row $i; done"));
+    QVERIFY(m_fx.waitForState(id, QStringLiteral("SUCCEEDED")));
+    JobLogPane *pane = newPane();
+    pane->showJob(id);
+    LogView *v = pane->view();
+    QTRY_VERIFY_WITH_TIMEOUT(v->rowCount() == 10 && v->isRowLoaded(9), 10000);
+    auto at = [&](int row) { return QPoint(40, row * v->lineHeight() + v->lineHeight() / 2); };
+    QTest::mouseClick(v->viewport(), Qt::LeftButton, Qt::NoModifier, at(2));
+    QTest::mouseClick(v->viewport(), Qt::LeftButton, Qt::ShiftModifier, at(5));
+    QCOMPARE(v->currentRow(), qint64(5));
+    QSignalSpy copied(v, &LogView::copied);
+    QTest::keyClick(v, Qt::Key_C, Qt::ControlModifier);
+    QTRY_COMPARE(copied.size(), 1);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("row 3\nrow 4\nrow 5\nrow 6\n"));
 }
 
 void TestUiLogs::searchFindsNextAndPrevious()
