@@ -16,8 +16,8 @@ class LogScanner : public QObject
     Q_OBJECT
 public:
     static constexpr qint64 MaxMatches = 2000000; // 16 MB of keys
-    static constexpr int SliceLines = 20000; // per event-loop turn
-    static constexpr int FetchAhead = 32000; // lines asked for at once when the scan reaches unloaded lines
+    static constexpr int SliceLines = 8000; // per event-loop turn
+    static constexpr int FetchAhead = 8000; // lines asked for at once when the scan reaches unloaded lines
 
     LogScanner(LogSource *source, const QRegularExpression &re, QObject *parent = nullptr);
 
