@@ -11,9 +11,11 @@
 #include "MultiLogModel.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -38,6 +40,7 @@ private slots:
     void saveWholeLog();
     void longLogFetchedByRange();
     void attemptSwitcher();
+    void timestampsToggleAndUnknownJob();
     void logsPageTailsSeveralJobs();
     void sizeCapGapLine();
 
@@ -367,6 +370,27 @@ void TestUiLogs::attemptSwitcher()
     QCOMPARE(v->rowText(0), QStringLiteral("first attempt"));
     QCOMPARE(v->rowText(1), QStringLiteral("failing"));
     QVERIFY(v->rowIsStderr(1));
+}
+
+void TestUiLogs::timestampsToggleAndUnknownJob()
+{
+    JobLogPane *pane = newPane();
+    auto *ts = pane->findChild<QCheckBox *>(QStringLiteral("logTimestamps"));
+    QVERIFY(ts);
+    const bool before = pane->view()->showTimestamps();
+    ts->click();
+    QCOMPARE(pane->view()->showTimestamps(), !before);
+    pane->activateWindow();
+    pane->view()->setFocus();
+    QTRY_VERIFY(pane->view()->hasFocus());
+    QTest::keyClick(pane->view(), Qt::Key_T, Qt::AltModifier);
+    QCOMPARE(pane->view()->showTimestamps(), before);
+    QCOMPARE(ts->isChecked(), before);
+    // a job that is not there: the server's error in the status line, no crash, no rows
+    pane->showJob(QStringLiteral("job_01nosuchjob0000000000000000"));
+    auto *status = pane->findChild<QLabel *>(QStringLiteral("logStatus"));
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QLatin1String("not_found")), 10000);
+    QCOMPARE(pane->view()->rowCount(), qint64(0));
 }
 
 void TestUiLogs::logsPageTailsSeveralJobs()
