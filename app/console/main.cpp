@@ -3,6 +3,7 @@
 #include "ConsoleApp.h"
 #include "Logging.h"
 #include "MainWindow.h"
+#include "ShutdownSignals.h"
 #include "SingleInstance.h"
 
 #include <QApplication>
@@ -12,6 +13,8 @@
 #include <QLocale>
 #include <QTranslator>
 
+#include <csignal>
+#include <pthread.h>
 #include <sys/stat.h>
 
 namespace {
@@ -46,7 +49,16 @@ void installTranslations(QApplication &app)
 int main(int argc, char **argv)
 {
     ::umask(077); // the embedded control plane's database, logs and owner key are the user's alone
+    // blocked before QApplication starts any thread of its own, so the signalfd below receives them all
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
     QApplication app(argc, argv);
+    // SIGTERM/SIGINT end the console as closing its window does: the control plane shuts down cleanly
+    ShutdownSignals shutdown; // before any thread starts
+    QObject::connect(&shutdown, &ShutdownSignals::requested, &app, &QApplication::quit);
     QApplication::setOrganizationName(QStringLiteral("Tanvrit"));
     QApplication::setApplicationName(QStringLiteral("tanvrit-compute-console"));
     QApplication::setApplicationDisplayName(QStringLiteral("Tanvrit Compute"));
