@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks that the console's German translation is complete and current: lupdate is run over ui/ into
+"""Checks that the console's German translation is complete and current: lupdate is run over ui/ and the console's start-up (app/console) into
 a copy of translations/tanvrit_de.ts, and any message left unfinished (a new or changed string without a
 translation) or a %n string without its plural forms fails. English needs only its plural forms.
 Usage: check-translations.py LUPDATE SOURCE_DIR"""
@@ -13,7 +13,8 @@ with tempfile.TemporaryDirectory() as tmp:
         ts = os.path.join(tmp, f"tanvrit_{lang}.ts")
         shutil.copy(os.path.join(src, "translations", f"tanvrit_{lang}.ts"), ts)
         subprocess.run([lupdate, "-silent", "-no-obsolete", "-locations", "none", os.path.join(src, "ui"),
-                        "-ts", ts], check=True)
+                        os.path.join(src, "app", "console", "EmbeddedBackend.cpp"),
+                        os.path.join(src, "app", "console", "ConsoleApp.cpp"), "-ts", ts], check=True)
         root = ET.parse(ts).getroot()
         missing = []
         for ctx in root.iter("context"):
