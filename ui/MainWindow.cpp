@@ -423,6 +423,14 @@ void MainWindow::updateSidebar()
         Page *p = m_pages.value(m_sidebar->item(i)->data(Qt::UserRole).toInt());
         m_sidebar->item(i)->setHidden(p && !p->availableToRole(m_session->role()));
     }
+    // the page in view may have become one this role cannot use: go to the first one it can
+    QListWidgetItem *current = m_sidebar->currentItem();
+    if (current && current->isHidden())
+        for (int i = 0; i < m_sidebar->count(); ++i)
+            if (!m_sidebar->item(i)->isHidden()) {
+                m_sidebar->setCurrentRow(i);
+                break;
+            }
 }
 
 void MainWindow::updateBanner()
