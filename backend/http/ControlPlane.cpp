@@ -16,6 +16,8 @@
 #include "Store.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QLockFile>
 #include <QTimer>
 
 ControlPlane::ControlPlane(QObject *parent)
@@ -43,6 +45,18 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
 {
     m_config = config;
     m_services.config = config.server;
+    // two control planes on one database and log directory would corrupt each other's view of both
+    QDir().mkpath(config.dataDir);
+    m_dataLock = std::make_unique<QLockFile>(config.dataDir + QStringLiteral("/control-plane.lock"));
+    if (!m_dataLock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        m_dataLock->getLockInfo(&pid, &host, &app);
+        *error = QStringLiteral("another control plane (pid %1) already uses the data directory %2")
+                     .arg(pid)
+                     .arg(config.dataDir);
+        return false;
+    }
     m_services.store = new Store(this);
     if (!m_services.store->open(config.dataDir, error))
         return false;

@@ -10,8 +10,10 @@
 #include <QObject>
 #include <QUrl>
 #include <functional>
+#include <memory>
 
 class HttpServer;
+class QLockFile;
 
 // Who may sign in and how much they may ask (serve --access-token-ttl, --registration, --smtp-url, …).
 struct IdentityConfig
@@ -54,4 +56,5 @@ private:
     Services m_services;
     HttpServer *m_http = nullptr;
     QUrl m_url;
+    std::unique_ptr<QLockFile> m_dataLock; // one control plane per data dir (serve, or a console's embedded one)
 };

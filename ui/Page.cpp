@@ -1,0 +1,3 @@
+#include "Page.h"
+
+Page::~Page() = default;
