@@ -1,12 +1,20 @@
 #include "Pages.h"
 #include "Page.h"
+#include "AuditPage.h"
+#include "DashboardPage.h"
+#include "KeysPage.h"
+#include "MembersPage.h"
+#include "NodesPage.h"
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
 // the window's own). Each page's owner adds its line here.
 QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
 {
-    Q_UNUSED(session);
-    Q_UNUSED(parent);
     QList<Page *> pages;
+    pages << new DashboardPage(session, parent);
+    pages << new NodesPage(session, parent);
+    pages << new MembersPage(session, parent);
+    pages << new KeysPage(session, parent);
+    pages << new AuditPage(session, parent);
     return pages;
 }
