@@ -6,6 +6,7 @@
 #include "ConsoleSession.h"
 #include "GuiFixture.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QFile>
 #include <QJsonDocument>
@@ -14,6 +15,8 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -28,6 +31,8 @@ private slots:
     void changeTheirRoleAndRemoveThem();
     void createAKeyAndSeeItOnce();
     void auditVerifiesAndExports();
+    void auditShowsWhereTheChainBreaks();
+    void aMemberSeesWhatTheyMayUse(); // last: it reconnects the console as a member
 
 private:
     static QTreeWidgetItem *row(QTreeWidget *tree, int column, const QString &text);
@@ -190,6 +195,94 @@ void TestUiTeam::auditVerifiesAndExports()
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const QList<QByteArray> rows = csv.readAll().trimmed().split('\n');
     QCOMPARE(rows.size(), lines + 1); // one header line, then the same entries
+}
+
+namespace {
+// An edit of the embedded control plane's audit log behind its back, over a connection of our own.
+int tamper(const QString &dbPath, const QString &statement)
+{
+    int changed = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+        db.setDatabaseName(dbPath);
+        if (db.open()) {
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("PRAGMA busy_timeout=5000"));
+            if (q.exec(statement))
+                changed = q.numRowsAffected();
+        }
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+    return changed;
+}
+}
+
+void TestUiTeam::auditShowsWhereTheChainBreaks()
+{
+    QVERIFY(m_fx->showPage(QStringLiteral("auditPage")));
+    auto *actionFilter = m_fx->find<QLineEdit>(QStringLiteral("auditAction"));
+    actionFilter->clear();
+    auto *page = m_fx->find<AuditPage>(QStringLiteral("auditPage"));
+    page->reload();
+    auto *table = m_fx->find<QTreeWidget>(QStringLiteral("auditTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(table->topLevelItemCount() >= 4, 10000);
+    const QTreeWidgetItem *middle = table->topLevelItem(table->topLevelItemCount() / 2);
+    const qint64 seq = middle->data(0, Qt::DisplayRole).toLongLong();
+    const QString actor = middle->text(2);
+    const QString db = m_fx->dataDir() + QStringLiteral("/tanvrit.db");
+    QCOMPARE(tamper(db, QStringLiteral("UPDATE audit_log SET actor = 'user:someone-else' WHERE seq = %1").arg(seq)), 1);
+
+    QTest::mouseClick(m_fx->find<QPushButton>(QStringLiteral("verifyButton")), Qt::LeftButton);
+    auto *verdict = m_fx->find<QLabel>(QStringLiteral("verifyLabel"));
+    QTRY_VERIFY_WITH_TIMEOUT(verdict->text().contains(QStringLiteral("#%1").arg(seq)), 10000);
+    QVERIFY(table->currentItem() && table->currentItem()->data(0, Qt::DisplayRole).toLongLong() == seq);
+
+    // put back: whole again
+    QCOMPARE(tamper(db, QStringLiteral("UPDATE audit_log SET actor = '%1' WHERE seq = %2").arg(actor).arg(seq)), 1);
+    QTest::mouseClick(m_fx->find<QPushButton>(QStringLiteral("verifyButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(verdict->text().contains(QLatin1String("intact")), 10000);
+}
+
+void TestUiTeam::aMemberSeesWhatTheyMayUse()
+{
+    const auto minted = awaitResult<KeyView>([&](auto cb) {
+        m_fx->client()->createKey(
+            {{QStringLiteral("name"), QStringLiteral("as-member")}, {QStringLiteral("role"), QStringLiteral("member")}},
+            cb);
+    });
+    QVERIFY(minted);
+    ClientConnection conn = m_fx->client()->connection();
+    conn.apiKey = minted.value().key;
+    m_fx->session()->connectTo(conn, QStringLiteral("member"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_fx->session()->state() == ConsoleSession::State::Connected
+            && m_fx->session()->role() == QLatin1String("member"),
+        15000);
+
+    // the audit log is an admin's: its page is not offered
+    QVERIFY(!m_fx->showPage(QStringLiteral("auditPage")));
+    // nodes: read, but no drain, remove, rotate or add, and the reason is said
+    QVERIFY(m_fx->showPage(QStringLiteral("nodesPage")));
+    auto *tree = m_fx->find<QTreeWidget>(QStringLiteral("nodesTree"));
+    QTRY_VERIFY_WITH_TIMEOUT(tree->topLevelItemCount() == 1, 10000);
+    tree->setCurrentItem(tree->topLevelItem(0));
+    for (const char *name : {"drainAction", "removeAction", "rotateKeyAction", "addNodeAction"}) {
+        auto *a = m_fx->find<QAction>(QLatin1String(name));
+        QVERIFY2(a && !a->isEnabled(), name);
+        QVERIFY2(a->toolTip().contains(QLatin1String("admin")), qPrintable(a->toolTip()));
+    }
+    // members: listed, nothing to change
+    QVERIFY(m_fx->showPage(QStringLiteral("membersPage")));
+    QTRY_VERIFY_WITH_TIMEOUT(m_fx->find<QTreeWidget>(QStringLiteral("membersTable"))->topLevelItemCount() >= 1, 10000);
+    QVERIFY(!m_fx->find<QPushButton>(QStringLiteral("inviteButton"))->isEnabled());
+    QVERIFY(!m_fx->find<QPushButton>(QStringLiteral("removeMemberButton"))->isEnabled());
+    // keys: a member makes their own
+    QVERIFY(m_fx->showPage(QStringLiteral("keysPage")));
+    QVERIFY(m_fx->find<QPushButton>(QStringLiteral("createKeyButton"))->isEnabled());
+    // the dashboard reads as for anyone
+    QVERIFY(m_fx->showPage(QStringLiteral("dashboardPage")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !m_fx->find<QLabel>(QStringLiteral("count_QUEUED"))->property("value").toString().isEmpty(), 10000);
+    QVERIFY(!m_fx->find<QLabel>(QStringLiteral("dashboardStatus"))->text().contains(QLatin1String("Could not")));
 }
 
 QTEST_MAIN(TestUiTeam)
