@@ -29,6 +29,7 @@ private slots:
     void drainANodeFromTheNodesPage();
     void dashboardCountsMatchTheJobsRun();
     void addNodeCommandCarriesAWorkingKey();
+    void rotateANodesKeyFromTheNodesPage();
 };
 
 void TestUiFleet::drainANodeFromTheNodesPage()
@@ -132,6 +133,35 @@ void TestUiFleet::addNodeCommandCarriesAWorkingKey()
     for (const KeyView &k : keys.value().keys)
         listed = listed || (k.name.startsWith(QLatin1String("agent-join-")) && key.startsWith(k.prefix));
     QVERIFY(listed);
+}
+
+void TestUiFleet::rotateANodesKeyFromTheNodesPage()
+{
+    GuiFixture fx;
+    QVERIFY(fx.start());
+    QVERIFY(fx.showPage(QStringLiteral("nodesPage")));
+    auto *tree = fx.find<QTreeWidget>(QStringLiteral("nodesTree"));
+    QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 1, 30000);
+    tree->setCurrentItem(tree->topLevelItem(0));
+    fx.find<QAction>(QStringLiteral("rotateKeyAction"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        fx.find<QLabel>(QStringLiteral("nodesStatus"))->text().contains(QLatin1String("rotate its key")), 10000);
+    // the local agent rotated its own key (the audit log holds its call) and works on with the new one
+    const QString ws = fx.session()->workspaceId();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            AuditFilter f;
+            f.action = QStringLiteral("node.rotate-key");
+            const auto r = awaitResult<AuditChunk>(
+                [&](auto cb) { fx.client()->auditExport(ws, f, QStringLiteral("jsonl"), QString(), cb); });
+            return r && r.value().body.contains("\"outcome\":\"ok\"");
+        }(),
+        15000);
+    const QString id = fx.submit({{QStringLiteral("command"), QStringLiteral("echo after")}});
+    QVERIFY(fx.waitForState(id, QStringLiteral("SUCCEEDED")));
+    QTRY_VERIFY_WITH_TIMEOUT(tree->topLevelItemCount() == 1
+            && tree->topLevelItem(0)->text(1).startsWith(QLatin1String("ONLINE")),
+        10000);
 }
 
 QTEST_MAIN(TestUiFleet)
