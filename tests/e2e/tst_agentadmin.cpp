@@ -161,6 +161,10 @@ void TestAgentAdmin::adminRotatesAnAgentsKey()
         = m_server->request("POST", QStringLiteral("/v0/agents/%1:rotate-key").arg(a->nodeId()), {},
             {{"X-API-Key", created.json.value("key").toString().toUtf8()}}, false);
     QVERIFY2(refused.status == 403, refused.describe().constData());
+    // a job that keeps logging keeps requests of the agent in flight while the key changes under them
+    const QString chatty = m_server->submitJob(
+        {{"command", "i=0; while [ $i -lt 400 ]; do echo line $i; i=$((i+1)); sleep 0.01; done"}});
+    QTRY_VERIFY2_WITH_TIMEOUT(stateOf(*m_server, chatty) == "RUNNING", diag().constData(), 20000);
     const TestServer::Reply r
         = m_server->post(QStringLiteral("/v0/agents/%1:rotate-key").arg(a->nodeId()), QJsonObject {});
     QVERIFY2(r.status == 202, r.describe().constData());
@@ -176,6 +180,11 @@ void TestAgentAdmin::adminRotatesAnAgentsKey()
         (j = getJob(*m_server, job)).value("state").toString() == "SUCCEEDED", diag(j).constData(), 20000);
     QCOMPARE(j.value("agentId").toString(), a->nodeId());
     QCOMPARE(findAgent(*m_server, a->nodeId()).value("state").toString(), QStringLiteral("ONLINE"));
+    // a refusal of a request that left with the old key did not make the agent register as a new node
+    QVERIFY2(!a->output().contains("registering again"), diag().constData());
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        (j = getJob(*m_server, chatty)).value("state").toString() == "SUCCEEDED", diag(j).constData(), 30000);
+    QCOMPARE(j.value("agentId").toString(), a->nodeId());
 
     // an unknown agent is 404
     const TestServer::Reply none

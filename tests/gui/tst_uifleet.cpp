@@ -159,9 +159,8 @@ void TestUiFleet::rotateANodesKeyFromTheNodesPage()
         15000);
     const QString id = fx.submit({{QStringLiteral("command"), QStringLiteral("echo after")}});
     QVERIFY(fx.waitForState(id, QStringLiteral("SUCCEEDED")));
-    QTRY_VERIFY_WITH_TIMEOUT(tree->topLevelItemCount() == 1
-            && tree->topLevelItem(0)->text(1).startsWith(QLatin1String("ONLINE")),
-        10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        tree->topLevelItemCount() == 1 && tree->topLevelItem(0)->text(1).startsWith(QLatin1String("ONLINE")), 10000);
 }
 
 QTEST_MAIN(TestUiFleet)
