@@ -278,6 +278,14 @@ void TestUiTeam::aMemberSeesWhatTheyMayUse()
     // keys: a member makes their own
     QVERIFY(m_fx->showPage(QStringLiteral("keysPage")));
     QVERIFY(m_fx->find<QPushButton>(QStringLiteral("createKeyButton"))->isEnabled());
+    // …and the server's refusal of a role above theirs shows at the role field
+    QTest::keyClicks(m_fx->find<QLineEdit>(QStringLiteral("keyName")), QStringLiteral("too-high"));
+    auto *role = m_fx->find<QComboBox>(QStringLiteral("keyRole"));
+    role->setCurrentText(QStringLiteral("owner"));
+    QTest::mouseClick(m_fx->find<QPushButton>(QStringLiteral("createKeyButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(role->property("fieldError").toString().contains(QLatin1String("at most")), 10000);
+    QVERIFY(m_fx->find<QLineEdit>(QStringLiteral("keyName"))->property("fieldError").toString().isEmpty());
+    QVERIFY(m_fx->find<QLineEdit>(QStringLiteral("newKeyEdit"))->text().isEmpty());
     // the dashboard reads as for anyone
     QVERIFY(m_fx->showPage(QStringLiteral("dashboardPage")));
     QTRY_VERIFY_WITH_TIMEOUT(

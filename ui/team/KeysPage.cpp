@@ -3,6 +3,7 @@
 #include "KeysPage.h"
 #include "ComputeClient.h"
 #include "ConsoleSession.h"
+#include "FieldErrors.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -219,14 +220,24 @@ void KeysPage::create()
         if (!self)
             return;
         self->m_create->setEnabled(true);
-        if (!r)
+        if (!r) {
+            FieldErrors::show(r.error(), self->fieldWidgets());
             return self->setStatus(tr("Could not create the key: %1").arg(r.error().describe()), true);
+        }
+        FieldErrors::clear(self->fieldWidgets());
         self->m_secret->setText(r.value().key);
         self->m_secretBox->show();
         self->m_name->clear();
         self->setStatus(tr("Key %1 created. Copy it now: it is not shown again.").arg(r.value().name));
         self->reload();
     });
+}
+
+QHash<QString, QWidget *> KeysPage::fieldWidgets() const
+{
+    return {{QStringLiteral("name"), m_name}, {QStringLiteral("role"), m_role},
+        {QStringLiteral("maxJobsPerHour"), m_perHour}, {QStringLiteral("maxConcurrentJobs"), m_concurrent},
+        {QStringLiteral("allowedJobTypes"), m_types}, {QStringLiteral("expiresInDays"), m_days}};
 }
 
 void KeysPage::revokeSelected()

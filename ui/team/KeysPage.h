@@ -4,6 +4,8 @@
 
 #include "Page.h"
 
+#include <QHash>
+
 class ConsoleSession;
 class QCheckBox;
 class QComboBox;
@@ -31,6 +33,7 @@ public:
 private:
     void setStatus(const QString &text, bool error = false);
     void hideSecret();
+    QHash<QString, QWidget *> fieldWidgets() const; // API field name -> its input
 
     ConsoleSession *m_session;
     QTreeWidget *m_table;

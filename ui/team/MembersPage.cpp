@@ -3,6 +3,7 @@
 #include "MembersPage.h"
 #include "ComputeClient.h"
 #include "ConsoleSession.h"
+#include "FieldErrors.h"
 #include "WorkspaceSwitcher.h"
 
 #include <QAction>
@@ -205,8 +206,13 @@ void MembersPage::invite()
         workspaceId(), email, m_inviteRole->currentText(), [self, email](ClientResult<QJsonObject> r) {
             if (!self)
                 return;
-            if (!r)
+            const QHash<QString, QWidget *> fields {
+                {QStringLiteral("email"), self->m_email}, {QStringLiteral("role"), self->m_inviteRole}};
+            if (!r) {
+                FieldErrors::show(r.error(), fields);
                 return self->setStatus(tr("Could not invite %1: %2").arg(email, r.error().describe()), true);
+            }
+            FieldErrors::clear(fields);
             self->m_email->clear();
             self->setStatus(r.value().value(QStringLiteral("status")).toString() == QLatin1String("active")
                     ? tr("%1 is a member now").arg(email)
