@@ -1,10 +1,11 @@
 #include "Pages.h"
-#include "Page.h"
 #include "AuditPage.h"
 #include "DashboardPage.h"
 #include "KeysPage.h"
+#include "LogsPage.h"
 #include "MembersPage.h"
 #include "NodesPage.h"
+#include "Page.h"
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
 // the window's own). Each page's owner adds its line here.
@@ -12,6 +13,7 @@ QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
 {
     QList<Page *> pages;
     pages << new DashboardPage(session, parent);
+    pages << new LogsPage(session, parent);
     pages << new NodesPage(session, parent);
     pages << new MembersPage(session, parent);
     pages << new KeysPage(session, parent);

@@ -26,13 +26,15 @@ GuiFixture::~GuiFixture()
     stop();
 }
 
-bool GuiFixture::start(int agentSlots)
+bool GuiFixture::start(int agentSlots, qint64 logMaxBytes)
 {
     ConsoleOptions o;
     o.embedded.dataDir = m_data.path();
     o.embedded.port = 0;
     o.embedded.agentSlots = agentSlots;
     o.embedded.agentTimeoutSeconds = 30;
+    if (logMaxBytes > 0)
+        o.embedded.logMaxBytes = logMaxBytes;
     m_app = std::make_unique<ConsoleApp>(o);
     m_app->start();
     QDeadlineTimer deadline(60000);
