@@ -1,5 +1,10 @@
 #include "Pages.h"
+#include "AuditPage.h"
+#include "DashboardPage.h"
+#include "KeysPage.h"
 #include "LogsPage.h"
+#include "MembersPage.h"
+#include "NodesPage.h"
 #include "Page.h"
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
@@ -7,6 +12,11 @@
 QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
 {
     QList<Page *> pages;
+    pages << new DashboardPage(session, parent);
     pages << new LogsPage(session, parent);
+    pages << new NodesPage(session, parent);
+    pages << new MembersPage(session, parent);
+    pages << new KeysPage(session, parent);
+    pages << new AuditPage(session, parent);
     return pages;
 }

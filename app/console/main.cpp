@@ -3,16 +3,21 @@
 #include "ConsoleApp.h"
 #include "Logging.h"
 #include "MainWindow.h"
+#include "ShutdownSignals.h"
 #include "SingleInstance.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
 
+#include <csignal>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 bool parseListen(const QString &s, QHostAddress *address, quint16 *port)
@@ -31,6 +36,21 @@ bool parseListen(const QString &s, QHostAddress *address, quint16 *port)
     return true;
 }
 
+// Milliseconds since this process started (the kernel's start time against the clock since boot), so the
+// start-up figures include loading the libraries and making the QApplication.
+qint64 msSinceProcessStart()
+{
+    QFile stat(QStringLiteral("/proc/self/stat")), uptime(QStringLiteral("/proc/uptime"));
+    if (!stat.open(QIODevice::ReadOnly) || !uptime.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray s = stat.readAll();
+    const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
+    const double startTicks = fields.value(19).toDouble(); // field 22 of the whole line
+    const double up = uptime.readAll().split(' ').value(0).toDouble();
+    const long hz = sysconf(_SC_CLK_TCK);
+    return hz > 0 ? qMax<qint64>(0, qint64((up - startTicks / double(hz)) * 1000)) : 0;
+}
+
 void installTranslations(QApplication &app)
 {
     auto *qt = new QTranslator(&app);
@@ -46,7 +66,16 @@ void installTranslations(QApplication &app)
 int main(int argc, char **argv)
 {
     ::umask(077); // the embedded control plane's database, logs and owner key are the user's alone
+    // blocked before QApplication starts any thread of its own, so the signalfd below receives them all
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
     QApplication app(argc, argv);
+    // SIGTERM/SIGINT end the console as closing its window does: the control plane shuts down cleanly
+    ShutdownSignals shutdown; // before any thread starts
+    QObject::connect(&shutdown, &ShutdownSignals::requested, &app, &QApplication::quit);
     QApplication::setOrganizationName(QStringLiteral("Tanvrit"));
     QApplication::setApplicationName(QStringLiteral("tanvrit-compute-console"));
     QApplication::setApplicationDisplayName(QStringLiteral("Tanvrit Compute"));
@@ -77,6 +106,7 @@ int main(int argc, char **argv)
         return 64;
     }
     ConsoleOptions options;
+    options.msBeforeApp = msSinceProcessStart();
     options.embedded.dataDir = QDir(p.value(QStringLiteral("data-dir"))).absolutePath();
     options.embedded.withAgent = !p.isSet(QStringLiteral("no-agent"));
     options.profile = p.value(QStringLiteral("profile"));

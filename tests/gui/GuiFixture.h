@@ -16,7 +16,8 @@ class ConsoleSession;
 class GuiFixture
 {
 public:
-    GuiFixture();
+    // configDir: settings (profiles, window state) of an earlier fixture, to start "again"; empty: fresh ones
+    explicit GuiFixture(const QString &configDir = {});
     ~GuiFixture();
     // Starts the console and waits (up to 60 s) until it is connected to its embedded control plane.
     // logMaxBytes > 0: the embedded control plane's log cap per attempt (a suite that needs the cap's gap).
@@ -30,6 +31,7 @@ public:
     QString url() const;
     QString apiKey() const { return m_ownerKey; }
     QString dataDir() const { return m_data.path(); }
+    QString configDir() const { return m_configPath; }
 
     template <typename T> T *find(const QString &objectName) const { return window()->findChild<T *>(objectName); }
     // Shows a page by its objectName (jobsPage, logsPage, …) as a user clicking the sidebar would.
@@ -43,6 +45,7 @@ public:
 private:
     QTemporaryDir m_data;
     QTemporaryDir m_config;
+    QString m_configPath;
     std::unique_ptr<ConsoleApp> m_app;
     std::unique_ptr<ComputeClient> m_setup;
     QString m_ownerKey;
