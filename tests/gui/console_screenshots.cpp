@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 
     // real data: finished jobs of every kind, one that keeps printing, one waiting for GPUs nobody has
     QStringList ids;
-    ids << fx.submit({{"command", "echo 'hello from Tanvrit Compute'; uname -a"}, {"labels", QJsonObject {{"team", "ml"}}}});
+    ids << fx.submit({{"command", "echo 'hello from Tanvrit Compute'; uname -a"}});
     ids << fx.submit({{"command", "echo preparing; echo 'disk full' >&2; exit 2"}});
     ids << fx.submit({{"command", "sleep 30"}, {"timeoutSeconds", 1}});
     ids << fx.submit({{"argv", QJsonArray {"python3", "-c", "print('\\x1b[32mgreen\\x1b[0m and \\x1b[1;31mbold red\\x1b[0m')"}}});
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
     const QString live = fx.submit({{"command",
         "i=0; while true; do i=$((i+1)); echo \"step $i: loss=0.$((RANDOM % 1000))\"; "
         "[ $((i % 7)) -eq 0 ] && echo \"warning: slow batch $i\" >&2; sleep 0.2; done"},
-        {"labels", QJsonObject {{"team", "ml"}, {"kind", "train"}}}});
+        });
     fx.submit({{"command", "nvidia-smi"}, {"resources", QJsonObject {{"gpus", 8}}}});
     const QString cancelled = fx.submit({{"command", "sleep 60"}});
     settle(1500);
