@@ -1,6 +1,8 @@
 // Assignments to agents and what agents report back: pushed on a live channel or handed to a parked
 // long poll, re-sent until the agent says it started, cancels, and started/result reports.
 #include "AssignmentDelivery.h"
+
+#include <atomic>
 #include "AgentService.h"
 
 #include <QDateTime>
@@ -274,7 +276,7 @@ void AssignmentDelivery::sendControl(AgentEntry &a, const QJsonObject &msg)
 
 quint64 AssignmentDelivery::attachChannel(const QString &nodeId, std::function<bool(const QJsonObject &)> push)
 {
-    static quint64 lastChannel = 0;
+    static std::atomic<quint64> lastChannel {0}; // several control planes may share a process
     auto it = m_agents.find(nodeId);
     if (it == m_agents.end())
         return 0;

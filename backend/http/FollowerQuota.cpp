@@ -1,13 +1,15 @@
-// Counts per key live on the HTTP thread (followers are created and destroyed there).
+// Counts per key live on the HTTP thread (followers are created and destroyed there). They are per thread,
+// not per process: a console's embedded control plane and another one in the same process (tests) each
+// run their HTTP server on a thread of their own, and one shared QHash would be written from both.
 #include "FollowerQuota.h"
 
 #include <QHash>
 
 namespace {
-int g_limit = 64;
+thread_local int g_limit = 64;
 QHash<QString, int> &counts()
 {
-    static QHash<QString, int> c;
+    thread_local QHash<QString, int> c;
     return c;
 }
 }

@@ -8,9 +8,9 @@
 #include <QJsonParseError>
 
 namespace {
-Metrics *g_metrics = nullptr;
-int g_inFlight = 0;
-bool g_closeAfterReply = false;
+thread_local Metrics *g_metrics = nullptr; // per HTTP thread: one control plane each (a process may hold several)
+thread_local int g_inFlight = 0;
+thread_local bool g_closeAfterReply = false;
 
 QByteArray reasonPhrase(int status)
 {

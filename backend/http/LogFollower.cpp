@@ -7,7 +7,7 @@
 
 namespace {
 constexpr qint64 kHighWater = 256 * 1024;
-int g_live = 0;
+thread_local int g_live = 0; // per HTTP thread, as the control plane it belongs to
 
 }
 

@@ -2,6 +2,7 @@
 #include "SqlSession.h"
 
 #include <QSqlError>
+#include <atomic>
 
 SqlSession::~SqlSession()
 {
@@ -10,8 +11,11 @@ SqlSession::~SqlSession()
 
 bool SqlSession::open(const QString &dbPath, const QString &name, QString *error)
 {
-    m_name = name;
-    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+    // unique per session: two stores in one process (a console's embedded control plane beside a test's,
+    // or a restarted one) must not take over each other's connection
+    static std::atomic<int> sessions {0};
+    m_name = name + QLatin1Char('-') + QString::number(++sessions);
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
     m_db.setDatabaseName(dbPath);
     m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
     if (!m_db.open()) {

@@ -22,6 +22,7 @@ private slots:
     void notifiesWhenAJobSubmittedHereEnds();
     void binaryPrintsAddressAndStaysSingle();
     void darkThemeIsRememberedAndGermanIsComplete();
+    void secondControlPlaneInProcessAndLockedDataDir();
 };
 
 void TestUiStartup::startsEmbeddedAndConnects()
@@ -122,6 +123,40 @@ void TestUiStartup::darkThemeIsRememberedAndGermanIsComplete()
     QTranslator german;
     QVERIFY(german.load(QLocale(QLocale::German), "tanvrit", "_", ":/i18n"));
     QCOMPARE(german.translate("MainWindow", "&Quit"), QStringLiteral("&Beenden"));
+}
+
+void TestUiStartup::secondControlPlaneInProcessAndLockedDataDir()
+{
+    GuiFixture fx;
+    QVERIFY(fx.start(1));
+    // the same data dir: refused, naming the other control plane
+    EmbeddedBackend same;
+    QSignalSpy refused(&same, &EmbeddedBackend::failed);
+    EmbeddedOptions o;
+    o.dataDir = fx.dataDir();
+    o.port = 0;
+    o.withAgent = false;
+    same.start(o);
+    QVERIFY(refused.wait(20000));
+    QVERIFY2(refused.first().first().toString().contains("another control plane"),
+        qPrintable(refused.first().first().toString()));
+    // another data dir in the same process: both serve, neither takes the other's database connections
+    QTemporaryDir otherDir;
+    EmbeddedBackend other;
+    QSignalSpy ready(&other, &EmbeddedBackend::ready);
+    o.dataDir = otherDir.path();
+    other.start(o);
+    QVERIFY(ready.wait(20000));
+    ClientConnection c;
+    c.server = ready.first().at(0).toUrl().toString(QUrl::StripTrailingSlash);
+    c.apiKey = ready.first().at(1).toString();
+    ComputeClient otherClient(c);
+    const auto onOther = awaitResult<SubmittedJob>([&](auto cb) { otherClient.submitJob({{"command", "true"}}, {}, cb); });
+    QVERIFY(onOther);
+    const QString onFirst = fx.submit({{"command", "true"}});
+    QVERIFY(fx.waitForState(onFirst, "SUCCEEDED"));
+    QVERIFY(awaitResult<JobView>([&](auto cb) { otherClient.job(onOther.value().id, cb); }));
+    QVERIFY(!awaitResult<JobView>([&](auto cb) { otherClient.job(onFirst, cb); })); // separate stores
 }
 
 QTEST_MAIN(TestUiStartup)
