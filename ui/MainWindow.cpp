@@ -13,6 +13,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -47,6 +48,30 @@ QPalette darkPalette()
     for (auto role : {QPalette::Text, QPalette::WindowText, QPalette::ButtonText})
         p.setColor(QPalette::Disabled, role, disabled);
     return p;
+}
+
+// The window icon with the number of running jobs in a badge (none when nothing runs).
+QIcon trayIcon(const QIcon &base, int running)
+{
+    if (running <= 0)
+        return base;
+    QPixmap pixmap = base.pixmap(64, 64);
+    if (pixmap.isNull())
+        pixmap = QPixmap(64, 64), pixmap.fill(QColor(0x09, 0x69, 0xda));
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QString label = running > 99 ? QStringLiteral("99+") : QString::number(running);
+    const QRectF badge(24, 24, 40, 40);
+    p.setBrush(QColor(0xcf, 0x22, 0x2e));
+    p.setPen(Qt::NoPen);
+    p.drawEllipse(badge);
+    QFont f = p.font();
+    f.setBold(true);
+    f.setPixelSize(label.size() > 2 ? 15 : 22);
+    p.setFont(f);
+    p.setPen(Qt::white);
+    p.drawText(badge, Qt::AlignCenter, label);
+    return QIcon(pixmap);
 }
 
 QPalette lightPalette()
@@ -398,6 +423,14 @@ void MainWindow::updateSidebar()
         Page *p = m_pages.value(m_sidebar->item(i)->data(Qt::UserRole).toInt());
         m_sidebar->item(i)->setHidden(p && !p->availableToRole(m_session->role()));
     }
+    // the page in view may have become one this role cannot use: go to the first one it can
+    QListWidgetItem *current = m_sidebar->currentItem();
+    if (current && current->isHidden())
+        for (int i = 0; i < m_sidebar->count(); ++i)
+            if (!m_sidebar->item(i)->isHidden()) {
+                m_sidebar->setCurrentRow(i);
+                break;
+            }
 }
 
 void MainWindow::updateBanner()
@@ -483,10 +516,13 @@ void MainWindow::onEvent(const ClientEvent &event)
 
 void MainWindow::updateRunning()
 {
-    const QString text = tr("%n running job(s)", nullptr, int(m_running.size()));
+    const int running = int(m_running.size());
+    const QString text = tr("%n running job(s)", nullptr, running);
     m_statusRunning->setText(text);
-    if (m_tray)
+    if (m_tray) {
         m_tray->setToolTip(tr("Tanvrit Compute: %1").arg(text));
+        m_tray->setIcon(trayIcon(windowIcon(), running));
+    }
     setWindowTitle(m_running.isEmpty() ? tr("Tanvrit Compute") : tr("Tanvrit Compute (%1 running)").arg(m_running.size()));
 }
 

@@ -1,5 +1,6 @@
 #include "Pages.h"
 #include "JobsPage.h"
+#include "LogsPage.h"
 #include "Page.h"
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
@@ -8,5 +9,6 @@ QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
 {
     QList<Page *> pages;
     pages << new JobsPage(session, parent);
+    pages << new LogsPage(session, parent);
     return pages;
 }

@@ -21,7 +21,7 @@ ConsoleApp::ConsoleApp(const ConsoleOptions &options, QObject *parent)
     connect(m_backend, &EmbeddedBackend::progress, m_window, &MainWindow::showStartupProgress);
     connect(m_backend, &EmbeddedBackend::failed, m_window, &MainWindow::startupFailed);
     connect(m_backend, &EmbeddedBackend::ready, this, [this](const QUrl &url, const QString &ownerKey) {
-        m_readyMs = m_clock.elapsed();
+        m_readyMs = m_options.msBeforeApp + m_clock.elapsed();
         m_window->showStartupProgress(tr("Connecting to the local control plane…"));
         ClientConnection c;
         c.server = url.toString(QUrl::StripTrailingSlash);
@@ -31,7 +31,7 @@ ConsoleApp::ConsoleApp(const ConsoleOptions &options, QObject *parent)
     connect(m_window, &MainWindow::embeddedRequested, this, [this] { m_backend->start(m_options.embedded); });
     connect(m_session, &ConsoleSession::connectionStateChanged, this, [this](ConsoleSession::State s) {
         if (s == ConsoleSession::State::Connected && m_connectedMs < 0) {
-            m_connectedMs = m_clock.elapsed();
+            m_connectedMs = m_options.msBeforeApp + m_clock.elapsed();
             emit connectedFirstTime();
         }
     });
@@ -47,7 +47,7 @@ ConsoleApp::~ConsoleApp()
 void ConsoleApp::start()
 {
     m_window->show();
-    m_windowMs = m_clock.elapsed();
+    m_windowMs = m_options.msBeforeApp + m_clock.elapsed();
     const QString profile = m_options.profile.isEmpty() ? m_profiles->activeName() : m_options.profile;
     // after the window has painted once, so it appears before the backend starts
     QTimer::singleShot(0, this, [this, profile] { m_window->activateProfile(profile); });

@@ -15,6 +15,7 @@ struct ConsoleOptions
 {
     EmbeddedOptions embedded;
     QString profile; // empty: the last one used (the embedded one at first)
+    qint64 msBeforeApp = 0; // how long the process ran before the ConsoleApp was made (start-up figures)
 };
 
 class ConsoleApp : public QObject
@@ -31,7 +32,7 @@ public:
     ProfileStore *profiles() const { return m_profiles; }
     EmbeddedBackend *backend() const { return m_backend; }
 
-    // milliseconds since the ConsoleApp was made: window shown, backend ready, first connection
+    // milliseconds since the process started: window shown, backend ready, first connection
     qint64 windowShownMs() const { return m_windowMs; }
     qint64 backendReadyMs() const { return m_readyMs; }
     qint64 connectedMs() const { return m_connectedMs; }

@@ -11,12 +11,13 @@
 #include <QStandardPaths>
 #include <QTest>
 
-GuiFixture::GuiFixture()
+GuiFixture::GuiFixture(const QString &configDir)
+    : m_configPath(configDir.isEmpty() ? m_config.path() : configDir)
 {
     // settings and keychain fallback of this fixture only, never the user's
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_config.path());
-    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_configPath);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_configPath);
+    qputenv("XDG_CONFIG_HOME", m_configPath.toUtf8());
     qputenv("TANVRIT_CONSOLE_NO_KEYCHAIN", "1"); // no keychain daemon on a CI machine: the 0600 file path
 }
 
@@ -25,13 +26,15 @@ GuiFixture::~GuiFixture()
     stop();
 }
 
-bool GuiFixture::start(int agentSlots)
+bool GuiFixture::start(int agentSlots, qint64 logMaxBytes)
 {
     ConsoleOptions o;
     o.embedded.dataDir = m_data.path();
     o.embedded.port = 0;
     o.embedded.agentSlots = agentSlots;
     o.embedded.agentTimeoutSeconds = 30;
+    if (logMaxBytes > 0)
+        o.embedded.logMaxBytes = logMaxBytes;
     m_app = std::make_unique<ConsoleApp>(o);
     m_app->start();
     QDeadlineTimer deadline(60000);

@@ -16,10 +16,12 @@ class ConsoleSession;
 class GuiFixture
 {
 public:
-    GuiFixture();
+    // configDir: settings (profiles, window state) of an earlier fixture, to start "again"; empty: fresh ones
+    explicit GuiFixture(const QString &configDir = {});
     ~GuiFixture();
     // Starts the console and waits (up to 60 s) until it is connected to its embedded control plane.
-    bool start(int agentSlots = 4);
+    // logMaxBytes > 0: the embedded control plane's log cap per attempt (a suite that needs the cap's gap).
+    bool start(int agentSlots = 4, qint64 logMaxBytes = 0);
     void stop();
 
     ConsoleApp *app() const { return m_app.get(); }
@@ -29,11 +31,9 @@ public:
     QString url() const;
     QString apiKey() const { return m_ownerKey; }
     QString dataDir() const { return m_data.path(); }
+    QString configDir() const { return m_configPath; }
 
-    template <typename T> T *find(const QString &objectName) const
-    {
-        return window()->findChild<T *>(objectName);
-    }
+    template <typename T> T *find(const QString &objectName) const { return window()->findChild<T *>(objectName); }
     // Shows a page by its objectName (jobsPage, logsPage, …) as a user clicking the sidebar would.
     bool showPage(const QString &objectName);
 
@@ -45,6 +45,7 @@ public:
 private:
     QTemporaryDir m_data;
     QTemporaryDir m_config;
+    QString m_configPath;
     std::unique_ptr<ConsoleApp> m_app;
     std::unique_ptr<ComputeClient> m_setup;
     QString m_ownerKey;

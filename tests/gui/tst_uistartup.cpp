@@ -6,7 +6,9 @@
 #include "ConsoleSession.h"
 #include "GuiFixture.h"
 
+#include <QApplication>
 #include <QLabel>
+#include <QTranslator>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -19,6 +21,7 @@ private slots:
     void startsEmbeddedAndConnects();
     void notifiesWhenAJobSubmittedHereEnds();
     void binaryPrintsAddressAndStaysSingle();
+    void darkThemeIsRememberedAndGermanIsComplete();
 };
 
 void TestUiStartup::startsEmbeddedAndConnects()
@@ -96,6 +99,29 @@ void TestUiStartup::binaryPrintsAddressAndStaysSingle()
     QVERIFY(first.waitForFinished(20000));
     QCOMPARE(first.exitStatus(), QProcess::NormalExit);
     QCOMPARE(first.exitCode(), 0);
+}
+
+void TestUiStartup::darkThemeIsRememberedAndGermanIsComplete()
+{
+    QTemporaryDir settings;
+    {
+        GuiFixture fx(settings.path());
+        QVERIFY(fx.start(1));
+        fx.window()->setTheme(MainWindow::Theme::Dark);
+        QVERIFY(QApplication::palette().color(QPalette::Base).lightness() < 128);
+        QVERIFY(QApplication::palette().color(QPalette::Text).lightness() > 128);
+    }
+    {
+        GuiFixture fx(settings.path()); // a new window of the same settings comes back dark
+        QVERIFY(fx.start(1));
+        QVERIFY(QApplication::palette().color(QPalette::Base).lightness() < 128);
+        fx.window()->setTheme(MainWindow::Theme::Light);
+        QVERIFY(QApplication::palette().color(QPalette::Base).lightness() > 128);
+    }
+    // the German translation is built into the console and used
+    QTranslator german;
+    QVERIFY(german.load(QLocale(QLocale::German), "tanvrit", "_", ":/i18n"));
+    QCOMPARE(german.translate("MainWindow", "&Quit"), QStringLiteral("&Beenden"));
 }
 
 QTEST_MAIN(TestUiStartup)

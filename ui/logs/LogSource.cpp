@@ -1,0 +1,3 @@
+#include "LogSource.h"
+
+LogSource::~LogSource() = default;
