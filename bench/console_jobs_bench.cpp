@@ -78,6 +78,7 @@ bool fill(ComputeClient &client, int count, int parallel, const QString &tag)
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     QCoreApplication::setOrganizationName(QStringLiteral("Tanvrit"));
     QCoreApplication::setApplicationName(QStringLiteral("console-jobs-bench"));
     const int jobs = argc > 1 ? std::atoi(argv[1]) : 100000;
@@ -155,12 +156,16 @@ int main(int argc, char **argv)
         if (!model->loading() && !model->canFetchMore({}))
             break;
         const int rows = model->rowCount();
+        if (!model->loading())
+            model->fetchMore({}); // what the view does when its scroll bar reaches the end
         QElapsedTimer wait;
         wait.start();
         while (model->rowCount() == rows && model->loading())
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
         fetchWaits.push_back(wait.nsecsElapsed() / 1e6);
         pageMs.push_back(double(model->lastPageMs()));
+        if (model->pagesFetched() % 20 == 0)
+            std::fprintf(stderr, "rows %d frames %zu\n", model->rowCount(), frames.size());
     }
     const double scrollSeconds = total.elapsed() / 1000.0;
     std::printf("rows_loaded %d\npages_fetched %d\nscroll_to_end_seconds %.1f\n", model->rowCount(),

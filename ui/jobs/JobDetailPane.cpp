@@ -4,6 +4,7 @@
 
 #include "ComputeClient.h"
 #include "ConsoleSession.h"
+#include "JobLogPane.h"
 #include "UiFormat.h"
 
 #include <QFormLayout>
@@ -103,6 +104,13 @@ JobDetailPane::JobDetailPane(ConsoleSession *session, QWidget *parent)
     m_tabs->setObjectName(QStringLiteral("jobDetailTabs"));
     m_tabs->addTab(scroll, tr("Details"));
     m_tabs->addTab(m_timeline, tr("Timeline"));
+    // the log follows a job only while its tab is shown: moving through the table opens no streams
+    m_log = new JobLogPane(session);
+    m_tabs->addTab(m_log, tr("Log"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_log && m_log->jobId() != m_jobId && !m_jobId.isEmpty())
+            m_log->showJob(m_jobId);
+    });
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
@@ -129,7 +137,14 @@ void JobDetailPane::showJob(const QString &jobId)
     m_gpus->hide();
     m_artifacts->hide();
     updateButtons();
+    if (m_tabs->currentWidget() == m_log && !jobId.isEmpty())
+        m_log->showJob(jobId);
     refresh();
+}
+
+void JobDetailPane::showLogTab()
+{
+    m_tabs->setCurrentWidget(m_log);
 }
 
 void JobDetailPane::refresh()
@@ -417,9 +432,9 @@ void JobDetailPane::updateButtons()
     // a member may cancel and retry their own jobs only (docs/api.md, Roles)
     const QString by = m_json.value(QLatin1String("submittedBy")).toString();
     const WhoAmI &me = m_session->me();
-    const QString keyId = me.json.value(QLatin1String("keyId")).toString();
+    const QString credential = me.json.value(QLatin1String("credential")).toString(); // "key:<id>" for a key
     const bool mine = m_session->isAdmin() || (!me.userId.isEmpty() && by == QLatin1String("user:") + me.userId)
-        || (!keyId.isEmpty() && by == QLatin1String("key:") + keyId);
+        || (credential.startsWith(QLatin1String("key:")) && by == credential);
     m_cancel->setEnabled(has && mine && !isTerminal(m_state));
     m_retry->setEnabled(has && mine
         && (m_state == QLatin1String("FAILED") || m_state == QLatin1String("TIMED_OUT")

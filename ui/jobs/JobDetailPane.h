@@ -8,6 +8,7 @@
 #include <QWidget>
 
 class ConsoleSession;
+class JobLogPane;
 class QFormLayout;
 class QLabel;
 class QPushButton;
@@ -28,6 +29,8 @@ public:
     void cancelJob();
     void retryJob();
     void openLogs();
+    void showLogTab(); // the job's live log, in the pane
+    JobLogPane *logPane() const { return m_log; }
 
 signals:
     void cloneRequested(const QJsonObject &job);
@@ -54,7 +57,7 @@ private:
     QLabel *m_gpus;
     QLabel *m_artifacts;
     QTreeWidget *m_timeline;
-    QWidget *m_logPane = nullptr;
+    JobLogPane *m_log;
     QPushButton *m_cancel;
     QPushButton *m_retry;
     QPushButton *m_clone;

@@ -108,7 +108,11 @@ JobsPage::JobsPage(ConsoleSession *session, QWidget *parent)
     emptyLayout->addWidget(emptyText);
     emptyLayout->addWidget(runFirst, 0, Qt::AlignHCenter);
     emptyLayout->addStretch();
-    connect(runFirst, &QPushButton::clicked, this, [this] { openSubmitDialog({}, firstJobCommand()); });
+    connect(runFirst, &QPushButton::clicked, this, [this] {
+        // once submitted, its live output shows in the detail pane at once
+        SubmitDialog *dialog = openSubmitDialog({}, firstJobCommand());
+        connect(dialog, &SubmitDialog::submitted, m_detail, &JobDetailPane::showLogTab);
+    });
 
     m_center = new QStackedWidget(this);
     m_center->addWidget(m_table);
