@@ -55,6 +55,7 @@ void JobsModel::reload()
     m_loadedOnce = false;
     m_pages = 0;
     m_created.clear();
+    m_createdSet.clear();
     m_updates.clear();
     m_wanted.clear();
     m_wantedSet.clear();
@@ -257,8 +258,10 @@ void JobsModel::onEvent(const ClientEvent &event)
     if (id.isEmpty())
         return;
     if (event.type == QLatin1String("job.created")) {
-        if (!m_key.contains(id) && !m_created.contains(id))
+        if (!m_key.contains(id) && !m_createdSet.contains(id)) {
             m_created.append(id);
+            m_createdSet.insert(id);
+        }
         // its own time of creation stands in until the full fields come
         m_updates[id].state = event.data.value(QLatin1String("state")).toString();
     } else if (event.type == QLatin1String("job.transitioned") || event.type == QLatin1String("job.terminal")) {
@@ -285,6 +288,7 @@ void JobsModel::flush()
 {
     m_flushQueued = false;
     const QStringList created = std::exchange(m_created, {});
+    const QSet<QString> createdSet = std::exchange(m_createdSet, {});
     const QHash<QString, Update> updates = std::exchange(m_updates, {});
     if (!m_loadedOnce)
         return; // the first page, still coming, has them
@@ -315,7 +319,7 @@ void JobsModel::flush()
     // changed jobs: their state at once, the rest when painted; dataChanged per run of adjacent rows
     QList<int> changed;
     for (auto it = updates.cbegin(); it != updates.cend(); ++it) {
-        if (created.contains(it.key()))
+        if (createdSet.contains(it.key()))
             continue;
         const int row = rowOf(it.key());
         if (row < 0) {

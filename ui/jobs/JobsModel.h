@@ -111,7 +111,8 @@ private:
     qint64 m_lastPageMs = 0;
     int m_pages = 0;
     // batched event updates
-    QStringList m_created;
+    QStringList m_created; // in arrival order
+    QSet<QString> m_createdSet;
     QHash<QString, Update> m_updates;
     bool m_flushQueued = false;
     // lazy full-field fetches
