@@ -308,3 +308,8 @@ int AgentJobs::freeSlots() const
 {
     return m_slots - int(m_running.size()) - int(m_queue.size());
 }
+
+QString AgentJobs::gpuHolder(int deviceIndex) const
+{
+    return m_gpuAllocator.ownerOf(deviceIndex).section(QLatin1Char('#'), 0, 0);
+}

@@ -41,6 +41,7 @@ public:
     bool isEmpty() const { return m_running.isEmpty() && m_queue.isEmpty(); }
     int freeSlots() const;
     QList<QPair<QString, int>> held() const; // running (not taken away) and queued: (jobId, attempt)
+    QString gpuHolder(int deviceIndex) const; // id of the job holding the GPU, or empty
     QSet<QString> runningDirs() const; // working directories of the jobs running now
 
 Q_SIGNALS:

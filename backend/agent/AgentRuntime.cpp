@@ -153,8 +153,9 @@ QNetworkReply *AgentRuntime::post(
     m_tls.apply(req);
     QNetworkReply *reply = m_nam->post(req, jsonBody);
     const quint64 epoch = m_epoch;
-    connect(
-        reply, &QNetworkReply::finished, this, [this, reply, epoch, withRegistrationKey, call, done = std::move(done)] {
+    const QString sentKey = withRegistrationKey ? QString() : m_nodeKey;
+    connect(reply, &QNetworkReply::finished, this,
+        [this, reply, epoch, sentKey, withRegistrationKey, call, done = std::move(done)] {
             reply->deleteLater();
             if (m_stopped)
                 return;
@@ -168,7 +169,8 @@ QNetworkReply *AgentRuntime::post(
                 qInfo().noquote() << "agent: control plane reachable again";
             }
             if (!withRegistrationKey && epoch == m_epoch) {
-                if (r.kind == AgentReply::Kind::Unauthorized) {
+                // a request that left with the key just rotated away is refused; the next one has the new key
+                if (r.kind == AgentReply::Kind::Unauthorized && sentKey == m_nodeKey) {
                     qWarning().noquote() << "agent: server refused the node key on" << call;
                     onIdentityRefused();
                 } else if (r.kind == AgentReply::Kind::Success || r.kind == AgentReply::Kind::NoData) {
@@ -458,8 +460,36 @@ void AgentRuntime::onPushMessage(const QJsonObject &o)
         killJob(jobId, attempt, QStringLiteral("server: no longer this agent's"));
     else if (type == QLatin1String("drain"))
         onServerDrain();
+    else if (type == QLatin1String("rotate-key"))
+        rotateNodeKey();
     else
         qDebug().noquote() << "agent: ignoring push message of type" << type.left(100);
+}
+
+void AgentRuntime::rotateNodeKey()
+{
+    if (m_stopped || m_rotatingKey || m_registering || m_nodeKey.isEmpty())
+        return;
+    m_rotatingKey = true;
+    post(QStringLiteral("rotate-key"), QJsonObject(), [this](const AgentReply &r) {
+        m_rotatingKey = false;
+        const QString key = r.payload.toObject().value(QStringLiteral("nodeKey")).toString();
+        if (!r.ok() || key.isEmpty()) {
+            qWarning().noquote() << "agent: node key rotation failed:" << r.message
+                                 << "(the server asks again at the next heartbeat)";
+            return;
+        }
+        m_nodeKey = key;
+        QString error;
+        if (!m_identityStore.save({m_config.serverUrl, m_nodeId, m_nodeKey, registrationName()}, &error))
+            qWarning().noquote() << "agent: the rotated node key could not be kept in" << m_identityStore.path() << ":"
+                                 << error << "(a restart of this agent needs --key to register again)";
+        qInfo().noquote() << "agent: node key rotated node=" + m_nodeId;
+        if (m_config.usePush) {
+            m_push->stop();
+            m_push->start(endpoint(QStringLiteral("/v0/agents/connect"), true), m_nodeKey);
+        }
+    });
 }
 
 void AgentRuntime::stop()

@@ -112,6 +112,8 @@ private:
     void sendHeartbeat();
     void onServerDrain();
     void postDrain();
+    // The server asked (push or heartbeat) for a new node key: fetch it, keep it in agent.json.
+    void rotateNodeKey();
     void detectGpusAsync(std::function<void(const QList<GpuDevice> &)> done);
 
     void killJob(const QString &jobId, int attempt, const QString &why);
@@ -150,6 +152,7 @@ private:
     QTimer *m_heartbeatTimer = nullptr;
     bool m_heartbeatInFlight = false;
     bool m_heartbeatAcked = false; // the server has heard this process (else: restarted)
+    bool m_rotatingKey = false;
 
     AgentJobs *m_jobs = nullptr;
     WorkDirReaper *m_reaper = nullptr;

@@ -73,8 +73,11 @@ void AgentRuntime::sendHeartbeat()
     for (const auto &[jobId, attempt] : m_outbox->unsettled())
         add(jobId, attempt);
     QJsonArray gpus;
-    for (const GpuDevice &g : std::as_const(m_gpus))
-        gpus.append(g.toJson());
+    for (const GpuDevice &g : std::as_const(m_gpus)) {
+        GpuDevice held = g;
+        held.jobId = m_jobs->gpuHolder(g.index);
+        gpus.append(held.toJson());
+    }
     QJsonObject body {{QStringLiteral("load"), load},
         {QStringLiteral("freeCpu"), qMax(0.0, QThread::idealThreadCount() - load)},
         {QStringLiteral("freeMemGib"), HostInfo::memGib("MemAvailable")}, {QStringLiteral("gpus"), gpus},
@@ -100,6 +103,8 @@ void AgentRuntime::sendHeartbeat()
             m_drainedEmitted = false;
             maybePoll();
         }
+        if (p.value(QStringLiteral("rotateKey")).toBool())
+            rotateNodeKey();
         for (const QJsonValue &v : p.value(QStringLiteral("kill")).toArray()) {
             const QJsonObject k = v.toObject();
             if (!k.value(QStringLiteral("jobId")).toString().isEmpty())

@@ -52,6 +52,11 @@ QList<int> GpuAllocator::devicesOf(const QString &jobId) const
     return m_byJob.value(jobId);
 }
 
+QString GpuAllocator::ownerOf(int deviceIndex) const
+{
+    return m_owner.value(deviceIndex);
+}
+
 QString GpuAllocator::cudaVisibleDevices(const QList<int> &idx)
 {
     QStringList parts;

@@ -19,6 +19,7 @@ public:
     void release(const QString &jobId);   // no-op for an unknown job
     int freeCount() const;
     QList<int> devicesOf(const QString &jobId) const;   // [] if none
+    QString ownerOf(int deviceIndex) const;             // the job key holding it, or empty
 
     // CUDA_VISIBLE_DEVICES value for the given indexes: {0, 2} -> "0,2".
     static QString cudaVisibleDevices(const QList<int> &idx);

@@ -6,10 +6,12 @@
 #include "Job.h"
 #include "LogLine.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <optional>
 
 // Where a client connects and as whom. An API key wins over a session's access token.
 struct ClientConnection
@@ -147,6 +149,12 @@ struct KeyView
     static KeyView fromJson(const QJsonObject &o);
 };
 
+struct JoinCommand
+{
+    QString command; // tanvrit-compute agent --server URL --key KEY
+    KeyView key; // the key minted for it (shown once)
+};
+
 struct KeyList
 {
     QList<KeyView> keys;
@@ -177,6 +185,40 @@ struct AuditVerdict
     qint64 headSeq = 0;
     QString headHash;
     QJsonObject json;
+};
+
+// GET /v0/stats: one workspace's figures for a dashboard.
+struct FleetStats
+{
+    struct Minute
+    {
+        QString minute; // ISO 8601, the minute's start
+        qint64 succeeded = 0;
+        qint64 failed = 0; // FAILED and TIMED_OUT
+        qint64 cancelled = 0;
+    };
+    struct Failure
+    {
+        QString id;
+        QString state;
+        QString error;
+        std::optional<int> exitCode;
+        QString finishedAt;
+        QString command;
+    };
+    QHash<QString, qint64> jobsByState; // every state name, 0 included
+    qint64 queueDepth = 0;
+    QList<Minute> finishedPerMinute; // oldest first, the current minute last
+    double failureRate = 0; // of the last hour's finished jobs, cancelled ones left out
+    int agentsOnline = 0;
+    int agentsDraining = 0;
+    int agentsLost = 0;
+    int gpusTotal = 0;
+    int gpusBusy = 0;
+    double gpuUtilizationPercent = 0;
+    QList<Failure> recentFailures; // newest first
+    QJsonObject json;
+    static FleetStats fromJson(const QJsonObject &o);
 };
 
 // An event of /v0/events.

@@ -80,6 +80,15 @@ public:
     void agents(ClientCallback<AgentList> done);
     void agent(const QString &id, ClientCallback<AgentView> done);
     void drainAgent(const QString &id, ClientCallback<AgentView> done);
+    // With a deadline: jobs still on the agent after deadlineSeconds are cancelled ("drain deadline").
+    void drainAgent(const QString &id, int deadlineSeconds, ClientCallback<AgentView> done);
+    // Asks the agent to rotate its node key (it does so itself, over its push channel or next heartbeat).
+    void rotateAgentKey(const QString &id, ClientCallback<AgentView> done);
+    // An admin or owner API key (expiring after `days`), and the exact command that starts an agent with it.
+    void joinCommand(int days, ClientCallback<JoinCommand> done);
+
+    // --- dashboard
+    void stats(ClientCallback<FleetStats> done);
     void removeAgent(const QString &id, ClientCallback<bool> done);
 
     // --- workspaces and members
@@ -88,6 +97,10 @@ public:
     void members(const QString &workspaceId, ClientCallback<MemberList> done);
     void invite(
         const QString &workspaceId, const QString &email, const QString &role, ClientCallback<QJsonObject> done);
+    // `member`: a user id or an email (also of an invitation).
+    void setMemberRole(
+        const QString &workspaceId, const QString &member, const QString &role, ClientCallback<QJsonObject> done);
+    void removeMember(const QString &workspaceId, const QString &member, ClientCallback<bool> done);
 
     // --- API keys
     void createKey(const QJsonObject &body, ClientCallback<KeyView> done);

@@ -1,6 +1,7 @@
 // The typed calls of ComputeClient: one per endpoint, each a path, a body and the parse of the answer.
 #include "ComputeClient.h"
 
+#include <QDate>
 #include <QDateTime>
 #include <QJsonDocument>
 
@@ -43,6 +44,20 @@ std::function<void(ClientResult<QJsonObject>)> parsed(ClientCallback<T> done, Pa
             return done(r.error());
         done(parse(r.value()));
     };
+}
+// A word the shell reads back as itself (URLs and keys are plain; anything else is single-quoted).
+QString shellWord(const QString &s)
+{
+    static const QString plain
+        = QStringLiteral("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,");
+    bool safe = !s.isEmpty();
+    for (const QChar c : s)
+        safe = safe && plain.contains(c);
+    if (safe)
+        return s;
+    QString q = s;
+    q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
 }
 } // namespace
 
@@ -229,6 +244,42 @@ void ComputeClient::drainAgent(const QString &id, ClientCallback<AgentView> done
     call(r, parsed<AgentView>(std::move(done), [](const QJsonObject &o) { return AgentView {Agent::fromJson(o), o}; }));
 }
 
+void ComputeClient::drainAgent(const QString &id, int deadlineSeconds, ClientCallback<AgentView> done)
+{
+    ApiRequest r = post(QStringLiteral("/v0/agents/") + encoded(id) + QStringLiteral(":drain"),
+        QJsonObject {{QStringLiteral("deadlineSeconds"), deadlineSeconds}});
+    r.retrySafe = true;
+    call(r, parsed<AgentView>(std::move(done), [](const QJsonObject &o) { return AgentView {Agent::fromJson(o), o}; }));
+}
+
+void ComputeClient::rotateAgentKey(const QString &id, ClientCallback<AgentView> done)
+{
+    ApiRequest r = post(QStringLiteral("/v0/agents/") + encoded(id) + QStringLiteral(":rotate-key"));
+    r.retrySafe = true;
+    call(r, parsed<AgentView>(std::move(done), [](const QJsonObject &o) { return AgentView {Agent::fromJson(o), o}; }));
+}
+
+void ComputeClient::joinCommand(int days, ClientCallback<JoinCommand> done)
+{
+    const QJsonObject body {
+        {QStringLiteral("name"),
+            QStringLiteral("agent-join-") + QDate::currentDate().toString(QStringLiteral("yyyy-MM-dd"))},
+        {QStringLiteral("role"), QStringLiteral("admin")}, {QStringLiteral("expiresInDays"), days}};
+    const QString server = m_conn.server;
+    createKey(body, [server, done = std::move(done)](ClientResult<KeyView> k) {
+        if (!k)
+            return done(k.error());
+        done(JoinCommand {QStringLiteral("tanvrit-compute agent --server %1 --key %2")
+                              .arg(shellWord(server), shellWord(k.value().key)),
+            k.value()});
+    });
+}
+
+void ComputeClient::stats(ClientCallback<FleetStats> done)
+{
+    call(get(QStringLiteral("/v0/stats")), parsed<FleetStats>(std::move(done), &FleetStats::fromJson));
+}
+
 void ComputeClient::removeAgent(const QString &id, ClientCallback<bool> done)
 {
     ApiRequest r;
@@ -275,6 +326,29 @@ void ComputeClient::invite(
     call(post(QStringLiteral("/v0/workspaces/") + encoded(workspaceId) + QStringLiteral("/members"),
              QJsonObject {{QStringLiteral("email"), email}, {QStringLiteral("role"), role}}),
         std::move(done));
+}
+
+void ComputeClient::setMemberRole(
+    const QString &workspaceId, const QString &member, const QString &role, ClientCallback<QJsonObject> done)
+{
+    ApiRequest r;
+    r.method = "PATCH";
+    r.path = QStringLiteral("/v0/workspaces/") + encoded(workspaceId) + QStringLiteral("/members/") + encoded(member);
+    r.body = compact(QJsonObject {{QStringLiteral("role"), role}});
+    r.retrySafe = true; // setting a role twice is setting it once
+    call(r, std::move(done));
+}
+
+void ComputeClient::removeMember(const QString &workspaceId, const QString &member, ClientCallback<bool> done)
+{
+    ApiRequest r;
+    r.method = "DELETE";
+    r.path = QStringLiteral("/v0/workspaces/") + encoded(workspaceId) + QStringLiteral("/members/") + encoded(member);
+    send(r, [done = std::move(done)](ClientResult<ApiAnswer> a) {
+        if (!a)
+            return done(a.error());
+        done(true);
+    });
 }
 
 // --- API keys

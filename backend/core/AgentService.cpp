@@ -186,7 +186,10 @@ Result<QJsonObject> AgentService::heartbeat(const Principal &node, const QJsonOb
         }
     }
     storeAgent(info);
-    return QJsonObject {{QStringLiteral("state"), Agent::stateName(info.state)}, {QStringLiteral("kill"), kill}};
+    QJsonObject reply {{QStringLiteral("state"), Agent::stateName(info.state)}, {QStringLiteral("kill"), kill}};
+    if (a->rotateKeyRequested)
+        reply.insert(QStringLiteral("rotateKey"), true);
+    return reply;
 }
 
 void AgentService::onJobChanged(const JobPtr &job, JobState from)
@@ -227,7 +230,25 @@ void AgentService::checkLiveness()
             continue;
         }
         m_delivery->resendUnacknowledged(a);
+        if (a.info.drainDeadline > 0)
+            enforceDrainDeadline(a, nowMs());
     }
+}
+
+void AgentService::enforceDrainDeadline(AgentEntry &a, qint64 nowWallMs)
+{
+    if (a.info.state != AgentState::Draining) {
+        a.info.drainDeadline = 0;
+        return;
+    }
+    if (nowWallMs < a.info.drainDeadline)
+        return;
+    a.info.drainDeadline = 0; // once: the jobs below leave the agent as their cancels complete
+    storeAgent(a.info);
+    qInfo().noquote() << "agent drain deadline passed id=" + a.info.id << "jobs=" + QString::number(a.jobs.size());
+    const QSet<QString> jobs = a.jobs;
+    for (const QString &id : jobs)
+        m_jobs.cancelOnAgent(id, QStringLiteral("system"), QStringLiteral("drain deadline"));
 }
 
 void AgentService::markLost(AgentEntry &a, const QString &why)
@@ -267,7 +288,7 @@ void AgentService::announceDrained(const AgentEntry &a)
         });
 }
 
-Result<QJsonObject> AgentService::drain(const Principal &p, const QString &agentId)
+Result<QJsonObject> AgentService::drain(const Principal &p, const QString &agentId, std::optional<int> deadlineSeconds)
 {
     const QString id = p.isNode() && agentId.isEmpty() ? p.nodeId : agentId;
     auto it = m_agents.find(id);
@@ -284,6 +305,13 @@ Result<QJsonObject> AgentService::drain(const Principal &p, const QString &agent
         if (it->jobs.isEmpty())
             announceDrained(*it); // else once its last job is done
         Q_EMIT agentsChanged();
+    }
+    if (deadlineSeconds) {
+        // a later drain with a deadline replaces the earlier one; stored, so it outlives a restart
+        it->info.drainDeadline = nowMs() + qint64(*deadlineSeconds) * 1000;
+        storeAgent(it->info);
+        qInfo().noquote() << "agent drain deadline id=" + id << "in=" + QString::number(*deadlineSeconds) + "s";
+        enforceDrainDeadline(*it, nowMs()); // 0 s: now
     }
     QJsonObject o = it->info.toJson();
     o.insert(QStringLiteral("currentJobs"), QJsonArray::fromStringList(QStringList(it->jobs.begin(), it->jobs.end())));
@@ -318,10 +346,29 @@ void AgentService::remove(const Principal &p, const QString &agentId, std::funct
         });
 }
 
+Result<QJsonObject> AgentService::requestKeyRotation(const Principal &p, const QString &agentId)
+{
+    auto it = m_agents.find(agentId);
+    if (it == m_agents.end() || it->info.workspaceId != p.workspaceId)
+        return ApiError::notFound(QStringLiteral("no agent ") + agentId);
+    if (!p.atLeast(Role::Admin))
+        return ApiError::make(
+            ErrorCode::Forbidden, QStringLiteral("rotating agents' keys needs an admin or owner key"));
+    it->rotateKeyRequested = true;
+    const bool pushed = it->push && it->push({{QStringLiteral("type"), QStringLiteral("rotate-key")}});
+    qInfo().noquote() << "agent key rotation requested id=" + agentId << "by=" + p.actor()
+                      << (pushed ? "(pushed)" : "(at its next heartbeat)");
+    QJsonObject o = it->info.toJson();
+    o.insert(QStringLiteral("rotationRequested"), true);
+    return o;
+}
+
 void AgentService::rotateKey(const Principal &node, std::function<void(Result<QJsonObject>)> done)
 {
-    if (!nodeEntry(node))
+    AgentEntry *entry = nodeEntry(node);
+    if (!entry)
         return done(ApiError::notFound(QStringLiteral("unknown node")));
+    entry->rotateKeyRequested = false;
     const QString oldKey = node.keyId;
     m_auth.mintNodeKey(node.workspaceId, node.nodeId, [this, oldKey, done](Result<MintedKey> key) {
         if (!key)
@@ -342,6 +389,17 @@ Result<QJsonObject> AgentService::get(const Principal &p, const QString &agentId
     o.insert(QStringLiteral("slots"), it->slotCount);
     o.insert(QStringLiteral("currentJobs"), QJsonArray::fromStringList(QStringList(it->jobs.begin(), it->jobs.end())));
     o.insert(QStringLiteral("pushConnected"), bool(it->push));
+    // what the jobs on it asked for (the "used" side is what the agent reports free)
+    double cpu = 0, memGib = 0;
+    int gpus = 0;
+    for (const QString &id : it->jobs)
+        if (const JobPtr j = m_jobs.find(id)) {
+            cpu += j->spec.resources.cpu;
+            memGib += j->spec.resources.memGib;
+            gpus += j->spec.resources.gpus;
+        }
+    o.insert(QStringLiteral("allocated"),
+        QJsonObject {{QStringLiteral("cpu"), cpu}, {QStringLiteral("memGib"), memGib}, {QStringLiteral("gpus"), gpus}});
     return o;
 }
 

@@ -35,6 +35,7 @@ struct AgentEntry
     QTimer *pollTimer = nullptr;
     QList<QJsonObject> pendingControl; // cancel/kill notes for a node without a channel
     qint64 lastSeen = 0; // monotonic ms (AgentService's clock) of the last sign of life
+    bool rotateKeyRequested = false; // an admin asked it to rotate its node key (told by push and heartbeat)
 };
 
 class AgentService : public QObject
@@ -56,9 +57,13 @@ public:
     void started(
         const Principal &node, const QString &jobId, int attempt, std::function<void(Result<QJsonObject>)> done);
     void result(const Principal &node, const AgentReport &r, std::function<void(Result<QJsonObject>)> done);
-    Result<QJsonObject> drain(const Principal &p, const QString &agentId);
+    // Stops new work; with a deadline, jobs still on the agent then are cancelled ("drain deadline").
+    Result<QJsonObject> drain(const Principal &p, const QString &agentId, std::optional<int> deadlineSeconds = {});
     void remove(const Principal &p, const QString &agentId, std::function<void(Status)> done);
     void rotateKey(const Principal &node, std::function<void(Result<QJsonObject>)> done);
+    // An admin asks an agent to rotate its node key: the agent is told (push channel, next heartbeat)
+    // and rotates it itself with rotateKey, so the new key only ever travels to the agent.
+    Result<QJsonObject> requestKeyRotation(const Principal &p, const QString &agentId);
 
     Result<QJsonObject> get(const Principal &p, const QString &agentId) const;
     QJsonArray list(const Principal &p) const;
@@ -90,6 +95,7 @@ private:
     void checkLiveness();
     void markLost(AgentEntry &a, const QString &reason);
     void announceDrained(const AgentEntry &a); // agent.drained: draining and no job left
+    void enforceDrainDeadline(AgentEntry &a, qint64 nowWallMs);
     void storeAgent(const Agent &a);
     void onJobChanged(const JobPtr &job, JobState from);
 

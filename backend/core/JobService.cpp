@@ -2,9 +2,9 @@
 // only an explicit retry (a new attempt) leaves it. Nothing in memory changes before its commit, so a
 // failed write leaves the job, the queue and the event stream as they were and the caller gets 503.
 #include "JobService.h"
-#include "IdentityRepository.h"
 #include "AgentRepository.h"
 #include "EventBus.h"
+#include "IdentityRepository.h"
 #include "JobRepository.h"
 #include "Store.h"
 #include "Ulid.h"
@@ -73,9 +73,11 @@ bool JobService::load(QString *error)
         }
         m_queue.add(r.id, r.priority, r.queuedAt, r.workspaceId, it->type, it->labels, it->resources);
     });
-    for (const auto &[state, n] : JobRepository::countByState(m_store.reader()))
-        if (auto st = JobStates::parse(state))
-            m_counts[*st] = n;
+    for (const JobRepository::StateCount &c : JobRepository::countByState(m_store.reader()))
+        if (auto st = JobStates::parse(c.state)) {
+            m_counts[*st] += c.count;
+            m_workspaceCounts[c.workspaceId][*st] = c.count;
+        }
     restoreQuotas();
     expireIdempotencyKeys(QDateTime::currentMSecsSinceEpoch());
     m_housekeeping.start();
@@ -202,6 +204,7 @@ void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &o
                 m_idempotency.insert(idem.workspaceId, idem.key, idem.jobId, idem.createdAt);
             m_quotas.committed(job->id);
             ++m_counts[JobState::Queued];
+            ++m_workspaceCounts[job->workspaceId][JobState::Queued];
             m_queue.add(*job, job->createdAt);
             m_events.announce(event);
             done(job);
@@ -286,6 +289,9 @@ void JobService::commitChange(
             *job = *snapshot;
             --m_counts[from];
             ++m_counts[to];
+            QHash<JobState, qint64> &mine = m_workspaceCounts[job->workspaceId];
+            --mine[from];
+            ++mine[to];
             if (JobStates::isTerminal(to))
                 m_quotas.finished(id);
             if (taken)
@@ -499,6 +505,19 @@ void JobService::cancel(const Principal &p, const QString &id, const QString &re
     auto taken = m_queue.take(id);
     commitChange(job, advanced(*job, JobState::Cancelled, p.actor(), why, {}), taken,
         [job, done](bool ok) { ok ? done(job) : done(notStored()); });
+}
+
+void JobService::cancelOnAgent(const QString &id, const QString &actor, const QString &reason)
+{
+    if (isBusy(id))
+        return later(id, [this, id, actor, reason] { cancelOnAgent(id, actor, reason); });
+    const JobPtr job = m_onAgents.value(id);
+    if (!job || job->state == JobState::Cancelling)
+        return;
+    transition(job, JobState::Cancelling, actor, reason, {}, [this, job](bool ok) {
+        if (ok)
+            Q_EMIT cancelRequested(job);
+    });
 }
 
 void JobService::retry(const Principal &p, const QString &id, JobCallback done)

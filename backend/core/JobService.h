@@ -43,6 +43,9 @@ public:
     Result<QByteArray> listJson(const Principal &p, const JobQuery &q);
     void cancel(const Principal &p, const QString &id, const QString &reason, JobCallback done);
     void retry(const Principal &p, const QString &id, JobCallback done);
+    // A rule of the system (an agent's drain deadline) stops a job on an agent: CANCELLING, then the
+    // agent is told. Nothing happens for a job no longer on an agent or already being cancelled.
+    void cancelOnAgent(const QString &id, const QString &actor, const QString &reason);
 
     // For the agent plane: jobs on agents (ASSIGNED, RUNNING, CANCELLING), in full.
     JobPtr find(const QString &id) const { return m_onAgents.value(id); }
@@ -68,6 +71,11 @@ public:
     std::optional<JobState> terminalStateOf(const QString &id); // from the store, for late results
 
     QHash<JobState, qint64> stateCounts() const { return m_counts; }
+    // One workspace's jobs by state, kept as jobs change (GET /v0/stats reads no table for it).
+    QHash<JobState, qint64> stateCounts(const QString &workspaceId) const
+    {
+        return m_workspaceCounts.value(workspaceId);
+    }
     qint64 queueDepth() const;
     qsizetype cachedIdempotencyKeys() const { return m_idempotency.size(); }
     qsizetype quotaTrackedJobs() const { return m_quotas.trackedJobs(); }
@@ -107,5 +115,6 @@ private:
     KeyQuotas m_quotas;
     QHash<QString, QList<JobCallback>> m_idempotencyPending; // key of a submit being stored -> repeats waiting
     QHash<JobState, qint64> m_counts;
+    QHash<QString, QHash<JobState, qint64>> m_workspaceCounts;
     QTimer m_housekeeping;
 };

@@ -17,6 +17,7 @@
 #include "Metrics.h"
 #include "NodesController.h"
 #include "OpenApiController.h"
+#include "StatsController.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -60,6 +61,7 @@ HttpServer::HttpServer(Services services, QObject *parent)
     m_controllers << new AuditController(m_services, m_router, this);
     m_controllers << new BillingController(m_services, m_router, this);
     m_controllers << new ArtifactsController(m_services, m_router, this);
+    m_controllers << new StatsController(m_services, m_router, this);
     auto *nodes = new NodesController(m_services, m_router, this);
     m_controllers << nodes;
     auto *logs = new LogsController(m_services, m_router, this);

@@ -7,6 +7,7 @@
 namespace {
 constexpr qint64 kMaxAttempt = 1000000;
 constexpr int kMaxGpus = 64;
+constexpr qint64 kMaxDrainDeadlineSeconds = 30LL * 24 * 3600;
 const QLatin1StringView kJob("job");
 const QLatin1StringView kNode("node");
 
@@ -117,6 +118,14 @@ Status NodeBodies::drain(const QJsonObject &body)
     Wire::Fields f(body);
     if (!body.value(QStringLiteral("nodeId")).toString().isEmpty() || !body.value(QStringLiteral("nodeId")).isString())
         f.id(QStringLiteral("nodeId"), kNode);
+    f.integer(QStringLiteral("deadlineSeconds"), 0, kMaxDrainDeadlineSeconds);
+    return verdict(f);
+}
+
+Status NodeBodies::drainV0(const QJsonObject &body)
+{
+    Wire::Fields f(body);
+    f.integer(QStringLiteral("deadlineSeconds"), 0, kMaxDrainDeadlineSeconds);
     return verdict(f);
 }
 

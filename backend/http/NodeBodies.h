@@ -15,6 +15,7 @@ Status started(const QJsonObject &body);
 Status result(const QJsonObject &body);
 Status logs(const QJsonObject &body);
 Status drain(const QJsonObject &body);
+Status drainV0(const QJsonObject &body); // POST /v0/agents/{id}:drain: {deadlineSeconds?}
 // RPC job calls name their job as "jobId" (or "id"); empty when neither is a job id.
 Status jobReference(const QJsonObject &body);
 }

@@ -10,6 +10,17 @@
 #include <QTimer>
 #include <QWebSocket>
 
+namespace {
+// a drain body's optional deadline (already checked by NodeBodies)
+std::optional<int> drainDeadline(const QJsonObject &body)
+{
+    const QJsonValue v = body.value(QStringLiteral("deadlineSeconds"));
+    if (v.isUndefined() || v.isNull())
+        return std::nullopt;
+    return int(v.toDouble());
+}
+}
+
 NodesController::NodesController(Services &s, Router &r, QObject *parent)
     : QObject(parent)
     , m_s(s)
@@ -25,6 +36,8 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
     either.action = "agent.drain";
     RouteOptions drain {Surface::V0, true, Permission::ManageAgents};
     drain.action = "agent.drain";
+    RouteOptions rotateOther {Surface::V0, true, Permission::ManageAgents};
+    rotateOther.action = "agent.rotate-key";
     RouteOptions removal {Surface::V0, true, Permission::ManageAgents};
     removal.action = "agent.remove";
     // An optional JSON body, then its shape check (NodeBodies); false once an error was answered.
@@ -107,7 +120,8 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
         QJsonObject body;
         if (!withBody(ex, body, &NodeBodies::drain))
             return;
-        const auto r = m_s.agents->drain(ex->principal(), body.value(QStringLiteral("nodeId")).toString());
+        const auto r
+            = m_s.agents->drain(ex->principal(), body.value(QStringLiteral("nodeId")).toString(), drainDeadline(body));
         r ? ex->replyRpc(r.value(), QStringLiteral("draining")) : ex->replyError(r.error());
     });
     r.add("POST", QStringLiteral("/api/compute/nodes/list"), read, [this](const ExchangePtr &ex) {
@@ -131,11 +145,20 @@ NodesController::NodesController(Services &s, Router &r, QObject *parent)
         ex->replyError(ApiError::notFound(QStringLiteral("no agent '%1': not an agent id").arg(id.left(64))));
         return false;
     };
-    r.add("POST", QStringLiteral("/v0/agents/{id}:drain"), drain, [this, agentId](const ExchangePtr &ex) {
+    r.add("POST", QStringLiteral("/v0/agents/{id}:drain"), drain, [this, agentId, withBody](const ExchangePtr &ex) {
         if (!agentId(ex))
             return;
-        const auto r = m_s.agents->drain(ex->principal(), ex->param(QStringLiteral("id")));
+        QJsonObject body;
+        if (!withBody(ex, body, &NodeBodies::drainV0))
+            return;
+        const auto r = m_s.agents->drain(ex->principal(), ex->param(QStringLiteral("id")), drainDeadline(body));
         r ? ex->replyJson(200, r.value()) : ex->replyError(r.error());
+    });
+    r.add("POST", QStringLiteral("/v0/agents/{id}:rotate-key"), rotateOther, [this, agentId](const ExchangePtr &ex) {
+        if (!agentId(ex))
+            return;
+        const auto r = m_s.agents->requestKeyRotation(ex->principal(), ex->param(QStringLiteral("id")));
+        r ? ex->replyJson(202, r.value()) : ex->replyError(r.error());
     });
     r.add("GET", QStringLiteral("/v0/agents/{id}"), {}, [this, agentId](const ExchangePtr &ex) {
         if (!agentId(ex))

@@ -7,9 +7,12 @@
 
 QJsonObject GpuDevice::toJson() const
 {
-    return {{QStringLiteral("index"), index}, {QStringLiteral("uuid"), uuid}, {QStringLiteral("model"), model},
+    QJsonObject o {{QStringLiteral("index"), index}, {QStringLiteral("uuid"), uuid}, {QStringLiteral("model"), model},
         {QStringLiteral("memoryTotalMiB"), memoryTotalMiB}, {QStringLiteral("memoryUsedMiB"), memoryUsedMiB},
         {QStringLiteral("utilizationPercent"), utilizationPercent}};
+    if (!jobId.isEmpty())
+        o.insert(QStringLiteral("jobId"), jobId);
+    return o;
 }
 
 GpuDevice GpuDevice::fromJson(const QJsonObject &o)
@@ -22,6 +25,9 @@ GpuDevice GpuDevice::fromJson(const QJsonObject &o)
         = Wire::toInteger(o.value(QStringLiteral("memoryTotalMiB")), 0, Wire::kMaxExactInteger).value_or(0);
     g.memoryUsedMiB = Wire::toInteger(o.value(QStringLiteral("memoryUsedMiB")), 0, Wire::kMaxExactInteger).value_or(0);
     g.utilizationPercent = o.value(QStringLiteral("utilizationPercent")).toInt();
+    const QString job = o.value(QStringLiteral("jobId")).toString();
+    if (Wire::isId(job, QLatin1StringView("job")))
+        g.jobId = job;
     return g;
 }
 
@@ -66,7 +72,8 @@ QJsonObject Agent::toJson() const
             {QStringLiteral("version"), version},
             {QStringLiteral("hostname"), hostname},
             {QStringLiteral("pushConnected"), pushConnected},
-            {QStringLiteral("isolation"), isolation}};
+            {QStringLiteral("isolation"), isolation},
+            {QStringLiteral("drainDeadline"), drainDeadline > 0 ? QJsonValue(isoTime(drainDeadline)) : QJsonValue()}};
 }
 
 Agent Agent::fromJson(const QJsonObject &o)
@@ -96,5 +103,6 @@ Agent Agent::fromJson(const QJsonObject &o)
     a.version = o.value(QStringLiteral("version")).toString();
     a.hostname = o.value(QStringLiteral("hostname")).toString();
     a.isolation = o.value(QStringLiteral("isolation")).toString(QStringLiteral("none"));
+    a.drainDeadline = parseTime(o.value(QStringLiteral("drainDeadline")).toString()).value_or(0);
     return a;
 }

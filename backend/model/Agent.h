@@ -15,6 +15,7 @@ struct GpuDevice
     qint64 memoryTotalMiB = 0;
     qint64 memoryUsedMiB = 0;
     int utilizationPercent = 0;
+    QString jobId;                // the job holding it, as the agent last reported (empty: free)
 
     QJsonObject toJson() const;
     static GpuDevice fromJson(const QJsonObject &o);
@@ -44,6 +45,7 @@ struct Agent
     QString hostname;
     bool pushConnected = false;   // holds a WebSocket
     QString isolation = QStringLiteral("none"); // how its jobs are contained: none, cgroup-v1, cgroup-v2
+    qint64 drainDeadline = 0;     // ms since the epoch: a draining agent's jobs still running then are cancelled
 
     QJsonObject toJson() const;
     static Agent fromJson(const QJsonObject &o);

@@ -10,6 +10,7 @@
 #include <QVariant>
 
 #define UNFINISHED "state NOT IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED')"
+#define FINISHED "state IN ('SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED')"
 
 namespace {
 // A ULID's time is the time of its creation or, after the clock stepped back, a little later; bounds on
@@ -174,15 +175,57 @@ bool JobRepository::forEachQueued(SqlSession &s, const std::function<void(const 
     return true;
 }
 
-QList<QPair<QString, qint64>> JobRepository::countByState(SqlSession &s)
+QList<JobRepository::StateCount> JobRepository::countByState(SqlSession &s)
 {
-    QSqlQuery &q = s.prepare(QStringLiteral("SELECT state, COUNT(*) FROM jobs GROUP BY state"));
-    QList<QPair<QString, qint64>> out;
+    // walks the (workspace_id, state, id) index, not the documents
+    QSqlQuery &q
+        = s.prepare(QStringLiteral("SELECT workspace_id, state, COUNT(*) FROM jobs GROUP BY workspace_id, state"));
+    QList<StateCount> out;
     if (!SqlSession::run(q))
         return out;
     while (q.next())
-        out.append({q.value(0).toString(), q.value(1).toLongLong()});
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()});
     q.finish();
+    return out;
+}
+
+QList<JobRepository::FinishedCount> JobRepository::finishedSince(
+    SqlSession &s, const QString &workspaceId, qint64 sinceMs)
+{
+    // the jobs_finished index holds only finished jobs by finish time: this reads the last hour, no more
+    QSqlQuery &q = s.prepare(QStringLiteral(
+        "SELECT updated_at / 60000, state, COUNT(*) FROM jobs INDEXED BY jobs_finished WHERE workspace_id = ? "
+        "AND " FINISHED " AND updated_at >= ? GROUP BY 1, 2"));
+    q.addBindValue(workspaceId);
+    q.addBindValue(sinceMs);
+    QList<FinishedCount> out;
+    if (!SqlSession::run(q))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong()});
+    q.finish();
+    return out;
+}
+
+QList<Job> JobRepository::recentFailures(SqlSession &s, const QString &workspaceId, int limit)
+{
+    // one walk of the index per state, newest first, `limit` rows each; merged by the caller
+    QList<Job> out;
+    // (the partial index's own condition is repeated: SQLite uses a partial index only when the query
+    // names its WHERE; the equality then walks one state's rows newest first, without a sort)
+    for (const QString &sql : {QStringLiteral("SELECT doc FROM jobs INDEXED BY jobs_finished WHERE workspace_id = ? "
+                                              "AND " FINISHED " AND state = 'FAILED' ORDER BY updated_at DESC LIMIT ?"),
+             QStringLiteral("SELECT doc FROM jobs INDEXED BY jobs_finished WHERE workspace_id = ? AND " FINISHED
+                            " AND state = 'TIMED_OUT' ORDER BY updated_at DESC LIMIT ?")}) {
+        QSqlQuery &q = s.prepare(sql);
+        q.addBindValue(workspaceId);
+        q.addBindValue(limit);
+        if (!SqlSession::run(q))
+            return out;
+        while (q.next())
+            out.append(Job::fromJson(QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object()));
+        q.finish();
+    }
     return out;
 }
 

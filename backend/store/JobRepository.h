@@ -39,7 +39,23 @@ std::optional<Job> job(SqlSession &s, const QString &workspaceId, const QString 
 QList<QPair<QString, QByteArray>> list(SqlSession &s, const JobQuery &q, bool *ok);
 QList<Job> loadOnAgents(SqlSession &s); // ASSIGNED, RUNNING, CANCELLING
 bool forEachQueued(SqlSession &s, const std::function<void(const QueuedRow &)> &fn);
-QList<QPair<QString, qint64>> countByState(SqlSession &s);
+struct StateCount
+{
+    QString workspaceId;
+    QString state;
+    qint64 count = 0;
+};
+QList<StateCount> countByState(SqlSession &s); // per workspace and state
+struct FinishedCount
+{
+    qint64 minute = 0; // ms since the epoch / 60000
+    QString state;
+    qint64 count = 0;
+};
+// Jobs of the workspace that finished since `sinceMs`, per minute and state (index jobs_finished).
+QList<FinishedCount> finishedSince(SqlSession &s, const QString &workspaceId, qint64 sinceMs);
+// The newest FAILED and the newest TIMED_OUT jobs, up to `limit` of each, by finish time.
+QList<Job> recentFailures(SqlSession &s, const QString &workspaceId, int limit);
 std::optional<JobState> stateOf(SqlSession &s, const QString &id);
 // For API-key quotas at start: a key's unfinished jobs, and when its jobs of the workspace were submitted
 // since `sinceMs` (walks the primary key from the ULID of sinceMs, not the whole table).

@@ -328,7 +328,10 @@ void TestRoleMatrix::buildEndpoints()
     add("GET /v0/agents/{id}", {"GET", "/v0/agents/{node}", {}, 1, 200, {}, false, true, false, node});
     add("POST /v0/agents/{id}:drain",
         {"POST", "/v0/agents/{node}:drain", {}, 2, 200, {}, false, true, false, node, nodeState});
+    add("POST /v0/agents/{id}:rotate-key",
+        {"POST", "/v0/agents/{node}:rotate-key", {}, 2, 202, {}, false, true, false, node, nodeState});
     add("DELETE /v0/agents/{id}", {"DELETE", "/v0/agents/{node}", {}, 2, 204, {}, false, true, false, node, nodeState});
+    add("GET /v0/stats", {"GET", "/v0/stats", {}, 1});
     add("rpc nodes/register",
         {"POST", "/api/compute/nodes/register",
             R"({"name":"nr","hostname":"h","version":"t","capabilities":["COMMAND"],"isolation":"none",)"
