@@ -20,6 +20,366 @@
     </message>
 </context>
 <context>
+    <name>JobDetailPane</name>
+    <message>
+        <source>Select a job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel the job (Del, Ctrl+K)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Start a new attempt of a failed, timed out or cancelled job (Ctrl+R)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clone and edit…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open the submit dialog filled from this job (Ctrl+D)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open logs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Follow this job&apos;s log on the Logs page (Enter)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>At</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Log</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Command</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Image</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Resources</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 CPU, %2 GiB, %3 GPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 of %2 automatic</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Working dir</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Started</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Runtime</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CPU time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Agent lost</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n time(s)</source>
+        <translation>
+            <numerusform>%n time</numerusform>
+            <numerusform>%n times</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Submitted by</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attempt %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>waiting for a free agent slot</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pending: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Asks for %1 CPU, %2 GiB memory, %3 GPU.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No agent is registered: add a node (Nodes page) or start the local agent.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (%2): %3 CPU and %4 GiB free, %5 of %6 slots busy, %7 GPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Holds %n GPU(s) on %1</source>
+        <translation>
+            <numerusform>Holds %n GPU on %1</numerusform>
+            <numerusform>Holds %n GPUs on %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>#%1 %2, %3% busy, %4 of %5 MiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Holds %n GPU(s) on %1. Its devices:</source>
+        <translation>
+            <numerusform>Holds %n GPU on %1. Its devices:</numerusform>
+            <numerusform>Holds %n GPUs on %1. Its devices:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Artifacts asked for: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>None collected yet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Only an admin may cancel or retry another person&apos;s job</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>JobsModel</name>
+    <message>
+        <source>ID</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Command</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Runtime</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>JobsPage</name>
+    <message>
+        <source>All states</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>labels: gpu:a100 zone:eu</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Filter: job id, command, agent… (Ctrl+F)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New job…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Submit a job (N)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No jobs yet. Run one to see its output here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run your first job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Prints this machine&apos;s name and GPUs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Retry job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Clone and edit…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open logs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not load jobs: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) loaded</source>
+        <translation>
+            <numerusform>%n job loaded</numerusform>
+            <numerusform>%n jobs loaded</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n loaded job(s) match</source>
+        <translation>
+            <numerusform>%1 of %n loaded job match</numerusform>
+            <numerusform>%1 of %n loaded jobs match</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(more as you scroll)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Tanvrit Compute</source>
@@ -309,6 +669,141 @@ Connect to another deployment in Settings (Ctrl+,).</source>
     </message>
     <message>
         <source>Enter the password.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>SubmitDialog</name>
+    <message>
+        <source>Submit a job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Shell command (sh -c)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Program and arguments, one per line</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run as</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>echo hello from $(hostname)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Command</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Type</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>KEY=value, one a line</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Environment</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>names of env entries to redact from logs, comma separated</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Secrets</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>gpu=a100, zone=eu (the agent must carry each)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Labels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>C&amp;PU cores</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> GiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Memory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;GPUs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>T&amp;imeout</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>P&amp;riority</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Re&amp;tries</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>default: a fresh directory per attempt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Working dir</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Submit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>give the program to run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>give a command to run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>at most 64 KiB</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>write KEY=value: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>at most %1 entries</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 is not an env entry</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>write key=value: %1</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -1,6 +1,7 @@
 #include "Pages.h"
 #include "AuditPage.h"
 #include "DashboardPage.h"
+#include "JobsPage.h"
 #include "KeysPage.h"
 #include "LogsPage.h"
 #include "MembersPage.h"
@@ -13,6 +14,7 @@ QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
 {
     QList<Page *> pages;
     pages << new DashboardPage(session, parent);
+    pages << new JobsPage(session, parent);
     pages << new LogsPage(session, parent);
     pages << new NodesPage(session, parent);
     pages << new MembersPage(session, parent);
