@@ -202,7 +202,8 @@ MainWindow::MainWindow(ConsoleSession *session, ProfileStore *profiles, QWidget 
     buildMenus();
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    if (!splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray()))
+        splitter->setSizes({170, 1110}); // a narrow sidebar at first
     setTheme(Theme(settings.value(QStringLiteral("window/theme"), 0).toInt()));
     if (!settings.contains(QStringLiteral("window/geometry")))
         resize(1280, 800);
