@@ -2,10 +2,342 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AddNodeDialog</name>
+    <message>
+        <source>Add a node</source>
+        <translation>Knoten hinzufügen</translation>
+    </message>
+    <message>
+        <source>Run this on the machine that should run jobs (with tanvrit-compute installed). The key registers it once; the agent then keeps a key of its own.</source>
+        <translation>Führen Sie dies auf dem Rechner aus, der Jobs ausführen soll (mit installiertem tanvrit-compute). Der Schlüssel registriert ihn einmalig; danach behält der Agent einen eigenen Schlüssel.</translation>
+    </message>
+    <message>
+        <source> day(s)</source>
+        <translation> Tag(e)</translation>
+    </message>
+    <message>
+        <source>Minting a key…</source>
+        <translation>Schlüssel wird erzeugt …</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>New &amp;key</source>
+        <translation>Neuer &amp;Schlüssel</translation>
+    </message>
+    <message>
+        <source>Copied. The key is not shown again once this window closes.</source>
+        <translation>Kopiert. Der Schlüssel wird nach dem Schließen dieses Fensters nicht mehr angezeigt.</translation>
+    </message>
+    <message>
+        <source>Key expires after</source>
+        <translation>Schlüssel läuft ab nach</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Registering nodes needs an admin or owner of the workspace.</source>
+        <translation>Das Registrieren von Knoten erfordert einen Administrator oder Eigentümer des Arbeitsbereichs.</translation>
+    </message>
+    <message>
+        <source>Could not mint a key: %1</source>
+        <translation>Es konnte kein Schlüssel erzeugt werden: %1</translation>
+    </message>
+    <message>
+        <source>This control plane listens on %1, which other machines cannot reach: start it on an address they can (serve --listen 0.0.0.0:PORT), and use that address in the command.</source>
+        <translation>Diese Steuerungsebene lauscht auf %1, das andere Rechner nicht erreichen können: Starten Sie sie auf einer Adresse, die diese erreichen (serve --listen 0.0.0.0:PORT), und verwenden Sie diese Adresse im Befehl.</translation>
+    </message>
+    <message>
+        <source>Key %1 (revoke it on the Keys page once the node is registered).</source>
+        <translation>Schlüssel %1 (widerrufen Sie ihn auf der Seite „API-Schlüssel“, sobald der Knoten registriert ist).</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <source>Reading the audit log needs an admin or owner of the workspace.</source>
+        <translation>Das Lesen des Audit-Logs erfordert einen Administrator oder Eigentümer des Arbeitsbereichs.</translation>
+    </message>
+    <message>
+        <source>user:…, key:…, node:…</source>
+        <translation>user:…, key:…, node:…</translation>
+    </message>
+    <message>
+        <source>job.submit, key.create, …</source>
+        <translation>job.submit, key.create, …</translation>
+    </message>
+    <message>
+        <source>an id</source>
+        <translation>eine ID</translation>
+    </message>
+    <message>
+        <source>2026-01-31T00:00:00Z</source>
+        <translation>2026-01-31T00:00:00Z</translation>
+    </message>
+    <message>
+        <source>ISO 8601 or epoch ms</source>
+        <translation>ISO 8601 oder Epoch-ms</translation>
+    </message>
+    <message>
+        <source>&amp;Filter</source>
+        <translation>&amp;Filtern</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Akteur</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>At</source>
+        <translation>Zeitpunkt</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Hash</source>
+        <translation>Hash</translation>
+    </message>
+    <message>
+        <source>Load &amp;more</source>
+        <translation>&amp;Mehr laden</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>E&amp;xportieren …</translation>
+    </message>
+    <message>
+        <source>&amp;Verify chain</source>
+        <translation>Kette &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <source>Could not read the audit log: %1</source>
+        <translation>Das Audit-Log konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entr(ies) shown</source>
+        <translation><numerusform>%n Eintrag angezeigt</numerusform><numerusform>%n Einträge angezeigt</numerusform></translation>
+    </message>
+    <message>
+        <source>Could not verify: %1</source>
+        <translation>Prüfung fehlgeschlagen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>The chain is intact: %n entr(ies) checked</source>
+        <translation><numerusform>Die Kette ist intakt: %n Eintrag geprüft</numerusform><numerusform>Die Kette ist intakt: %n Einträge geprüft</numerusform></translation>
+    </message>
+    <message>
+        <source>The chain breaks at entry #%1: %2 (%3 checked before it)</source>
+        <translation>Die Kette bricht bei Eintrag #%1: %2 (%3 davor geprüft)</translation>
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation>Audit-Log exportieren</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation>JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>An export is already running</source>
+        <translation>Es läuft bereits ein Export</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>The export stopped: %1</source>
+        <translation>Der Export brach ab: %1</translation>
+    </message>
+    <message>
+        <source>Cannot write: %1</source>
+        <translation>Schreiben nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Exporting… %1 page(s), %2 bytes</source>
+        <translation>Wird exportiert … %1 Seite(n), %2 Bytes</translation>
+    </message>
+    <message>
+        <source>Exported %1 bytes to %2</source>
+        <translation>%1 Bytes nach %2 exportiert</translation>
+    </message>
+</context>
+<context>
     <name>ConsoleApp</name>
     <message>
         <source>Connecting to the local control plane…</source>
         <translation>Verbindung mit der lokalen Steuerungsebene wird hergestellt …</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Queue depth</source>
+        <translation>Warteschlangenlänge</translation>
+    </message>
+    <message>
+        <source>Agents online</source>
+        <translation>Agenten online</translation>
+    </message>
+    <message>
+        <source>GPU utilisation</source>
+        <translation>GPU-Auslastung</translation>
+    </message>
+    <message>
+        <source>Failure rate (1 h)</source>
+        <translation>Fehlerquote (1 h)</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <source>Jobs by state</source>
+        <translation>Jobs nach Zustand</translation>
+    </message>
+    <message>
+        <source>Succeeded / min</source>
+        <translation>Erfolgreich / min</translation>
+    </message>
+    <message>
+        <source>Failed / min</source>
+        <translation>Fehlgeschlagen / min</translation>
+    </message>
+    <message>
+        <source>Failure rate %</source>
+        <translation>Fehlerquote %</translation>
+    </message>
+    <message>
+        <source>Jobs finished per minute (last hour)</source>
+        <translation>Beendete Jobs pro Minute (letzte Stunde)</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Exit</source>
+        <translation>Exit-Code</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Double-click a job to open it</source>
+        <translation>Doppelklicken Sie auf einen Job, um ihn zu öffnen</translation>
+    </message>
+    <message>
+        <source>Recent failures</source>
+        <translation>Letzte Fehlschläge</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>Could not read the figures: %1</source>
+        <translation>Die Kennzahlen konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 draining, %3 lost)</source>
+        <translation>%1 (%2 im Drain, %3 verloren)</translation>
+    </message>
+    <message>
+        <source>no GPU</source>
+        <translation>keine GPU</translation>
+    </message>
+    <message>
+        <source>%1 % (%2 of %3 busy)</source>
+        <translation>%1 % (%2 von %3 belegt)</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Aktualisiert um %1</translation>
+    </message>
+</context>
+<context>
+    <name>DrainDialog</name>
+    <message>
+        <source>Drain %1</source>
+        <translation>%1 leeren (Drain)</translation>
+    </message>
+    <message>
+        <source>%1 finishes the jobs it runs and takes no new ones.</source>
+        <translation>%1 beendet die laufenden Jobs und nimmt keine neuen an.</translation>
+    </message>
+    <message>
+        <source>Cancel the jobs still running after</source>
+        <translation>Noch laufende Jobs abbrechen nach</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Drain</source>
+        <translation>Leeren</translation>
     </message>
 </context>
 <context>
@@ -43,7 +375,7 @@
     </message>
     <message>
         <source>Clone and edit…</source>
-        <translation>Klonen und bearbeiten…</translation>
+        <translation>Klonen und bearbeiten …</translation>
     </message>
     <message>
         <source>Open the submit dialog filled from this job (Ctrl+D)</source>
@@ -54,8 +386,8 @@
         <translation>Logs öffnen</translation>
     </message>
     <message>
-        <source>Follow this job&apos;s log on the Logs page (Enter)</source>
-        <translation>Das Log dieses Jobs auf der Seite Logs verfolgen (Eingabe)</translation>
+        <source>Follow this job's log on the Logs page (Enter)</source>
+        <translation>Das Log dieses Jobs auf der Seite „Logs“ verfolgen (Eingabetaste)</translation>
     </message>
     <message>
         <source>State</source>
@@ -195,10 +527,7 @@
     </message>
     <message numerus="yes">
         <source>%n time(s)</source>
-        <translation>
-            <numerusform>%n Mal</numerusform>
-            <numerusform>%n Mal</numerusform>
-        </translation>
+        <translation><numerusform>%n Mal</numerusform><numerusform>%n Mal</numerusform></translation>
     </message>
     <message>
         <source>Submitted by</source>
@@ -218,11 +547,11 @@
     </message>
     <message>
         <source>Asks for %1 CPU, %2 GiB memory, %3 GPU.</source>
-        <translation>Verlangt %1 CPU, %2 GiB Speicher, %3 GPU.</translation>
+        <translation>Fordert %1 CPU, %2 GiB Speicher, %3 GPU an.</translation>
     </message>
     <message>
         <source>No agent is registered: add a node (Nodes page) or start the local agent.</source>
-        <translation>Kein Agent ist registriert: einen Knoten hinzufügen (Seite Knoten) oder den lokalen Agenten starten.</translation>
+        <translation>Kein Agent ist registriert: Fügen Sie einen Knoten hinzu (Seite „Knoten“) oder starten Sie den lokalen Agenten.</translation>
     </message>
     <message>
         <source>%1 (%2): %3 CPU and %4 GiB free, %5 of %6 slots busy, %7 GPU</source>
@@ -230,10 +559,7 @@
     </message>
     <message numerus="yes">
         <source>Holds %n GPU(s) on %1</source>
-        <translation>
-            <numerusform>Hält %n GPU auf %1</numerusform>
-            <numerusform>Hält %n GPUs auf %1</numerusform>
-        </translation>
+        <translation><numerusform>Belegt %n GPU auf %1</numerusform><numerusform>Belegt %n GPUs auf %1</numerusform></translation>
     </message>
     <message>
         <source>#%1 %2, %3% busy, %4 of %5 MiB</source>
@@ -241,22 +567,142 @@
     </message>
     <message numerus="yes">
         <source>Holds %n GPU(s) on %1. Its devices:</source>
-        <translation>
-            <numerusform>Hält %n GPU auf %1. Seine Geräte:</numerusform>
-            <numerusform>Hält %n GPUs auf %1. Seine Geräte:</numerusform>
-        </translation>
+        <translation><numerusform>Belegt %n GPU auf %1. Das Gerät:</numerusform><numerusform>Belegt %n GPUs auf %1. Die Geräte:</numerusform></translation>
     </message>
     <message>
         <source>Artifacts asked for: %1</source>
-        <translation>Verlangte Artefakte: %1</translation>
+        <translation>Angeforderte Artefakte: %1</translation>
     </message>
     <message>
         <source>None collected yet.</source>
         <translation>Noch keine gesammelt.</translation>
     </message>
     <message>
-        <source>Only an admin may cancel or retry another person&apos;s job</source>
-        <translation>Nur ein Admin darf den Job einer anderen Person abbrechen oder wiederholen</translation>
+        <source>Only an admin may cancel or retry another person's job</source>
+        <translation>Nur ein Administrator darf den Job einer anderen Person abbrechen oder wiederholen</translation>
+    </message>
+</context>
+<context>
+    <name>JobLogPane</name>
+    <message>
+        <source>Timestamps</source>
+        <translation>Zeitstempel</translation>
+    </message>
+    <message>
+        <source>Jump to end</source>
+        <translation>Zum Ende springen</translation>
+    </message>
+    <message>
+        <source>Filter (regular expression)</source>
+        <translation>Filter (regulärer Ausdruck)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Attempt whose log is shown</source>
+        <translation>Versuch, dessen Log angezeigt wird</translation>
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation>Weitersuchen</translation>
+    </message>
+    <message>
+        <source>Find previous</source>
+        <translation>Rückwärts suchen</translation>
+    </message>
+    <message>
+        <source>Save log…</source>
+        <translation>Log speichern …</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>Show timestamps</source>
+        <translation>Zeitstempel anzeigen</translation>
+    </message>
+    <message>
+        <source>Cancel saving</source>
+        <translation>Speichern abbrechen</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorheriger</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächster</translation>
+    </message>
+    <message>
+        <source>Follow new lines again (%1)</source>
+        <translation>Neuen Zeilen wieder folgen (%1)</translation>
+    </message>
+    <message>
+        <source>Filter: %1</source>
+        <translation>Filter: %1</translation>
+    </message>
+    <message>
+        <source>Filtering %p%</source>
+        <translation>Wird gefiltert %p%</translation>
+    </message>
+    <message>
+        <source>No more matches for “%1”</source>
+        <translation>Keine weiteren Treffer für „%1“</translation>
+    </message>
+    <message>
+        <source>Reconnecting: %1</source>
+        <translation>Verbindung wird wiederhergestellt: %1</translation>
+    </message>
+    <message>
+        <source>Attempt %1</source>
+        <translation>Versuch %1</translation>
+    </message>
+    <message>
+        <source>No job selected</source>
+        <translation>Kein Job ausgewählt</translation>
+    </message>
+    <message>
+        <source>%1 of %2 lines match</source>
+        <translation>%1 von %2 Zeilen passen</translation>
+    </message>
+    <message>
+        <source>%1 lines</source>
+        <translation>%1 Zeilen</translation>
+    </message>
+    <message>
+        <source>%1 dropped by the size cap</source>
+        <translation>%1 durch die Größengrenze verworfen</translation>
+    </message>
+    <message>
+        <source>following</source>
+        <translation>folgt</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>Save log</source>
+        <translation>Log speichern</translation>
+    </message>
+    <message>
+        <source>Log files (*.log *.txt);;All files (*)</source>
+        <translation>Log-Dateien (*.log *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Saving %p%</source>
+        <translation>Wird gespeichert %p%</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Gespeichert unter %1</translation>
     </message>
 </context>
 <context>
@@ -310,11 +756,11 @@
     </message>
     <message>
         <source>Filter: job id, command, agent… (Ctrl+F)</source>
-        <translation>Filter: Job-ID, Befehl, Agent… (Strg+F)</translation>
+        <translation>Filter: Job-ID, Befehl, Agent … (Strg+F)</translation>
     </message>
     <message>
         <source>New job…</source>
-        <translation>Neuer Job…</translation>
+        <translation>Neuer Job …</translation>
     </message>
     <message>
         <source>Submit a job (N)</source>
@@ -329,7 +775,7 @@
         <translation>Ihren ersten Job starten</translation>
     </message>
     <message>
-        <source>Prints this machine&apos;s name and GPUs</source>
+        <source>Prints this machine's name and GPUs</source>
         <translation>Gibt den Namen und die GPUs dieses Rechners aus</translation>
     </message>
     <message>
@@ -346,7 +792,7 @@
     </message>
     <message>
         <source>Clone and edit…</source>
-        <translation>Klonen und bearbeiten…</translation>
+        <translation>Klonen und bearbeiten …</translation>
     </message>
     <message>
         <source>Open logs</source>
@@ -358,17 +804,11 @@
     </message>
     <message numerus="yes">
         <source>%n job(s) loaded</source>
-        <translation>
-            <numerusform>%n Job geladen</numerusform>
-            <numerusform>%n Jobs geladen</numerusform>
-        </translation>
+        <translation><numerusform>%n Job geladen</numerusform><numerusform>%n Jobs geladen</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%1 of %n loaded job(s) match</source>
-        <translation>
-            <numerusform>%1 von %n geladenen Job passen</numerusform>
-            <numerusform>%1 von %n geladenen Jobs passen</numerusform>
-        </translation>
+        <translation><numerusform>Treffer: %1 von %n geladenen Job</numerusform><numerusform>Treffer: %1 von %n geladenen Jobs</numerusform></translation>
     </message>
     <message>
         <source>(more as you scroll)</source>
@@ -377,6 +817,242 @@
     <message>
         <source>Jobs</source>
         <translation>Jobs</translation>
+    </message>
+</context>
+<context>
+    <name>KeysPage</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation>Präfix</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Quotas</source>
+        <translation>Kontingente</translation>
+    </message>
+    <message>
+        <source>Job types</source>
+        <translation>Jobtypen</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Läuft ab</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Zuletzt verwendet</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Show revoked</source>
+        <translation>Widerrufene anzeigen</translation>
+    </message>
+    <message>
+        <source>Re&amp;voke</source>
+        <translation>&amp;Widerrufen</translation>
+    </message>
+    <message>
+        <source>New key</source>
+        <translation>Neuer Schlüssel</translation>
+    </message>
+    <message>
+        <source>At most your own role</source>
+        <translation>Höchstens Ihre eigene Rolle</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>any (or e.g. COMMAND, render)</source>
+        <translation>alle (oder z. B. COMMAND, render)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source> day(s)</source>
+        <translation> Tag(e)</translation>
+    </message>
+    <message>
+        <source>&amp;Create key</source>
+        <translation>Schlüssel &amp;erstellen</translation>
+    </message>
+    <message>
+        <source>Jobs per hour</source>
+        <translation>Jobs pro Stunde</translation>
+    </message>
+    <message>
+        <source>Concurrent jobs</source>
+        <translation>Gleichzeitige Jobs</translation>
+    </message>
+    <message>
+        <source>Expires after</source>
+        <translation>Läuft ab nach</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Done</source>
+        <translation>&amp;Fertig</translation>
+    </message>
+    <message>
+        <source>The new key (shown only now):</source>
+        <translation>Der neue Schlüssel (wird nur jetzt angezeigt):</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Revoke key</source>
+        <translation>Schlüssel widerrufen</translation>
+    </message>
+    <message>
+        <source>API keys</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Could not list the keys: %1</source>
+        <translation>Die Schlüssel konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>%1/h</source>
+        <translation>%1/h</translation>
+    </message>
+    <message>
+        <source>%1 at once</source>
+        <translation>%1 gleichzeitig</translation>
+    </message>
+    <message>
+        <source>Give the key a name</source>
+        <translation>Geben Sie dem Schlüssel einen Namen</translation>
+    </message>
+    <message>
+        <source>Could not create the key: %1</source>
+        <translation>Der Schlüssel konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Key %1 created. Copy it now: it is not shown again.</source>
+        <translation>Schlüssel %1 erstellt. Kopieren Sie ihn jetzt: Er wird nicht erneut angezeigt.</translation>
+    </message>
+    <message>
+        <source>Could not revoke: %1</source>
+        <translation>Widerrufen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Key %1 revoked; it stopped working</source>
+        <translation>Schlüssel %1 widerrufen; er funktioniert nicht mehr</translation>
+    </message>
+</context>
+<context>
+    <name>LogSaver</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message>
+        <source>— %1 lines dropped by the log size cap —</source>
+        <translation>— %1 Zeilen durch die Größengrenze des Logs verworfen —</translation>
+    </message>
+    <message>
+        <source>%1 lines are too many to copy; use Save log… for the whole log</source>
+        <translation>%1 Zeilen sind zu viele zum Kopieren; verwenden Sie „Log speichern …“ für das ganze Log</translation>
+    </message>
+    <message>
+        <source>Loading lines to copy…</source>
+        <translation>Zeilen zum Kopieren werden geladen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n line(s)</source>
+        <translation><numerusform>%n Zeile kopiert</numerusform><numerusform>%n Zeilen kopiert</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>LogsPage</name>
+    <message>
+        <source>Follow</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>Jump to end</source>
+        <translation>Zum Ende springen</translation>
+    </message>
+    <message>
+        <source>Running jobs: tick the ones to tail</source>
+        <translation>Laufende Jobs: Haken Sie die an, deren Log Sie verfolgen möchten</translation>
+    </message>
+    <message>
+        <source>Job ids to follow (paste, separated by spaces or commas)</source>
+        <translation>Zu verfolgende Job-IDs (einfügen, durch Leerzeichen oder Kommas getrennt)</translation>
+    </message>
+    <message>
+        <source>Filter (regular expression)</source>
+        <translation>Filter (regulärer Ausdruck)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Running jobs</source>
+        <translation>Laufende Jobs</translation>
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation>Weitersuchen</translation>
+    </message>
+    <message>
+        <source>Find previous</source>
+        <translation>Rückwärts suchen</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>Refresh running jobs</source>
+        <translation>Laufende Jobs aktualisieren</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s)</source>
+        <translation><numerusform>%n Job</numerusform><numerusform>%n Jobs</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 lines kept (the newest %2)</source>
+        <translation>%1 Zeilen behalten (die neuesten %2)</translation>
+    </message>
+    <message>
+        <source>%1 match</source>
+        <translation>%1 Treffer</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Logs</translation>
     </message>
 </context>
 <context>
@@ -524,6 +1200,308 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     <message numerus="yes">
         <source>%n job(s) run on this machine's agent. Quitting stops them.</source>
         <translation><numerusform>%n Job läuft auf dem Agenten dieses Rechners. Beenden stoppt ihn.</numerusform><numerusform>%n Jobs laufen auf dem Agenten dieses Rechners. Beenden stoppt sie.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>MembersPage</name>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>someone@example.com</source>
+        <translation>someone@example.com</translation>
+    </message>
+    <message>
+        <source>&amp;Invite</source>
+        <translation>&amp;Einladen</translation>
+    </message>
+    <message>
+        <source>Invite</source>
+        <translation>Einladen</translation>
+    </message>
+    <message>
+        <source>Set &amp;role</source>
+        <translation>&amp;Rolle festlegen</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>Ent&amp;fernen</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Ausgewählt</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation>Mitglied entfernen</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+    <message>
+        <source>Needs an admin or owner of the workspace</source>
+        <translation>Erfordert einen Administrator oder Eigentümer des Arbeitsbereichs</translation>
+    </message>
+    <message>
+        <source>Only an owner changes roles</source>
+        <translation>Nur ein Eigentümer kann Rollen ändern</translation>
+    </message>
+    <message>
+        <source>An invitation keeps the role it was sent with: withdraw it and invite again</source>
+        <translation>Eine Einladung behält die Rolle, mit der sie verschickt wurde: Ziehen Sie sie zurück und laden Sie erneut ein</translation>
+    </message>
+    <message>
+        <source>Could not list the members: %1</source>
+        <translation>Die Mitglieder konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>Give the email address to invite</source>
+        <translation>Geben Sie die E-Mail-Adresse der einzuladenden Person an</translation>
+    </message>
+    <message>
+        <source>Could not invite %1: %2</source>
+        <translation>%1 konnte nicht eingeladen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is a member now</source>
+        <translation>%1 ist jetzt Mitglied</translation>
+    </message>
+    <message>
+        <source>%1 is invited: they become a member when they register</source>
+        <translation>%1 ist eingeladen und wird bei der Registrierung Mitglied</translation>
+    </message>
+    <message>
+        <source>Could not change the role: %1</source>
+        <translation>Die Rolle konnte nicht geändert werden: %1</translation>
+    </message>
+    <message>
+        <source>Role set to %1</source>
+        <translation>Rolle auf %1 gesetzt</translation>
+    </message>
+    <message>
+        <source>Could not remove: %1</source>
+        <translation>Entfernen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Removed; their keys in this workspace are revoked</source>
+        <translation>Entfernt; die Schlüssel dieser Person in diesem Arbeitsbereich sind widerrufen</translation>
+    </message>
+</context>
+<context>
+    <name>NodesPage</name>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Drain…</source>
+        <translation>Leeren …</translation>
+    </message>
+    <message>
+        <source>Ctrl+D</source>
+        <translation>Ctrl+D</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Entfernen …</translation>
+    </message>
+    <message>
+        <source>Rotate key</source>
+        <translation>Schlüssel rotieren</translation>
+    </message>
+    <message>
+        <source>Ctrl+K</source>
+        <translation>Ctrl+K</translation>
+    </message>
+    <message>
+        <source>Add a node…</source>
+        <translation>Knoten hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>Job types</source>
+        <translation>Jobtypen</translation>
+    </message>
+    <message>
+        <source>CPU alloc / used / total</source>
+        <translation>CPU zugewiesen / genutzt / gesamt</translation>
+    </message>
+    <message>
+        <source>Memory GiB alloc / used / total</source>
+        <translation>Speicher GiB zugewiesen / genutzt / gesamt</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPUs</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <source>Last heartbeat</source>
+        <translation>Letzter Heartbeat</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Laufend</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>Auslastung</translation>
+    </message>
+    <message>
+        <source>Held by</source>
+        <translation>Belegt von</translation>
+    </message>
+    <message>
+        <source>Double-click a job to open it</source>
+        <translation>Doppelklicken Sie auf einen Job, um ihn zu öffnen</translation>
+    </message>
+    <message>
+        <source>Jobs on this node</source>
+        <translation>Jobs auf diesem Knoten</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Could not list the nodes: %1</source>
+        <translation>Die Knoten konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source> (deadline %1)</source>
+        <translation> (Frist %1)</translation>
+    </message>
+    <message>
+        <source>%1 / %2 / %3</source>
+        <translation>%1 / %2 / %3</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>%1 of %2 held</source>
+        <translation>%1 von %2 belegt</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>No node yet: "Add a node" shows the command that starts one.</source>
+        <translation>Noch kein Knoten: „Knoten hinzufügen“ zeigt den Befehl, der einen startet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s)</source>
+        <translation><numerusform>%n Knoten</numerusform><numerusform>%n Knoten</numerusform></translation>
+    </message>
+    <message>
+        <source>Select a node to see its GPUs and jobs.</source>
+        <translation>Wählen Sie einen Knoten, um seine GPUs und Jobs zu sehen.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; — %2, version %3, isolation %4</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; — %2, Version %3, Isolation %4</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>free</source>
+        <translation>frei</translation>
+    </message>
+    <message>
+        <source>Needs an admin or owner of the workspace</source>
+        <translation>Erfordert einen Administrator oder Eigentümer des Arbeitsbereichs</translation>
+    </message>
+    <message>
+        <source>Select a node first</source>
+        <translation>Wählen Sie zuerst einen Knoten</translation>
+    </message>
+    <message>
+        <source>Could not drain: %1</source>
+        <translation>Leeren fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>%1 is draining</source>
+        <translation>%1 wird geleert</translation>
+    </message>
+    <message>
+        <source>Remove node</source>
+        <translation>Knoten entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1? Its key is revoked and its jobs are requeued or failed.</source>
+        <translation>%1 entfernen? Sein Schlüssel wird widerrufen, und seine Jobs werden wieder in die Warteschlange gestellt oder als fehlgeschlagen beendet.</translation>
+    </message>
+    <message>
+        <source>Could not remove: %1</source>
+        <translation>Entfernen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Node removed</source>
+        <translation>Knoten entfernt</translation>
+    </message>
+    <message>
+        <source>Could not rotate the key: %1</source>
+        <translation>Der Schlüssel konnte nicht rotiert werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 was asked to rotate its key; it fetches a new one itself and the old one stops working then.</source>
+        <translation>%1 wurde aufgefordert, seinen Schlüssel zu rotieren; er holt sich selbst einen neuen, danach funktioniert der alte nicht mehr.</translation>
     </message>
 </context>
 <context>
@@ -694,7 +1672,7 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     </message>
     <message>
         <source>echo hello from $(hostname)</source>
-        <translation>echo hallo von $(hostname)</translation>
+        <translation>echo hello from $(hostname)</translation>
     </message>
     <message>
         <source>&amp;Command</source>
@@ -706,7 +1684,7 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     </message>
     <message>
         <source>KEY=value, one a line</source>
-        <translation>SCHLÜSSEL=Wert, einer pro Zeile</translation>
+        <translation>KEY=value, einer pro Zeile</translation>
     </message>
     <message>
         <source>&amp;Environment</source>
@@ -730,7 +1708,7 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     </message>
     <message>
         <source>C&amp;PU cores</source>
-        <translation>C&amp;PU-Kerne</translation>
+        <translation>&amp;CPU-Kerne</translation>
     </message>
     <message>
         <source> GiB</source>
@@ -742,7 +1720,7 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     </message>
     <message>
         <source>&amp;GPUs</source>
-        <translation>&amp;GPUs</translation>
+        <translation>G&amp;PUs</translation>
     </message>
     <message>
         <source>none</source>
@@ -770,11 +1748,11 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     </message>
     <message>
         <source>&amp;Working dir</source>
-        <translation>&amp;Arbeitsverzeichnis</translation>
+        <translation>Arbeits&amp;verzeichnis</translation>
     </message>
     <message>
         <source>&amp;Submit</source>
-        <translation>Ü&amp;bermitteln</translation>
+        <translation>&amp;Absenden</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -794,7 +1772,7 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     </message>
     <message>
         <source>write KEY=value: %1</source>
-        <translation>SCHLÜSSEL=Wert schreiben: %1</translation>
+        <translation>KEY=value schreiben: %1</translation>
     </message>
     <message>
         <source>at most %1 entries</source>
@@ -806,7 +1784,7 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     </message>
     <message>
         <source>write key=value: %1</source>
-        <translation>schlüssel=Wert schreiben: %1</translation>
+        <translation>key=value schreiben: %1</translation>
     </message>
 </context>
 <context>
@@ -834,6 +1812,25 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     <message>
         <source>%1 d ago</source>
         <translation>vor %1 d</translation>
+    </message>
+</context>
+<context>
+    <name>WorkspaceSwitcher</name>
+    <message>
+        <source>Workspace:</source>
+        <translation>Arbeitsbereich:</translation>
+    </message>
+    <message>
+        <source>%1 (an API key acts in its own workspace)</source>
+        <translation>%1 (ein API-Schlüssel handelt in seinem eigenen Arbeitsbereich)</translation>
+    </message>
+    <message>
+        <source>Could not list workspaces: %1</source>
+        <translation>Die Arbeitsbereiche konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 </TS>

@@ -2,9 +2,341 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AddNodeDialog</name>
+    <message>
+        <source>Add a node</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run this on the machine that should run jobs (with tanvrit-compute installed). The key registers it once; the agent then keeps a key of its own.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> day(s)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Minting a key…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New &amp;key</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Copied. The key is not shown again once this window closes.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Key expires after</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Command</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Registering nodes needs an admin or owner of the workspace.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not mint a key: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This control plane listens on %1, which other machines cannot reach: start it on an address they can (serve --listen 0.0.0.0:PORT), and use that address in the command.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Key %1 (revoke it on the Keys page once the node is registered).</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <source>Reading the audit log needs an admin or owner of the workspace.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>user:…, key:…, node:…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>job.submit, key.create, …</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>an id</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>2026-01-31T00:00:00Z</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>ISO 8601 or epoch ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Filter</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>to</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Since</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>#</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>At</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Source</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Hash</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Load &amp;more</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Verify chain</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not read the audit log: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n entr(ies) shown</source>
+        <translation><numerusform>%n entr(ies) shown</numerusform><numerusform>%n entr(ies) shown</numerusform></translation>
+    </message>
+    <message>
+        <source>Could not verify: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>The chain is intact: %n entr(ies) checked</source>
+        <translation><numerusform>The chain is intact: %n entr(ies) checked</numerusform><numerusform>The chain is intact: %n entr(ies) checked</numerusform></translation>
+    </message>
+    <message>
+        <source>The chain breaks at entry #%1: %2 (%3 checked before it)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>An export is already running</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The export stopped: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cannot write: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exporting… %1 page(s), %2 bytes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exported %1 bytes to %2</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ConsoleApp</name>
     <message>
         <source>Connecting to the local control plane…</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Queue depth</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Agents online</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GPU utilisation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Failure rate (1 h)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs by state</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Succeeded / min</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Failed / min</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Failure rate %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs finished per minute (last hour)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Command</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Double-click a job to open it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Recent failures</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not read the figures: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (%2 draining, %3 lost)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no GPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 % (%2 of %3 busy)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>DrainDialog</name>
+    <message>
+        <source>Drain %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 finishes the jobs it runs and takes no new ones.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel the jobs still running after</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Drain</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -54,7 +386,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Follow this job&apos;s log on the Logs page (Enter)</source>
+        <source>Follow this job's log on the Logs page (Enter)</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -195,10 +527,7 @@
     </message>
     <message numerus="yes">
         <source>%n time(s)</source>
-        <translation>
-            <numerusform>%n time</numerusform>
-            <numerusform>%n times</numerusform>
-        </translation>
+        <translation><numerusform>%n time</numerusform><numerusform>%n times</numerusform></translation>
     </message>
     <message>
         <source>Submitted by</source>
@@ -230,10 +559,7 @@
     </message>
     <message numerus="yes">
         <source>Holds %n GPU(s) on %1</source>
-        <translation>
-            <numerusform>Holds %n GPU on %1</numerusform>
-            <numerusform>Holds %n GPUs on %1</numerusform>
-        </translation>
+        <translation><numerusform>Holds %n GPU on %1</numerusform><numerusform>Holds %n GPUs on %1</numerusform></translation>
     </message>
     <message>
         <source>#%1 %2, %3% busy, %4 of %5 MiB</source>
@@ -241,10 +567,7 @@
     </message>
     <message numerus="yes">
         <source>Holds %n GPU(s) on %1. Its devices:</source>
-        <translation>
-            <numerusform>Holds %n GPU on %1. Its devices:</numerusform>
-            <numerusform>Holds %n GPUs on %1. Its devices:</numerusform>
-        </translation>
+        <translation><numerusform>Holds %n GPU on %1. Its devices:</numerusform><numerusform>Holds %n GPUs on %1. Its devices:</numerusform></translation>
     </message>
     <message>
         <source>Artifacts asked for: %1</source>
@@ -255,7 +578,130 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Only an admin may cancel or retry another person&apos;s job</source>
+        <source>Only an admin may cancel or retry another person's job</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>JobLogPane</name>
+    <message>
+        <source>Timestamps</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jump to end</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Filter (regular expression)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attempt whose log is shown</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Find previous</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save log…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show timestamps</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel saving</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Follow new lines again (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Filter: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Filtering %p%</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No more matches for “%1”</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reconnecting: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attempt %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No job selected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 of %2 lines match</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 lines</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 dropped by the size cap</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>following</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>paused</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save log</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Log files (*.log *.txt);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saving %p%</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saved to %1</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -329,7 +775,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Prints this machine&apos;s name and GPUs</source>
+        <source>Prints this machine's name and GPUs</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -358,17 +804,11 @@
     </message>
     <message numerus="yes">
         <source>%n job(s) loaded</source>
-        <translation>
-            <numerusform>%n job loaded</numerusform>
-            <numerusform>%n jobs loaded</numerusform>
-        </translation>
+        <translation><numerusform>%n job loaded</numerusform><numerusform>%n jobs loaded</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%1 of %n loaded job(s) match</source>
-        <translation>
-            <numerusform>%1 of %n loaded job match</numerusform>
-            <numerusform>%1 of %n loaded jobs match</numerusform>
-        </translation>
+        <translation><numerusform>%1 of %n loaded job match</numerusform><numerusform>%1 of %n loaded jobs match</numerusform></translation>
     </message>
     <message>
         <source>(more as you scroll)</source>
@@ -376,6 +816,242 @@
     </message>
     <message>
         <source>Jobs</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>KeysPage</name>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Quotas</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Job types</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Show revoked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Re&amp;voke</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New key</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>At most your own role</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>any (or e.g. COMMAND, render)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> day(s)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Create key</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs per hour</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Concurrent jobs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Expires after</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Done</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The new key (shown only now):</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Revoke key</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>API keys</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not list the keys: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1/h</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 at once</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Give the key a name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not create the key: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Key %1 created. Copy it now: it is not shown again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not revoke: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Key %1 revoked; it stopped working</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>LogSaver</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message>
+        <source>— %1 lines dropped by the log size cap —</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 lines are too many to copy; use Save log… for the whole log</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Loading lines to copy…</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>Copied %n line(s)</source>
+        <translation><numerusform>Copied %n line</numerusform><numerusform>Copied %n lines</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>LogsPage</name>
+    <message>
+        <source>Follow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jump to end</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Running jobs: tick the ones to tail</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Job ids to follow (paste, separated by spaces or commas)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Filter (regular expression)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Running jobs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Find previous</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refresh running jobs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n job(s)</source>
+        <translation><numerusform>%n job</numerusform><numerusform>%n jobs</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 lines kept (the newest %2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 match</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Logs</source>
         <translation type="unfinished" />
     </message>
 </context>
@@ -522,6 +1198,308 @@ Connect to another deployment in Settings (Ctrl+,).</source>
     <message numerus="yes">
         <source>%n job(s) run on this machine's agent. Quitting stops them.</source>
         <translation><numerusform>%n job runs on this machine's agent. Quitting stops them.</numerusform><numerusform>%n jobs run on this machine's agent. Quitting stops them.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>MembersPage</name>
+    <message>
+        <source>Email</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Since</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>someone@example.com</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Invite</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Invite</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Set &amp;role</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Remove member</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Members</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Needs an admin or owner of the workspace</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Only an owner changes roles</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>An invitation keeps the role it was sent with: withdraw it and invite again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not list the members: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Give the email address to invite</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not invite %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 is a member now</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 is invited: they become a member when they register</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not change the role: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Role set to %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not remove: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Removed; their keys in this workspace are revoked</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>NodesPage</name>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Drain…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ctrl+D</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Rotate key</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ctrl+K</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Add a node…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Job types</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CPU alloc / used / total</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Memory GiB alloc / used / total</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Load</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last heartbeat</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Running</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Held by</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Double-click a job to open it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Jobs on this node</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not list the nodes: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> (deadline %1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 / %2 / %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 of %2 held</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No node yet: "Add a node" shows the command that starts one.</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n node(s)</source>
+        <translation><numerusform>%n node</numerusform><numerusform>%n nodes</numerusform></translation>
+    </message>
+    <message>
+        <source>Select a node to see its GPUs and jobs.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; — %2, version %3, isolation %4</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>free</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Needs an admin or owner of the workspace</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Select a node first</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not drain: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 is draining</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Remove node</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Remove %1? Its key is revoked and its jobs are requeued or failed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not remove: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Node removed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not rotate the key: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 was asked to rotate its key; it fetches a new one itself and the old one stops working then.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -831,6 +1809,25 @@ Connect to another deployment in Settings (Ctrl+,).</source>
     </message>
     <message>
         <source>%1 d ago</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>WorkspaceSwitcher</name>
+    <message>
+        <source>Workspace:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (an API key acts in its own workspace)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not list workspaces: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (%2)</source>
         <translation type="unfinished" />
     </message>
 </context>
