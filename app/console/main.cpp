@@ -5,14 +5,13 @@
 #include "MainWindow.h"
 #include "ShutdownSignals.h"
 #include "SingleInstance.h"
+#include "Translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
-#include <QLibraryInfo>
 #include <QLocale>
-#include <QTranslator>
 
 #include <csignal>
 #include <pthread.h>
@@ -50,17 +49,6 @@ qint64 msSinceProcessStart()
     const long hz = sysconf(_SC_CLK_TCK);
     return hz > 0 ? qMax<qint64>(0, qint64((up - startTicks / double(hz)) * 1000)) : 0;
 }
-
-void installTranslations(QApplication &app)
-{
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        app.installTranslator(qt);
-    auto *own = new QTranslator(&app);
-    if (own->load(QLocale(), QStringLiteral("tanvrit"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        app.installTranslator(own);
-}
 }
 
 int main(int argc, char **argv)
@@ -81,7 +69,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationDisplayName(QStringLiteral("Tanvrit Compute"));
     QApplication::setApplicationVersion(QStringLiteral(TANVRIT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("tanvrit-compute-console"));
-    installTranslations(app);
+    installConsoleTranslations(app);
 
     QCommandLineParser p;
     p.setApplicationDescription(QApplication::translate("main",

@@ -4,6 +4,7 @@
 #include "ComputeClient.h"
 #include "ConsoleSession.h"
 #include "GuiFixture.h"
+#include "Translations.h"
 
 #include <QApplication>
 #include <QDir>
@@ -22,6 +23,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Tanvrit"));
     QApplication::setApplicationName(QStringLiteral("tanvrit-compute-console-screenshots"));
+    installConsoleTranslations(app); // LANGUAGE=de renders the German console
     const QString outDir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("screenshots");
     QDir().mkpath(outDir);
     GuiFixture fx;
