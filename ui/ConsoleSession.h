@@ -46,6 +46,7 @@ public:
     // Jobs submitted from this console (their end is notified).
     void noteSubmitted(const QString &jobId) { m_submitted.insert(jobId); }
     bool submittedHere(const QString &jobId) const { return m_submitted.contains(jobId); }
+    void forgetSubmitted(const QString &jobId) { m_submitted.remove(jobId); } // once its end was notified
 
     // Navigation between pages without pages knowing each other or the window.
     void requestOpenJob(const QString &jobId) { emit openJobRequested(jobId); }

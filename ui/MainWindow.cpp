@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 #include "ComputeClient.h"
+#include "JobState.h"
 #include "Page.h"
 #include "Pages.h"
 #include "SettingsPage.h"
@@ -503,8 +504,9 @@ void MainWindow::onEvent(const ClientEvent &event)
         updateRunning();
         return;
     }
-    if (!m_session->submittedHere(id))
+    if (!m_session->submittedHere(id) || !JobStates::parse(state) || !JobStates::isTerminal(*JobStates::parse(state)))
         return;
+    m_session->forgetSubmitted(id); // a retry of it is a new submission of someone's
     const QString title = tr("Job %1").arg(state);
     QString text = tr("%1 ended %2").arg(id, state);
     if (event.data.contains(QStringLiteral("exitCode")))
