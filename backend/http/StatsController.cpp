@@ -5,9 +5,11 @@
 
 StatsController::StatsController(Services &s, Router &r, QObject *parent)
     : QObject(parent)
-    , m_stats(*s.store, *s.jobs, *s.agents)
+    , m_s(s)
 {
     r.add("GET", QStringLiteral("/v0/stats"), {}, [this](const ExchangePtr &ex) {
-        ex->replyJson(200, m_stats.stats(ex->principal(), QDateTime::currentMSecsSinceEpoch()));
+        if (!m_stats)
+            m_stats = std::make_unique<StatsService>(*m_s.store, *m_s.jobs, *m_s.agents);
+        ex->replyJson(200, m_stats->stats(ex->principal(), QDateTime::currentMSecsSinceEpoch()));
     });
 }

@@ -6,6 +6,7 @@
 #include "StatsService.h"
 
 #include <QObject>
+#include <memory>
 
 class StatsController : public QObject
 {
@@ -14,5 +15,7 @@ public:
     StatsController(Services &s, Router &r, QObject *parent = nullptr);
 
 private:
-    StatsService m_stats;
+    Services &m_s;
+    std::unique_ptr<StatsService> m_stats; // made at the first request: the services exist by then (the
+                                           // router's fuzzer builds the routes over empty ones)
 };
