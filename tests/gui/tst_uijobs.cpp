@@ -158,6 +158,8 @@ void TestUiJobs::cancelFromDetailPane()
     QVERIFY(dialog);
     QCOMPARE(dialog->findChild<QPlainTextEdit *>("commandEdit")->toPlainText(), QStringLiteral("sleep 60"));
     dialog->reject();
+    // the retried attempt is live again: once the pane shows it, Del cancels it
+    QTRY_VERIFY_WITH_TIMEOUT(cancel->isEnabled(), 10000);
     page->findChild<QAction *>("cancelAction")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(JobStates::name(fx.job(id).job.state) == QLatin1String("CANCELLED")
             || JobStates::name(fx.job(id).job.state) == QLatin1String("CANCELLING"),
