@@ -131,6 +131,11 @@ int runServe(const QStringList &args)
             QStringLiteral("FILE")},
         {QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert (not encrypted)."),
             QStringLiteral("FILE")},
+        // artifacts (Part 1)
+        {QStringLiteral("artifact-max-file-bytes"), QStringLiteral("Largest artifact file a job may keep (413 beyond)."),
+            QStringLiteral("BYTES"), QStringLiteral("8589934592")},
+        {QStringLiteral("artifact-max-job-bytes"), QStringLiteral("Most artifact bytes one job may keep (413 beyond)."),
+            QStringLiteral("BYTES"), QStringLiteral("34359738368")},
     });
     addIdentityOptions(p);
     p.process(args);
@@ -203,6 +208,17 @@ int runServe(const QStringList &args)
     cfg.server.maxFollowersPerKey = p.value(QStringLiteral("max-followers-per-key")).toInt(&ok);
     if (!ok || cfg.server.maxFollowersPerKey < 1) {
         fprintf(stderr, "serve: --max-followers-per-key must be a positive number\n");
+        return 2;
+    }
+    // artifacts (Part 1)
+    cfg.server.artifactMaxFileBytes = p.value(QStringLiteral("artifact-max-file-bytes")).toLongLong(&ok);
+    if (!ok || cfg.server.artifactMaxFileBytes < 0) {
+        fprintf(stderr, "serve: --artifact-max-file-bytes must be a non-negative number\n");
+        return 2;
+    }
+    cfg.server.artifactMaxJobBytes = p.value(QStringLiteral("artifact-max-job-bytes")).toLongLong(&ok);
+    if (!ok || cfg.server.artifactMaxJobBytes < 0) {
+        fprintf(stderr, "serve: --artifact-max-job-bytes must be a non-negative number\n");
         return 2;
     }
     if (QString why; !readIdentityOptions(p, cfg.identity, &why)) {

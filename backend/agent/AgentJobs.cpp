@@ -38,6 +38,9 @@ int AgentJobs::stopAll()
         delete j.process; // SIGKILL to the group, reaped
     }
     m_running.clear();
+    for (const Finishing &f : std::as_const(m_finishing)) // artifacts (Part 1)
+        delete f.uploader;
+    m_finishing.clear();
     m_queue.clear();
     m_queuedKeys.clear();
     return killed;
@@ -48,6 +51,8 @@ QSet<QString> AgentJobs::runningDirs() const
     QSet<QString> out;
     for (const RunningJob &j : m_running)
         out.insert(j.process->workingDir());
+    for (const Finishing &f : m_finishing) // artifacts (Part 1): still being read
+        out.insert(f.dir);
     return out;
 }
 
@@ -60,6 +65,8 @@ QList<QPair<QString, int>> AgentJobs::held() const
     }
     for (const QJsonObject &a : m_queue)
         out.append({a.value(QStringLiteral("jobId")).toString(), a.value(QStringLiteral("attempt")).toInt(1)});
+    for (const Finishing &f : m_finishing) // artifacts (Part 1): still running, as the server sees it
+        out.append({f.jobId, f.attempt});
     return out;
 }
 
@@ -129,9 +136,12 @@ void AgentJobs::start(const QJsonObject &a)
     }
     auto *p = new JobProcess(spec, this);
     connect(p, &JobProcess::linesReady, this, [this, key, jobId, attempt](const QList<LogLine> &lines) {
-        const auto it = m_running.constFind(key);
-        if (it != m_running.cend() && !it->killed)
+        const auto it = m_running.find(key);
+        if (it != m_running.end() && !it->killed) {
             m_outbox->appendLines(jobId, attempt, lines);
+            if (!lines.isEmpty())
+                it->lastSeq = lines.last().seq; // artifacts (Part 1)
+        }
     });
     connect(p, &JobProcess::finished, this, [this, key](const JobOutcome &o) { onFinished(key, o); });
     if (!p->start(&error)) {
@@ -140,7 +150,10 @@ void AgentJobs::start(const QJsonObject &a)
         failUnstarted(jobId, attempt, JobState::Failed, error);
         return;
     }
-    m_running.insert(key, RunningJob {jobId, attempt, p, false, spec.workingDir.isEmpty()});
+    QStringList globs; // artifacts (Part 1): what to collect when it ends
+    for (const QJsonValue &g : a.value(QStringLiteral("artifacts")).toArray())
+        globs << g.toString();
+    m_running.insert(key, RunningJob {jobId, attempt, p, false, spec.workingDir.isEmpty(), globs});
     m_outbox->begin(jobId, attempt, p->pid());
     qInfo().noquote() << QStringLiteral("agent: job started job=%1 attempt=%2 pid=%3 type=%4%5")
                              .arg(jobId)
@@ -161,8 +174,6 @@ void AgentJobs::onFinished(const QString &key, const JobOutcome &outcome)
     const RunningJob job = *it;
     m_running.erase(it);
     job.process->deleteLater();
-    if (job.ownDir)
-        Q_EMIT jobDirEnded(job.process->workingDir());
     m_gpuAllocator.release(key);
     rememberDone(key);
     const QString state = JobStates::name(outcome.state);
@@ -180,7 +191,8 @@ void AgentJobs::onFinished(const QString &key, const JobOutcome &outcome)
             result.insert(QStringLiteral("peakMemoryBytes"), outcome.peakMemoryBytes);
         if (!outcome.message.isEmpty()) // the detail of a coded error (oom_killed: the limit)
             result.insert(QStringLiteral("message"), outcome.message);
-        m_outbox->finish(job.jobId, job.attempt, result);
+        if (!uploadArtifacts(job, result)) // artifacts (Part 1): else reported once they are uploaded
+            m_outbox->finish(job.jobId, job.attempt, result);
         qInfo().noquote() << QStringLiteral(
             "agent: job finished job=%1 attempt=%2 state=%3 exit=%4 runtimeMs=%5 cpu=%6 peakMiB=%7")
                                  .arg(job.jobId)
@@ -192,6 +204,8 @@ void AgentJobs::onFinished(const QString &key, const JobOutcome &outcome)
                                  .arg(outcome.peakMemoryBytes >= 0 ? round2(outcome.peakMemoryBytes / 1048576.0)
                                                                    : QStringLiteral("-"));
     }
+    if (job.ownDir && !m_finishing.contains(key))
+        Q_EMIT jobDirEnded(job.process->workingDir());
     Q_EMIT jobFinished(job.jobId, state);
     startQueued();
     Q_EMIT slotFreed();
@@ -221,6 +235,9 @@ QList<QString> AgentJobs::keysOf(const QString &jobId, int attempt) const
         if (j.jobId == jobId)
             keys.append(AgentOutbox::key(j.jobId, j.attempt));
     }
+    for (const Finishing &f : m_finishing) // artifacts (Part 1)
+        if (f.jobId == jobId)
+            keys.append(AgentOutbox::key(f.jobId, f.attempt));
     for (const QJsonObject &a : m_queue) {
         if (a.value(QStringLiteral("jobId")).toString() == jobId)
             keys.append(AgentOutbox::key(jobId, a.value(QStringLiteral("attempt")).toInt(1)));
@@ -250,6 +267,7 @@ void AgentJobs::kill(const QString &jobId, int attempt, const QString &why)
 {
     for (const QString &key : keysOf(jobId, attempt)) {
         const int att = key.section(QLatin1Char('#'), -1).toInt();
+        abortFinishing(key); // artifacts (Part 1)
         const auto it = m_running.find(key);
         if (it != m_running.end()) {
             if (!it->killed)
@@ -269,6 +287,8 @@ void AgentJobs::killAll(const QString &why)
     const QList<RunningJob> running = m_running.values();
     for (const RunningJob &j : running)
         kill(j.jobId, j.attempt, why);
+    for (const QString &key : m_finishing.keys()) // artifacts (Part 1)
+        kill(m_finishing.value(key).jobId, m_finishing.value(key).attempt, why);
     for (const QString &key : std::as_const(m_queuedKeys))
         rememberDone(key);
     m_queue.clear();

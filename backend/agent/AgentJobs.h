@@ -3,6 +3,7 @@
 #pragma once
 
 #include "AgentOutbox.h"
+#include "ArtifactUploader.h"
 #include "GpuAllocator.h"
 #include "GpuInventory.h"
 #include "JobProcess.h"
@@ -29,6 +30,8 @@ public:
     void setSlotCount(int slotCount) { m_slots = slotCount; }
     void setCapabilities(const QStringList &capabilities) { m_capabilities = capabilities; }
     void setGpus(const QList<GpuDevice> &gpus);
+    // artifacts (Part 1): how a finished job's artifacts reach the control plane (none set: not collected)
+    void setArtifactUploads(ArtifactUploader::Context ctx) { m_uploads = std::move(ctx); }
 
     // Queues what it does not know yet and starts as many as there are free slots.
     void assign(const QJsonArray &assignments, bool draining);
@@ -38,7 +41,7 @@ public:
     int stopAll(); // kills every process at once (SIGKILL, nothing reported); how many ran
 
     int runningCount() const { return int(m_running.size()); }
-    bool isEmpty() const { return m_running.isEmpty() && m_queue.isEmpty(); }
+    bool isEmpty() const { return m_running.isEmpty() && m_queue.isEmpty() && m_finishing.isEmpty(); }
     int freeSlots() const;
     QList<QPair<QString, int>> held() const; // running (not taken away) and queued: (jobId, attempt)
     QString gpuHolder(int deviceIndex) const; // id of the job holding the GPU, or empty
@@ -58,7 +61,25 @@ private:
         JobProcess *process = nullptr;
         bool killed = false; // taken away by the server: output and result are dropped
         bool ownDir = false; // its working directory was made for it (not one it named)
+        QStringList artifacts; // artifacts (Part 1): the globs to collect when it ends
+        qint64 lastSeq = 0; // the last log line's seq (artifact lines follow it)
     };
+    // artifacts (Part 1): a job whose process ended and whose artifacts are being uploaded; its result
+    // is reported once they are (AgentJobsArtifacts.cpp)
+    struct Finishing
+    {
+        QString jobId;
+        int attempt = 1;
+        QString dir;
+        bool ownDir = false;
+        qint64 nextSeq = 1;
+        QJsonObject result;
+        ArtifactUploader *uploader = nullptr;
+    };
+    bool uploadArtifacts(const RunningJob &job, const QJsonObject &result);
+    void appendArtifactLine(Finishing &f, bool isError, const QString &text);
+    void artifactsDone(const QString &key);
+    bool abortFinishing(const QString &key); // taken away while uploading: nothing more is reported
 
     void startQueued();
     void start(const QJsonObject &a);
@@ -80,4 +101,6 @@ private:
     QSet<QString> m_queuedKeys;
     QSet<QString> m_doneKeys; // recently finished or dropped, bounded
     QQueue<QString> m_doneOrder;
+    ArtifactUploader::Context m_uploads; // artifacts (Part 1)
+    QHash<QString, Finishing> m_finishing;
 };

@@ -73,6 +73,17 @@ AgentRuntime::AgentRuntime(AgentConfig c, QObject *parent)
     m_jobs = new AgentJobs(m_outbox, &m_specBuilder, this);
     m_jobs->setSlotCount(m_slots);
     m_jobs->setCapabilities(m_capabilities);
+    // artifacts (Part 1): presigned with the node key, uploaded to the signed URL
+    m_jobs->setArtifactUploads({m_nam, [this](const QString &pathAndQuery, bool withKey) {
+                                    QUrl u = endpoint(pathAndQuery.section(QLatin1Char('?'), 0, 0));
+                                    u.setQuery(pathAndQuery.section(QLatin1Char('?'), 1), QUrl::StrictMode);
+                                    QNetworkRequest req(u);
+                                    if (withKey)
+                                        req.setRawHeader("X-API-Key", m_nodeKey.toUtf8());
+                                    req.setTransferTimeout(120000);
+                                    m_tls.apply(req);
+                                    return req;
+                                }});
     connect(m_jobs, &AgentJobs::jobStarted, this, &AgentRuntime::jobStarted);
     connect(m_jobs, &AgentJobs::jobFinished, this, &AgentRuntime::jobFinished);
     m_reaper = new WorkDirReaper(

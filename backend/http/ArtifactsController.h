@@ -1,5 +1,5 @@
-// Artifact paths of both surfaces. Artifacts are not stored yet: a job's list is empty, presigning
-// answers NO_DATA, and the direct URLs (whose signature is their credential) accept none.
+// Artifact paths of both surfaces (Part 1): the list and result link on /v0, presigning on /api/compute,
+// and the direct upload/download URLs whose signature is their credential.
 #pragma once
 
 #include "Router.h"
@@ -14,5 +14,8 @@ public:
     ArtifactsController(Services &s, Router &r, QObject *parent = nullptr);
 
 private:
+    QString absolute(const ExchangePtr &ex, const QString &path) const;
+    void download(const ExchangePtr &ex);
+
     Services &m_s;
 };

@@ -11,6 +11,7 @@
 #include "HttpServer.h"
 #include "JobService.h"
 #include "LogService.h"
+#include "ArtifactService.h"
 #include "Metrics.h"
 #include "Scheduler.h"
 #include "Store.h"
@@ -88,6 +89,12 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_services.scheduler->start();
     m_services.logs = new LogService(m_config.dataDir + QStringLiteral("/logs"),
         {config.server.logMaxBytes, config.server.logRetentionDays, config.server.logFsync}, *m_services.jobs, this);
+    // artifacts (Part 1): kept as long as the job's logs
+    m_services.artifacts = new ArtifactService(*m_services.store, *m_services.jobs,
+        {config.server.artifactMaxFileBytes, config.server.artifactMaxJobBytes, 1000, config.server.logRetentionDays},
+        this);
+    if (!m_services.artifacts->load(error))
+        return false;
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);

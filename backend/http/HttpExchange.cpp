@@ -23,6 +23,8 @@ QByteArray reasonPhrase(int status)
         return "Accepted";
     case 204:
         return "No Content";
+    case 206:
+        return "Partial Content";
     case 400:
         return "Bad Request";
     case 401:
@@ -41,6 +43,8 @@ QByteArray reasonPhrase(int status)
         return "Payload Too Large";
     case 422:
         return "Unprocessable Entity";
+    case 416:
+        return "Range Not Satisfiable";
     case 429:
         return "Too Many Requests";
     case 500:
@@ -228,5 +232,22 @@ QTcpSocket *HttpExchange::beginStream(const QByteArray &contentType)
     m_socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + contentType
         + "\r\nCache-Control: no-cache\r\nConnection: close\r\nX-Accel-Buffering: no\r\n"
           "X-Compute-API-Version: v0\r\n\r\n");
+    return m_socket.data();
+}
+
+QTcpSocket *HttpExchange::beginBody(int status, qint64 contentLength, const QByteArray &contentType,
+    const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+{
+    if (m_replied || !m_socket)
+        return nullptr;
+    m_replied = true;
+    finishMetrics(status);
+    RequestGuard::streaming(m_socket);
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\nContent-Type: "
+        + contentType + "\r\nContent-Length: " + QByteArray::number(contentLength)
+        + "\r\nConnection: close\r\nX-Compute-API-Version: v0\r\n";
+    for (const auto &[k, v] : extraHeaders)
+        out += k + ": " + v + "\r\n";
+    m_socket->write(out + "\r\n");
     return m_socket.data();
 }

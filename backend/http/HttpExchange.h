@@ -67,6 +67,10 @@ public:
     // Streams: writes the status line and headers, then hands the socket to the caller.
     QTcpSocket *beginStream(const QByteArray &contentType);
     QTcpSocket *socket() const { return m_socket.data(); }
+    // Artifacts (Part 1): a body of known length the caller writes itself (a file, piece by piece):
+    // writes the status line and headers, then hands over the socket; the connection closes after it.
+    QTcpSocket *beginBody(int status, qint64 contentLength, const QByteArray &contentType,
+        const QList<QPair<QByteArray, QByteArray>> &extraHeaders);
 
     static void setMetrics(Metrics *m);
     static int inFlight(); // received and not yet answered (streams count as answered)

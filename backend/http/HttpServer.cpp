@@ -78,8 +78,9 @@ HttpServer::~HttpServer() = default;
 quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port)
 {
     const ServerConfig &c = m_services.config;
-    auto *server = new GuardedTcpServer(
-        {c.maxBodyBytes, c.headerTimeoutMs, c.idleTimeoutMs}, {c.maxConnections, c.maxConnectionsPerAddress}, this);
+    ConnectionLimits limits {c.maxBodyBytes, c.headerTimeoutMs, c.idleTimeoutMs};
+    limits.uploadPartBytes = c.artifactPartBytes; // artifacts (Part 1)
+    auto *server = new GuardedTcpServer(limits, {c.maxConnections, c.maxConnectionsPerAddress}, this);
     if (c.usesTls())
         server->setTls(c.tls);
     if (!server->listenOn(address, port)) {
@@ -162,11 +163,12 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     ex->setSurface(route->opts.surface);
     ex->setRoute(route->pattern.toUtf8());
     ex->setParams(params);
-    if (ex->body().size() > m_services.config.maxBodyBytes) {
+    const qint64 bodyLimit = route->opts.maxBodyBytes > 0 ? route->opts.maxBodyBytes : m_services.config.maxBodyBytes;
+    if (ex->body().size() > bodyLimit) {
         ex->replyError(ApiError::make(ErrorCode::PayloadTooLarge,
             QStringLiteral("the body is %1 bytes; the limit is %2")
                 .arg(ex->body().size())
-                .arg(m_services.config.maxBodyBytes)));
+                .arg(bodyLimit)));
         return true;
     }
     if (route->opts.auth) {

@@ -18,6 +18,8 @@ RequestGuard::RequestGuard(QTcpSocket *socket, const ConnectionLimits &limits)
     , m_limits(limits)
     , m_scanner(limits.maxBodyBytes)
 {
+    if (limits.uploadPartBytes > 0) // artifacts (Part 1)
+        m_scanner.allowLargerBodies("PUT /api/compute/artifacts/upload/", limits.uploadPartBytes);
     connect(socket, &QTcpSocket::readyRead, this, &RequestGuard::onReadyRead);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &RequestGuard::onTimeout);
@@ -105,7 +107,7 @@ void RequestGuard::onReadyRead()
             m_held = available;
         }
     }
-    if (m_holding && m_held > std::max<qint64>(4LL << 20, 2 * m_limits.maxBodyBytes)) {
+    if (m_holding && m_held > std::max<qint64>(4LL << 20, 2 * std::max(m_limits.maxBodyBytes, m_limits.uploadPartBytes))) {
         m_socket->abort(); // pipelining far ahead of the answers
         return;
     }

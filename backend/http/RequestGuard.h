@@ -22,6 +22,7 @@ struct ConnectionLimits
     qint64 maxBodyBytes = 1024 * 1024;
     int headerTimeoutMs = 10000; // a request's head must be complete this long after its first byte
     int idleTimeoutMs = 60000; // a keep-alive connection with nothing in flight is closed after this
+    qint64 uploadPartBytes = 0; // artifacts (Part 1): the body limit of an artifact upload part
 };
 
 class RequestGuard : public QObject

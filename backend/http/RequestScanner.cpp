@@ -132,9 +132,13 @@ void RequestScanner::endOfHead()
     }
     if (lengths > 1)
         return refuse(400, "invalid_request", QStringLiteral("more than one Content-Length header"));
-    if (length > m_maxBody)
+    // artifacts (Part 1): an upload part may be larger than other bodies
+    const qint64 maxBody = !m_largePrefix.isEmpty() && lines.at(0).startsWith(m_largePrefix)
+        ? std::max(m_maxBody, m_largeMax)
+        : m_maxBody;
+    if (length > maxBody)
         return refuse(413, "payload_too_large",
-            QStringLiteral("the body is %1 bytes; the limit is %2").arg(length).arg(m_maxBody));
+            QStringLiteral("the body is %1 bytes; the limit is %2").arg(length).arg(maxBody));
     m_upgradeAfterBody = upgrade && websocket;
     m_bodyLeft = length;
     if (length > 0) {

@@ -26,6 +26,14 @@ public:
 
     RequestScanner(qint64 maxBodyBytes, qsizetype maxHeadBytes = 64 * 1024);
 
+    // Artifacts (Part 1): requests whose request line starts with `prefix` (e.g. "PUT /api/compute/artifacts/upload/")
+    // may carry bodies up to `maxBytes` (one upload part) instead of the general limit.
+    void allowLargerBodies(const QByteArray &prefix, qint64 maxBytes)
+    {
+        m_largePrefix = prefix;
+        m_largeMax = maxBytes;
+    }
+
     // Scans the next bytes of the stream; stops at the first refusal or at an upgrade.
     void feed(const char *data, qsizetype size);
 
@@ -40,6 +48,8 @@ private:
     void refuse(int status, const char *code, const QString &message);
 
     qint64 m_maxBody;
+    QByteArray m_largePrefix; // artifacts (Part 1)
+    qint64 m_largeMax = 0;
     qsizetype m_maxHead;
     Phase m_phase = Phase::Idle;
     Refusal m_refusal;

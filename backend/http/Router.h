@@ -26,6 +26,7 @@ struct RouteOptions
     const char *action = nullptr; // audit action, e.g. "job.submit"; mutating routes without one use "METHOD pattern"
     bool audit = true;            // false for the agent plane's steady traffic (heartbeats, polls, log batches)
     bool signIn = false;          // an unauthenticated sign-in route: limited per client address
+    qint64 maxBodyBytes = 0;      // artifacts (Part 1): a route's own body limit (0: the server's)
 
     // The same call on the RPC surface (its envelope, its paths).
     RouteOptions onRpc() const

@@ -18,6 +18,7 @@ class KeyService;
 class RateLimiter;
 class AuditService;
 class OtpMailer;
+class ArtifactService; // artifacts (Part 1)
 
 struct ServerConfig
 {
@@ -38,6 +39,11 @@ struct ServerConfig
     // HTTPS and WSS on the listening port when it holds a certificate (serve --tls-cert/--tls-key, ServerTls)
     QSslConfiguration tls;
     bool usesTls() const { return !tls.localCertificate().isNull(); }
+    // artifacts (Part 1): caps (serve --artifact-max-file-bytes, --artifact-max-job-bytes) and the
+    // largest upload part a request may carry
+    qint64 artifactMaxFileBytes = 8LL << 30;
+    qint64 artifactMaxJobBytes = 32LL << 30;
+    qint64 artifactPartBytes = 8LL << 20;
 };
 
 struct Services
@@ -56,5 +62,6 @@ struct Services
     RateLimiter *limiter = nullptr;
     AuditService *audit = nullptr;
     OtpMailer *mailer = nullptr;
+    ArtifactService *artifacts = nullptr; // artifacts (Part 1)
     ServerConfig config;
 };

@@ -41,7 +41,7 @@ using Fixture = QHash<QString, QString>;
 // Routes open to members where the service then asks admin for someone else's job or key (own vs anyone's):
 // for them a resource of another workspace is 404, not 403, as the route itself lets a member of B in.
 const QSet<QString> kOwnOrAnyone {"DELETE /v0/keys/{id}", "POST /v0/jobs/{id}:cancel", "POST /v0/jobs/{id}:retry",
-    "rpc api-keys/revoke", "rpc jobs/cancel", "rpc jobs/retry"};
+    "rpc api-keys/revoke", "rpc jobs/cancel", "rpc jobs/retry", "rpc presign-upload"};
 
 // Rows below name only the fields they need (aggregate initialisation); the rest keep their defaults.
 QT_WARNING_DISABLE_GCC("-Wmissing-field-initializers")
@@ -315,12 +315,17 @@ void TestRoleMatrix::buildEndpoints()
             doneJob});
     add("rpc jobs/{id}/logs",
         {"GET", "/api/compute/jobs/{job}/logs?follow=false", {}, 1, 200, rpcOk, false, true, false, queuedJob});
+    // artifacts: members may add to their own jobs only (the fixture's job is the owner's); a job without
+    // artifacts has no download link; a URL without a signature is refused
     add("rpc presign-upload",
-        {"POST", "/api/compute/jobs/artifacts/presign-upload", R"({"jobId":"{job}"})", 1, 200, noData});
+        {"POST", "/api/compute/jobs/artifacts/presign-upload",
+            R"({"jobId":"{job}","name":"m.txt","size":1,"sha256":"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"})",
+            2, 200, rpcOk, false, true, false, queuedJob});
     add("rpc presign-download",
-        {"POST", "/api/compute/jobs/artifacts/presign-download", R"({"jobId":"{job}"})", 1, 200, noData});
-    add("rpc artifacts upload", {"PUT", "/api/compute/artifacts/upload/{job}/a1", "x", kNoAuth, 401});
-    add("rpc artifacts download", {"GET", "/api/compute/artifacts/download/{job}/a1", {}, kNoAuth, 401});
+        {"POST", "/api/compute/jobs/artifacts/presign-download", R"({"jobId":"{job}"})", 1, 404, noData, false, true,
+            false, queuedJob});
+    add("rpc artifacts upload", {"PUT", "/api/compute/artifacts/upload/{job}/a1", "x", kNoAuth, 403});
+    add("rpc artifacts download", {"GET", "/api/compute/artifacts/download/{job}/a1", {}, kNoAuth, 403});
     // events (a stream when allowed)
     add("GET /v0/events", {"GET", "/v0/events", {}, 1, 200, {}, false, false, true});
     // agents and nodes

@@ -173,17 +173,17 @@ void TestRpcSurface::walk_data()
     row("list nodes no credential", P, "/api/compute/nodes/list", "{}", "", 401, "UNAUTHORIZED");
     row("rotate person", P, "/api/compute/nodes/rotate-key", "{}", "owner", 403, "FORBIDDEN");
     row("rotate no credential", P, "/api/compute/nodes/rotate-key", "{}", "", 401, "UNAUTHORIZED");
-    // artifacts: authenticated, not stored yet
+    // artifacts: authenticated; fields checked; a job without artifacts has no link; a URL needs its signature
     row("presign-upload", P, "/api/compute/jobs/artifacts/presign-upload", R"({"jobId":"{job}","name":"a"})", "member",
-        200, "NO_DATA");
+        422, "ERROR");
     row("presign-upload no credential", P, "/api/compute/jobs/artifacts/presign-upload", R"({"jobId":"{job}"})", "",
         401, "UNAUTHORIZED");
     row("presign-download", P, "/api/compute/jobs/artifacts/presign-download", R"({"jobId":"{job}","name":"a"})",
-        "member", 200, "NO_DATA");
+        "member", 404, "NO_DATA");
     row("presign-download node key", P, "/api/compute/jobs/artifacts/presign-download", R"({"jobId":"{job}"})", "node",
         403, "FORBIDDEN");
-    row("upload unsigned", "PUT", "/api/compute/artifacts/upload/{job}/a1", "data", "member", 401, "UNAUTHORIZED");
-    row("download unsigned", "GET", "/api/compute/artifacts/download/{job}/a1", {}, "", 401, "UNAUTHORIZED");
+    row("upload unsigned", "PUT", "/api/compute/artifacts/upload/{job}/a1", "data", "member", 403, "FORBIDDEN");
+    row("download unsigned", "GET", "/api/compute/artifacts/download/{job}/a1", {}, "", 403, "FORBIDDEN");
     // api keys
     row("keys list", P, "/api/compute/api-keys/list", "{}", "member", 200, "SUCCESS");
     row("keys list no body", P, "/api/compute/api-keys/list", "", "memberToken", 200, "SUCCESS");
