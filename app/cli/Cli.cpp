@@ -87,6 +87,7 @@ const QList<CliCommand> &Cli::commands()
         addJobsCommands(c);
         addAdminCommands(c);
         addAccountCommands(c);
+        addArtifactCommands(c); // Part 1
         return c;
     }();
     return all;
@@ -110,6 +111,9 @@ int Cli::main(QStringList args)
     const QString group = args.value(0);
     const QString sub = args.value(1);
     for (const CliCommand &c : commands()) {
+        // a three-word command (jobs artifacts list; Part 1)
+        if (!args.value(2).isEmpty() && c.path == group + QLatin1Char(' ') + sub + QLatin1Char(' ') + args.value(2))
+            return Cli().runCommand(c, args.mid(3));
         if (c.path == group) // a one-word command: completion, __complete
             return Cli().runCommand(c, args.mid(1));
         if (c.path == group + QLatin1Char(' ') + sub && !sub.isEmpty())

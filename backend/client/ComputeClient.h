@@ -6,6 +6,7 @@
 
 #include "ClientError.h"
 #include "ClientTypes.h"
+#include "ArtifactTypes.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -112,6 +113,12 @@ public:
     void auditExport(const QString &workspaceId, const AuditFilter &filter, const QString &format,
         const QString &cursor, ClientCallback<AuditChunk> done);
     void auditVerify(const QString &workspaceId, ClientCallback<AuditVerdict> done);
+
+    // --- artifacts (Part 1; ComputeClientArtifacts.cpp). Download a link's bytes with ArtifactFetch.
+    void artifacts(const QString &jobId, ClientCallback<ArtifactList> done);
+    // A signed download link by artifact id, or by name (the newest attempt's).
+    void artifactLink(
+        const QString &jobId, const QString &artifactId, const QString &name, ClientCallback<ArtifactLink> done);
 
 signals:
     // The session's tokens changed (refreshed): store them where the caller keeps them.
