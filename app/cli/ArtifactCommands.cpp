@@ -11,9 +11,9 @@ using namespace CliOutput;
 
 namespace {
 
-ClientResult<ArtifactList> fetchList(Cli &cli, const QString &jobId)
+ClientResult<JobArtifacts> fetchList(Cli &cli, const QString &jobId)
 {
-    return cli.await<ArtifactList>([&](ClientCallback<ArtifactList> cb) { cli.client().artifacts(jobId, cb); });
+    return cli.await<JobArtifacts>([&](ClientCallback<JobArtifacts> cb) { cli.client().artifacts(jobId, cb); });
 }
 
 int listArtifacts(Cli &cli)

@@ -17,7 +17,7 @@ struct ArtifactView
     static ArtifactView fromJson(const QJsonObject &o);
 };
 
-struct ArtifactList
+struct JobArtifacts
 {
     QString jobId;
     QList<ArtifactView> artifacts;

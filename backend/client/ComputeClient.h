@@ -115,7 +115,7 @@ public:
     void auditVerify(const QString &workspaceId, ClientCallback<AuditVerdict> done);
 
     // --- artifacts (Part 1; ComputeClientArtifacts.cpp). Download a link's bytes with ArtifactFetch.
-    void artifacts(const QString &jobId, ClientCallback<ArtifactList> done);
+    void artifacts(const QString &jobId, ClientCallback<JobArtifacts> done);
     // A signed download link by artifact id, or by name (the newest attempt's).
     void artifactLink(
         const QString &jobId, const QString &artifactId, const QString &name, ClientCallback<ArtifactLink> done);

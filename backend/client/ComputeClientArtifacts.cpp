@@ -3,14 +3,14 @@
 
 #include <QJsonDocument>
 
-void ComputeClient::artifacts(const QString &jobId, ClientCallback<ArtifactList> done)
+void ComputeClient::artifacts(const QString &jobId, ClientCallback<JobArtifacts> done)
 {
     ApiRequest r;
     r.path = QStringLiteral("/v0/jobs/%1/artifacts").arg(QString::fromLatin1(QUrl::toPercentEncoding(jobId)));
     call(std::move(r), [done = std::move(done)](ClientResult<QJsonObject> a) {
         if (!a)
             return done(a.error());
-        ArtifactList l;
+        JobArtifacts l;
         l.jobId = a.value().value(QStringLiteral("jobId")).toString();
         for (const QJsonValue &v : a.value().value(QStringLiteral("artifacts")).toArray())
             l.artifacts.append(ArtifactView::fromJson(v.toObject()));

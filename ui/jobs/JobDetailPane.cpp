@@ -2,6 +2,7 @@
 // resources asked for against those agents have free, the GPUs it holds, artifacts, and the job's actions.
 #include "JobDetailPane.h"
 
+#include "ArtifactList.h"
 #include "ComputeClient.h"
 #include "ConsoleSession.h"
 #include "JobLogPane.h"
@@ -78,9 +79,7 @@ JobDetailPane::JobDetailPane(ConsoleSession *session, QWidget *parent)
     m_gpus->setObjectName(QStringLiteral("jobGpus"));
     m_gpus->setWordWrap(true);
     m_gpus->hide();
-    m_artifacts = new QLabel(details);
-    m_artifacts->setObjectName(QStringLiteral("jobArtifacts"));
-    m_artifacts->setWordWrap(true);
+    m_artifacts = new ArtifactList(m_session, details); // artifacts (Part 1)
     m_artifacts->hide();
     m_fields = new QFormLayout;
     m_fields->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -135,7 +134,7 @@ void JobDetailPane::showJob(const QString &jobId)
         m_fields->removeRow(0);
     m_pending->hide();
     m_gpus->hide();
-    m_artifacts->hide();
+    m_artifacts->clear();
     updateButtons();
     if (m_tabs->currentWidget() == m_log && !jobId.isEmpty())
         m_log->showJob(jobId);
@@ -358,24 +357,7 @@ void JobDetailPane::fetchArtifacts()
     QStringList globs;
     for (const QJsonValue &v : m_json.value(QLatin1String("artifacts")).toArray())
         globs.append(v.toString());
-    m_artifacts->setText(tr("Artifacts asked for: %1").arg(globs.join(QStringLiteral(", "))));
-    m_artifacts->show();
-    ApiRequest req;
-    req.path = QStringLiteral("/v0/jobs/%1/artifacts").arg(m_jobId);
-    QPointer<JobDetailPane> self(this);
-    const quint64 generation = m_generation;
-    m_session->client()->send(req, [self, generation, globs](ClientResult<ApiAnswer> r) {
-        if (!self || self->m_generation != generation || !r)
-            return;
-        QStringList names;
-        for (const QJsonValue &v : r.value().json.value(QLatin1String("artifacts")).toArray()) {
-            const QJsonObject a = v.toObject();
-            names << tr("%1 (%2)").arg(a.value(QLatin1String("name")).toString(a.value(QLatin1String("id")).toString()),
-                UiFormat::bytes(qint64(a.value(QLatin1String("size")).toDouble())));
-        }
-        self->m_artifacts->setText(tr("Artifacts asked for: %1").arg(globs.join(QStringLiteral(", ")))
-            + QLatin1Char('\n') + (names.isEmpty() ? tr("None collected yet.") : names.join(QLatin1Char('\n'))));
-    });
+    m_artifacts->showJob(m_jobId, globs); // artifacts (Part 1): the list with Download… and Open
 }
 
 void JobDetailPane::cancelJob()

@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+class ArtifactList; // artifacts (Part 1)
 class ConsoleSession;
 class JobLogPane;
 class QFormLayout;
@@ -31,6 +32,7 @@ public:
     void openLogs();
     void showLogTab(); // the job's live log, in the pane
     JobLogPane *logPane() const { return m_log; }
+    ArtifactList *artifactList() const { return m_artifacts; } // artifacts (Part 1)
 
 signals:
     void cloneRequested(const QJsonObject &job);
@@ -55,7 +57,7 @@ private:
     QFormLayout *m_fields;
     QLabel *m_pending;
     QLabel *m_gpus;
-    QLabel *m_artifacts;
+    ArtifactList *m_artifacts; // artifacts (Part 1)
     QTreeWidget *m_timeline;
     JobLogPane *m_log;
     QPushButton *m_cancel;
