@@ -94,7 +94,13 @@ void RequestGuard::onReadyRead()
         m_scanner.feed(fresh.constData(), fresh.size());
         m_held += fresh.size();
     } else {
-        const qint64 seen = m_scanner.scanned() - m_front;
+        qint64 seen = m_scanner.scanned() - m_front;
+        if (available > seen && m_scanner.bodyLeft() > 0) {
+            // inside a body: count it without copying what is buffered (Part 1: large upload parts)
+            const qint64 body = std::min(available - seen, m_scanner.bodyLeft());
+            m_scanner.skipBody(body);
+            seen += body;
+        }
         if (available > seen) {
             const QByteArray all = m_socket->peek(available);
             m_scanner.feed(all.constData() + seen, all.size() - seen);

@@ -7,6 +7,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <algorithm>
+
 class RequestScanner
 {
 public:
@@ -36,6 +38,11 @@ public:
 
     // Scans the next bytes of the stream; stops at the first refusal or at an upgrade.
     void feed(const char *data, qsizetype size);
+
+    // Body bytes still expected, and a way to count them without looking at them (artifact upload
+    // parts are megabytes: copying each arrival of them to scan nothing would cost more than the upload)
+    qint64 bodyLeft() const { return m_phase == Phase::Body ? m_bodyLeft : 0; }
+    void skipBody(qint64 n) { feed(nullptr, std::min(n, bodyLeft())); }
 
     Phase phase() const { return m_phase; }
     const Refusal &refusal() const { return m_refusal; }
