@@ -18,6 +18,7 @@ class KeyService;
 class RateLimiter;
 class AuditService;
 class OtpMailer;
+class SecretService; // part 2: secret vaults
 
 struct ServerConfig
 {
@@ -38,6 +39,8 @@ struct ServerConfig
     // HTTPS and WSS on the listening port when it holds a certificate (serve --tls-cert/--tls-key, ServerTls)
     QSslConfiguration tls;
     bool usesTls() const { return !tls.localCertificate().isNull(); }
+    // part 2 (secret vaults): the key sealing secret values; empty: <data-dir>/secrets.key, made at first start
+    QString secretsKeyFile;
 };
 
 struct Services
@@ -56,5 +59,6 @@ struct Services
     RateLimiter *limiter = nullptr;
     AuditService *audit = nullptr;
     OtpMailer *mailer = nullptr;
+    SecretService *secrets = nullptr; // part 2: secret vaults
     ServerConfig config;
 };
