@@ -87,6 +87,7 @@ const QList<CliCommand> &Cli::commands()
         addJobsCommands(c);
         addAdminCommands(c);
         addAccountCommands(c);
+        addSecretCommands(c); // part 2: secret vaults
         return c;
     }();
     return all;

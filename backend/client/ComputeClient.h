@@ -6,6 +6,7 @@
 
 #include "ClientError.h"
 #include "ClientTypes.h"
+#include "SecretTypes.h" // part 2: secret vaults
 
 #include <QByteArray>
 #include <QHash>
@@ -112,6 +113,14 @@ public:
     void auditExport(const QString &workspaceId, const AuditFilter &filter, const QString &format,
         const QString &cursor, ClientCallback<AuditChunk> done);
     void auditVerify(const QString &workspaceId, ClientCallback<AuditVerdict> done);
+
+    // --- part 2: secret vaults (ComputeClientSecrets.cpp); `vault` is a vault's id or name. Values go out only.
+    void secretVaults(ClientCallback<SecretVaultList> done);
+    void createSecretVault(const QString &name, const QString &description, ClientCallback<SecretVaultView> done);
+    void deleteSecretVault(const QString &vault, ClientCallback<bool> done);
+    void secrets(const QString &vault, ClientCallback<SecretList> done);
+    void putSecret(const QString &vault, const QString &name, const QString &value, ClientCallback<SecretView> done);
+    void deleteSecret(const QString &vault, const QString &name, ClientCallback<bool> done);
 
 signals:
     // The session's tokens changed (refreshed): store them where the caller keeps them.
