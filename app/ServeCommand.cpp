@@ -110,6 +110,11 @@ int runServe(const QStringList &args)
             QStringLiteral("DAYS"), QStringLiteral("30")},
         {QStringLiteral("log-fsync"),
             QStringLiteral("fdatasync log lines before acknowledging them (power-loss durability).")},
+        // part 2: secret vaults
+        {QStringLiteral("secrets-key-file"),
+            QStringLiteral("32-byte key (mode 0600) sealing secret values (default: <data-dir>/secrets.key, made at "
+                           "first start)."),
+            QStringLiteral("FILE")},
         {QStringLiteral("max-connections"),
             QStringLiteral(
                 "Open connections at most; more are answered 503 (default 4096, at most half the descriptor limit)."),
@@ -224,6 +229,14 @@ int runServe(const QStringList &args)
     if (QString why; !readIdentityOptions(p, cfg.identity, &why)) {
         fprintf(stderr, "serve: %s\n", qPrintable(why));
         return 2;
+    }
+    // part 2: secret vaults (the file itself is checked when the control plane starts)
+    if (p.isSet(QStringLiteral("secrets-key-file"))) {
+        cfg.server.secretsKeyFile = p.value(QStringLiteral("secrets-key-file"));
+        if (cfg.server.secretsKeyFile.isEmpty()) {
+            fprintf(stderr, "serve: --secrets-key-file must not be empty\n");
+            return 2;
+        }
     }
     if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key"))) {
         fprintf(stderr, "serve: --tls-cert and --tls-key go together\n");

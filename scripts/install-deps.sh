@@ -8,6 +8,7 @@ packages=(
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
   libqt6sql6-sqlite libqt6sql6-psql qt6-l10n-tools
   libssl-dev openssl libargon2-dev libgoogle-perftools-dev
+  libsodium-dev
   python3 python3-yaml
   qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-tools-dev qtkeychain-qt6-dev
   xvfb xauth imagemagick

@@ -7,6 +7,7 @@
 #include "MembersPage.h"
 #include "NodesPage.h"
 #include "Page.h"
+#include "SecretsPage.h" // part 2: secret vaults
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
 // the window's own). Each page's owner adds its line here.
@@ -20,5 +21,6 @@ QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
     pages << new MembersPage(session, parent);
     pages << new KeysPage(session, parent);
     pages << new AuditPage(session, parent);
+    pages << new SecretsPage(session, parent); // part 2: secret vaults (objectName secretsPage)
     return pages;
 }

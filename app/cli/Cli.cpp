@@ -88,6 +88,7 @@ const QList<CliCommand> &Cli::commands()
         addAdminCommands(c);
         addAccountCommands(c);
         addArtifactCommands(c); // Part 1
+        addSecretCommands(c); // part 2: secret vaults
         return c;
     }();
     return all;

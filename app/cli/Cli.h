@@ -134,3 +134,4 @@ void addJobsCommands(QList<CliCommand> &into);
 void addAdminCommands(QList<CliCommand> &into); // agents, keys, workspaces, audit
 void addAccountCommands(QList<CliCommand> &into); // auth, config, completion
 void addArtifactCommands(QList<CliCommand> &into); // jobs artifacts list | download (Part 1)
+void addSecretCommands(QList<CliCommand> &into); // part 2: secrets vaults|list|set|delete

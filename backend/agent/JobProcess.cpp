@@ -70,6 +70,7 @@ JobProcess::JobProcess(Spec spec, QObject *parent)
     , m_nextSeq(m_spec.firstSeq)
 {
     m_spec.redact.removeAll(QString());
+    m_redactor.setSecrets(m_spec.redact);
     m_err.isStderr = true;
 }
 

@@ -6,6 +6,7 @@
 #include "JobState.h"
 #include "JobUser.h"
 #include "LogLine.h"
+#include "SecretRedactor.h"
 
 #include <QElapsedTimer>
 #include <QList>
@@ -90,6 +91,8 @@ private:
         bool isStderr = false;
         QSocketNotifier *notifier = nullptr;
         QByteArray buffer; // bytes after the last newline
+        std::optional<LogLine> held; // part 2: its end may begin a secret the next line ends
+        qint64 heldAtMs = 0;
     };
 
     bool prepareWorkingDir(QString *error);
@@ -103,6 +106,9 @@ private:
     void appendLine(QByteArrayView bytes, bool isStderr, qint64 tsMs);
     void flushLines();
     void emitBatches(qsizetype minLines);
+    // part 2 (JobProcessRedaction.cpp): a line is numbered and queued once no later line may change it
+    void queueLine(Stream &s, LogLine line);
+    bool releaseHeld(bool all); // true while a line is still held
     void scheduleFlush();
     void requestStop(Stop reason);
     void onGraceExpired();
@@ -130,6 +136,7 @@ private:
     QTimer *m_drainTimer = nullptr;
     QElapsedTimer m_clock;
     QList<LogLine> m_pending;
+    SecretRedactor m_redactor; // part 2: m_spec.redact, with its line pieces and base64 forms
     qint64 m_nextSeq = 1;
     Stop m_stop = Stop::None;
     bool m_started = false;

@@ -116,13 +116,16 @@ void JobProcess::appendLine(QByteArrayView bytes, bool isStderr, qint64 tsMs)
     do {
         const qsizetype cut = bytes.size() > kMaxLineBytes ? utf8Cut(bytes, kMaxLineBytes) : bytes.size();
         LogLine line;
-        line.seq = m_nextSeq++;
         line.tsMs = tsMs;
         line.stderrStream = isStderr;
         line.text = QString::fromUtf8(bytes.first(cut));
-        for (const QString &secret : std::as_const(m_spec.redact))
-            line.text.replace(secret, QStringLiteral("***"));
-        m_pending.append(std::move(line));
+        if (m_redactor.isEmpty()) {
+            line.seq = m_nextSeq++;
+            m_pending.append(std::move(line));
+        } else {
+            line.text = m_redactor.redactLine(std::move(line.text));
+            queueLine(isStderr ? m_err : m_out, std::move(line));
+        }
         bytes = bytes.sliced(cut);
     } while (!bytes.isEmpty());
     scheduleFlush();
@@ -138,6 +141,8 @@ void JobProcess::flushLines()
 {
     if (m_flushTimer)
         m_flushTimer->stop();
+    if (!m_redactor.isEmpty() && releaseHeld(m_finished) && m_flushTimer)
+        m_flushTimer->start(kFlushIntervalMs * 4);
     emitBatches(1);
 }
 

@@ -7,6 +7,7 @@
 #include "ClientError.h"
 #include "ClientTypes.h"
 #include "ArtifactTypes.h"
+#include "SecretTypes.h" // part 2: secret vaults
 
 #include <QByteArray>
 #include <QHash>
@@ -119,6 +120,13 @@ public:
     // A signed download link by artifact id, or by name (the newest attempt's).
     void artifactLink(
         const QString &jobId, const QString &artifactId, const QString &name, ClientCallback<ArtifactLink> done);
+    // --- part 2: secret vaults (ComputeClientSecrets.cpp); `vault` is a vault's id or name. Values go out only.
+    void secretVaults(ClientCallback<SecretVaultList> done);
+    void createSecretVault(const QString &name, const QString &description, ClientCallback<SecretVaultView> done);
+    void deleteSecretVault(const QString &vault, ClientCallback<bool> done);
+    void secrets(const QString &vault, ClientCallback<SecretList> done);
+    void putSecret(const QString &vault, const QString &name, const QString &value, ClientCallback<SecretView> done);
+    void deleteSecret(const QString &vault, const QString &name, ClientCallback<bool> done);
 
 signals:
     // The session's tokens changed (refreshed): store them where the caller keeps them.

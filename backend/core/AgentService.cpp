@@ -467,3 +467,9 @@ QJsonObject AgentService::assignmentJson(const Job &job)
 {
     return AssignmentDelivery::assignmentJson(job);
 }
+
+// part 2: secret vaults
+void AgentService::setSecretResolver(std::function<Result<QMap<QString, QString>>(const Job &)> r)
+{
+    m_delivery->setSecretResolver(std::move(r));
+}

@@ -84,6 +84,7 @@ public:
     int timeoutSeconds() const { return m_timeoutSeconds; }
 
     static QJsonObject assignmentJson(const Job &job);
+    void setSecretResolver(std::function<Result<QMap<QString, QString>>(const Job &)> r); // part 2
 
 Q_SIGNALS:
     void capacityChanged(); // an agent appeared, came back, or finished a job

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include "AgentService.h"
+#include "SecretRef.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -34,9 +35,10 @@ void AssignmentDelivery::resendUnacknowledged(AgentEntry &a)
         if (now - a.sentAt.value(id) < kResendAfterMs)
             continue;
         const JobPtr j = m_jobs.find(id);
-        if (j && j->agentId == a.info.id
+        QJsonObject assignment;
+        if (j && j->agentId == a.info.id && assignmentFor(*j, assignment)
             && a.push(QJsonObject {{QStringLiteral("type"), QStringLiteral("assign")},
-                {QStringLiteral("assignments"), QJsonArray {assignmentJson(*j)}}}))
+                {QStringLiteral("assignments"), QJsonArray {assignment}}}))
             a.sentAt[id] = now;
     }
 }
@@ -53,6 +55,33 @@ QJsonObject AssignmentDelivery::assignmentJson(const Job &j)
     return o;
 }
 
+// Part 2: the values of the vault secrets the job names join its env for this attempt only, and the
+// agent's redaction list; they are never stored with the job.
+bool AssignmentDelivery::assignmentFor(const Job &j, QJsonObject &out)
+{
+    out = assignmentJson(j);
+    if (SecretRefs::vaultRefs(j.spec.secrets).isEmpty())
+        return true;
+    if (!m_secretResolver) {
+        m_lastSecretError = QStringLiteral("this control plane holds no secrets");
+        return false;
+    }
+    const auto values = m_secretResolver(j);
+    if (!values) {
+        m_lastSecretError = values.error().message;
+        return false;
+    }
+    QJsonObject env = out.value(QStringLiteral("env")).toObject();
+    QJsonArray redact = out.value(QStringLiteral("redact")).toArray();
+    for (auto it = values.value().cbegin(); it != values.value().cend(); ++it) {
+        env.insert(it.key(), it.value());
+        redact.append(it.value());
+    }
+    out.insert(QStringLiteral("env"), env);
+    out.insert(QStringLiteral("redact"), redact);
+    return true;
+}
+
 void AssignmentDelivery::flushPoll(AgentEntry &a)
 {
     if (!a.pollWaiter)
@@ -65,8 +94,11 @@ void AssignmentDelivery::flushPoll(AgentEntry &a)
             continue;
         if (now - a.sentAt.value(id) < kResendAfterMs)
             continue;
+        QJsonObject assignment;
+        if (!assignmentFor(*j, assignment))
+            continue;
         a.sentAt[id] = now;
-        assignments.append(assignmentJson(*j));
+        assignments.append(assignment);
     }
     QJsonArray cancels;
     for (const QJsonObject &c : a.pendingControl)
@@ -151,11 +183,18 @@ void AssignmentDelivery::deliver(const QString &agentId, const JobPtr &job)
     if (it == m_agents.end())
         return;
     AgentEntry &a = *it;
+    QJsonObject assignment;
+    if (!assignmentFor(*job, assignment)) {
+        // part 2: a secret the job names is gone (or unreadable): the attempt cannot run as asked
+        m_jobs.transition(job, JobState::Failed, QStringLiteral("system"), m_lastSecretError,
+            [](Job &j) { j.error = QStringLiteral("secret_unavailable"); });
+        return;
+    }
     if (!a.undelivered.contains(job->id))
         a.undelivered.append(job->id);
     if (a.push
         && a.push(QJsonObject {{QStringLiteral("type"), QStringLiteral("assign")},
-            {QStringLiteral("assignments"), QJsonArray {assignmentJson(*job)}}})) {
+            {QStringLiteral("assignments"), QJsonArray {assignment}}})) {
         a.sentAt[job->id] = nowMs();
         return;
     }
@@ -289,7 +328,10 @@ quint64 AssignmentDelivery::attachChannel(const QString &nodeId, std::function<b
     QJsonArray assignments;
     for (const QString &id : it->undelivered)
         if (const JobPtr j = m_jobs.find(id); j && j->agentId == nodeId) {
-            assignments.append(assignmentJson(*j));
+            QJsonObject assignment;
+            if (!assignmentFor(*j, assignment))
+                continue;
+            assignments.append(assignment);
             it->sentAt[id] = now;
         }
     if (!assignments.isEmpty())

@@ -32,9 +32,13 @@ public:
     void resendUnacknowledged(AgentEntry &a); // on the liveness tick: re-push what was not acknowledged
 
     static QJsonObject assignmentJson(const Job &job);
+    // part 2: the values of a job's vault secrets, by env name (SecretService::resolve)
+    using SecretResolver = std::function<Result<QMap<QString, QString>>(const Job &)>;
+    void setSecretResolver(SecretResolver r) { m_secretResolver = std::move(r); }
 
 private:
     void flushPoll(AgentEntry &a);
+    bool assignmentFor(const Job &job, QJsonObject &out); // false: a vault secret cannot be resolved
     void sendControl(AgentEntry &a, const QJsonObject &msg);
     void onCancelRequested(const JobPtr &job);
 
@@ -42,4 +46,6 @@ private:
     JobService &m_jobs;
     QHash<QString, AgentEntry> &m_agents;
     bool m_noParking = false;
+    SecretResolver m_secretResolver;
+    QString m_lastSecretError;
 };

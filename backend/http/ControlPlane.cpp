@@ -14,6 +14,7 @@
 #include "ArtifactService.h"
 #include "Metrics.h"
 #include "Scheduler.h"
+#include "SecretService.h"
 #include "Store.h"
 
 #include <QDeadlineTimer>
@@ -95,6 +96,13 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
         this);
     if (!m_services.artifacts->load(error))
         return false;
+    // part 2: secret vaults; a key that cannot be used stops the start (values would be unreadable)
+    m_services.secrets = new SecretService(*m_services.store, this);
+    if (!m_services.secrets->loadKey(m_config.dataDir, config.server.secretsKeyFile, error))
+        return false;
+    m_services.agents->setSecretResolver([secrets = m_services.secrets](const Job &j) {
+        return secrets->resolve(j.workspaceId, j.spec.secrets);
+    });
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);

@@ -209,8 +209,11 @@ void HttpExchange::replyError(const ApiError &e, const QList<QPair<QByteArray, Q
         return reply(e.httpStatus(), QJsonDocument(o).toJson(QJsonDocument::Compact), "application/json", extraHeaders);
     }
     QJsonObject o = e.detail;
-    o.insert(QStringLiteral("error"), e.codeString());
-    o.insert(QStringLiteral("code"), e.codeString());
+    // part 2: a finer code a service chose in the detail ("version_conflict" of a 409) names the error
+    const QJsonValue finer = e.detail.value(QStringLiteral("code"));
+    const QString code = finer.isString() ? finer.toString() : e.codeString();
+    o.insert(QStringLiteral("error"), code);
+    o.insert(QStringLiteral("code"), code);
     o.insert(QStringLiteral("message"), e.message);
     reply(e.httpStatus(), QJsonDocument(o).toJson(QJsonDocument::Compact), "application/json", extraHeaders);
 }

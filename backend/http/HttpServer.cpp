@@ -18,6 +18,7 @@
 #include "NodesController.h"
 #include "OpenApiController.h"
 #include "StatsController.h"
+#include "SecretsController.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -62,6 +63,7 @@ HttpServer::HttpServer(Services services, QObject *parent)
     m_controllers << new BillingController(m_services, m_router, this);
     m_controllers << new ArtifactsController(m_services, m_router, this);
     m_controllers << new StatsController(m_services, m_router, this);
+    m_controllers << new SecretsController(m_services, m_router, this); // part 2: secret vaults
     auto *nodes = new NodesController(m_services, m_router, this);
     m_controllers << nodes;
     auto *logs = new LogsController(m_services, m_router, this);

@@ -1,5 +1,6 @@
 // Job endpoints. Query validation is strict: an unknown state, a malformed label, time or cursor is a 400.
 #include "JobsController.h"
+#include "SecretService.h"
 #include "JobService.h"
 #include "NodeBodies.h"
 #include "Ulid.h"
@@ -127,6 +128,10 @@ void JobsController::submit(const ExchangePtr &ex, const QJsonObject &body)
     auto spec = JobSpec::fromJson(body);
     if (!spec)
         return ex->replyError(spec.error());
+    // part 2: each "vault/NAME" must exist in the caller's workspace (submitting needs no vault rights)
+    if (m_s.secrets)
+        if (const Status st = m_s.secrets->checkJobSecrets(ex->principal().workspaceId, spec.value().secrets); !st)
+            return ex->replyError(st.error());
     SubmitOptions opts;
     opts.idempotencyKey = QString::fromUtf8(ex->header("idempotency-key"));
     if (opts.idempotencyKey.isEmpty())

@@ -19,6 +19,7 @@ class RateLimiter;
 class AuditService;
 class OtpMailer;
 class ArtifactService; // artifacts (Part 1)
+class SecretService; // part 2: secret vaults
 
 struct ServerConfig
 {
@@ -44,6 +45,8 @@ struct ServerConfig
     qint64 artifactMaxFileBytes = 8LL << 30;
     qint64 artifactMaxJobBytes = 32LL << 30;
     qint64 artifactPartBytes = 8LL << 20;
+    // part 2 (secret vaults): the key sealing secret values; empty: <data-dir>/secrets.key, made at first start
+    QString secretsKeyFile;
 };
 
 struct Services
@@ -63,5 +66,6 @@ struct Services
     AuditService *audit = nullptr;
     OtpMailer *mailer = nullptr;
     ArtifactService *artifacts = nullptr; // artifacts (Part 1)
+    SecretService *secrets = nullptr; // part 2: secret vaults
     ServerConfig config;
 };

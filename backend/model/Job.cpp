@@ -1,5 +1,6 @@
 // JSON mapping and validation of jobs. The limits here are the documented bounds of docs/api.md.
 #include "Job.h"
+#include "SecretRef.h"
 #include "Wire.h"
 
 #include <QDateTime>
@@ -192,6 +193,13 @@ Result<JobSpec> JobSpec::fromJson(const QJsonObject &body)
     readStringList(body, QStringLiteral("argv"), s.argv, f);
     readStringMap(body, QStringLiteral("env"), s.env, f, envKeyRe(), 32 * 1024);
     readStringList(body, QStringLiteral("secrets"), s.secrets, f);
+    // part 2: "vault/NAME[=ENVVAR]" names a vault's secret (resolved at dispatch); other entries are env names
+    if (s.secrets.size() > SecretRefs::kMaxPerJob)
+        f.add(QStringLiteral("secrets"), QStringLiteral("at most %1 entries").arg(SecretRefs::kMaxPerJob));
+    for (const QString &entry : std::as_const(s.secrets))
+        if (SecretRefs::isVaultRef(entry) && !SecretRefs::parse(entry))
+            f.add(QStringLiteral("secrets"),
+                QStringLiteral("'%1' is not vault/NAME or vault/NAME=ENVVAR").arg(entry.left(200)));
     readStringMap(body, QStringLiteral("labels"), s.labels, f, labelKeyRe(), 256);
     readInt(body, QStringLiteral("priority"), s.priority, -1000, 1000, f);
     readInt(body, QStringLiteral("maxRetries"), s.maxRetries, 0, 10, f);
