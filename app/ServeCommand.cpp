@@ -1,6 +1,7 @@
 // Flags, signals (SIGTERM/SIGINT through a signalfd, so shutdown runs on the event loop) and start-up.
 #include "ServeCommand.h"
 #include "ServeIdentityOptions.h"
+#include "ServeWebhookOptions.h" // part 3: webhooks
 #include "ControlPlane.h"
 #include "HeapTrimmer.h"
 #include "LocalAgent.h"
@@ -133,6 +134,7 @@ int runServe(const QStringList &args)
             QStringLiteral("FILE")},
     });
     addIdentityOptions(p);
+    addWebhookOptions(p); // part 3: webhooks
     p.process(args);
 
     if (!Logging::install(p.value(QStringLiteral("log-level")))) {
@@ -206,6 +208,11 @@ int runServe(const QStringList &args)
         return 2;
     }
     if (QString why; !readIdentityOptions(p, cfg.identity, &why)) {
+        fprintf(stderr, "serve: %s\n", qPrintable(why));
+        return 2;
+    }
+    // part 3: webhooks
+    if (QString why; !readWebhookOptions(p, cfg.server.webhooks, &why)) {
         fprintf(stderr, "serve: %s\n", qPrintable(why));
         return 2;
     }

@@ -14,6 +14,7 @@
 #include "Metrics.h"
 #include "Scheduler.h"
 #include "Store.h"
+#include "WebhookService.h" // part 3: webhooks
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -88,6 +89,10 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_services.scheduler->start();
     m_services.logs = new LogService(m_config.dataDir + QStringLiteral("/logs"),
         {config.server.logMaxBytes, config.server.logRetentionDays, config.server.logFsync}, *m_services.jobs, this);
+    // part 3: webhooks (durable outbox from the stored events, delivery on this thread)
+    m_services.webhooks = new WebhookService(*m_services.store, *m_services.events, config.server.webhooks, this);
+    if (!m_services.webhooks->start(m_config.dataDir, error))
+        return false;
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);

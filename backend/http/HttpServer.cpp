@@ -18,6 +18,7 @@
 #include "NodesController.h"
 #include "OpenApiController.h"
 #include "StatsController.h"
+#include "WebhooksController.h" // part 3: webhooks
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -62,6 +63,7 @@ HttpServer::HttpServer(Services services, QObject *parent)
     m_controllers << new BillingController(m_services, m_router, this);
     m_controllers << new ArtifactsController(m_services, m_router, this);
     m_controllers << new StatsController(m_services, m_router, this);
+    m_controllers << new WebhooksController(m_services, m_router, this); // part 3: webhooks
     auto *nodes = new NodesController(m_services, m_router, this);
     m_controllers << nodes;
     auto *logs = new LogsController(m_services, m_router, this);

@@ -1,6 +1,8 @@
 // What controllers reach: the core services of one control plane, and its configuration.
 #pragma once
 
+#include "WebhookConfig.h"
+
 #include <QSslConfiguration>
 #include <QString>
 
@@ -18,6 +20,7 @@ class KeyService;
 class RateLimiter;
 class AuditService;
 class OtpMailer;
+class WebhookService; // part 3: webhooks
 
 struct ServerConfig
 {
@@ -38,6 +41,8 @@ struct ServerConfig
     // HTTPS and WSS on the listening port when it holds a certificate (serve --tls-cert/--tls-key, ServerTls)
     QSslConfiguration tls;
     bool usesTls() const { return !tls.localCertificate().isNull(); }
+    // part 3: webhooks (serve --webhook-*)
+    WebhookConfig webhooks;
 };
 
 struct Services
@@ -56,5 +61,6 @@ struct Services
     RateLimiter *limiter = nullptr;
     AuditService *audit = nullptr;
     OtpMailer *mailer = nullptr;
+    WebhookService *webhooks = nullptr; // part 3: webhooks
     ServerConfig config;
 };
