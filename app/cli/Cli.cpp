@@ -87,6 +87,7 @@ const QList<CliCommand> &Cli::commands()
         addJobsCommands(c);
         addAdminCommands(c);
         addAccountCommands(c);
+        addWebhookCommands(c); // part 3: webhooks
         return c;
     }();
     return all;

@@ -6,6 +6,7 @@
 
 #include "ClientError.h"
 #include "ClientTypes.h"
+#include "WebhookTypes.h" // part 3: webhooks
 
 #include <QByteArray>
 #include <QHash>
@@ -112,6 +113,17 @@ public:
     void auditExport(const QString &workspaceId, const AuditFilter &filter, const QString &format,
         const QString &cursor, ClientCallback<AuditChunk> done);
     void auditVerify(const QString &workspaceId, ClientCallback<AuditVerdict> done);
+
+    // --- webhooks (part 3; ComputeClientWebhooks.cpp)
+    void createWebhook(const QJsonObject &body, ClientCallback<WebhookView> done); // secret in the answer only
+    void webhooks(ClientCallback<WebhookList> done);
+    void webhook(const QString &id, ClientCallback<WebhookView> done);
+    void updateWebhook(const QString &id, const QJsonObject &body, ClientCallback<WebhookView> done);
+    void deleteWebhook(const QString &id, ClientCallback<bool> done);
+    void rotateWebhookSecret(const QString &id, ClientCallback<WebhookView> done);
+    void testWebhook(const QString &id, ClientCallback<WebhookDeliveryView> done);
+    void webhookDeliveries(const QString &id, int limit, const QString &cursor, ClientCallback<WebhookDeliveryPage> done);
+    void resendWebhookDelivery(const QString &id, const QString &deliveryId, ClientCallback<WebhookDeliveryView> done);
 
 signals:
     // The session's tokens changed (refreshed): store them where the caller keeps them.

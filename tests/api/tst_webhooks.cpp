@@ -77,14 +77,17 @@ QString TestWebhooks::createHook(const QUrl &url, const QStringList &events, QSt
 
 QJsonArray TestWebhooks::deliveries(const QString &hookId)
 {
-    return m_server->get(QStringLiteral("/v0/webhooks/%1/deliveries?limit=200").arg(hookId)).json.value("deliveries").toArray();
+    return m_server->get(QStringLiteral("/v0/webhooks/%1/deliveries?limit=200").arg(hookId))
+        .json.value("deliveries")
+        .toArray();
 }
 
 void TestWebhooks::createShowsSecretOnce()
 {
     WebhookReceiver receiver;
     QVERIFY(receiver.listen());
-    const TestServer::Reply created = m_server->post(QStringLiteral("/v0/webhooks"), hookBody(receiver.url(), {"job.created"}));
+    const TestServer::Reply created
+        = m_server->post(QStringLiteral("/v0/webhooks"), hookBody(receiver.url(), {"job.created"}));
     QVERIFY2(created.status == 201, created.describe().constData());
     const QString secret = created.json.value("secret").toString();
     QVERIFY(secret.startsWith("whsec_") && secret.size() > 30);
@@ -125,10 +128,12 @@ void TestWebhooks::badInputIsRefused()
         QByteArray body;
         QString field;
     };
-    const QList<Case> cases {{R"({"events":["job.created"]})", "url"}, {R"({"url":"ftp://x/","events":["job.created"]})", "url"},
-        {R"({"url":"http://u:p@example.com/","events":["job.created"]})", "url"}, {R"({"url":"http://example.com/"})", "events"},
-        {R"({"url":"http://example.com/","events":["nope"]})", "events"}, {R"({"url":"http://example.com/","events":[]})", "events"},
-        {R"({"url":42,"events":["job.created"]})", "url"}};
+    const QList<Case> cases {{R"({"events":["job.created"]})", "url"},
+        {R"({"url":"ftp://x/","events":["job.created"]})", "url"},
+        {R"({"url":"http://u:p@example.com/","events":["job.created"]})", "url"},
+        {R"({"url":"http://example.com/"})", "events"},
+        {R"({"url":"http://example.com/","events":["nope"]})", "events"},
+        {R"({"url":"http://example.com/","events":[]})", "events"}, {R"({"url":42,"events":["job.created"]})", "url"}};
     for (const Case &c : cases) {
         const TestServer::Reply r = m_server->request("POST", QStringLiteral("/v0/webhooks"), c.body);
         const QString problem = errorProblem(r, 422, c.field);
@@ -149,7 +154,9 @@ void TestWebhooks::otherWorkspaceAndMemberAreRefused()
     const auto member = team.addPerson(team.defaultWorkspace(), QStringLiteral("member"));
     QVERIFY(member);
     QCOMPARE(team.as(member->key(), "GET", QStringLiteral("/v0/webhooks")).status, 403);
-    QCOMPARE(team.as(member->key(), "POST", QStringLiteral("/v0/webhooks"), hookBody(receiver.url(), {"job.created"})).status, 403);
+    QCOMPARE(team.as(member->key(), "POST", QStringLiteral("/v0/webhooks"), hookBody(receiver.url(), {"job.created"}))
+                 .status,
+        403);
     // the member owns a workspace of their own: there, our hook does not exist
     const QString theirs = team.createWorkspace(*member, QStringLiteral("elsewhere"));
     QVERIFY(!theirs.isEmpty());
@@ -184,7 +191,8 @@ void TestWebhooks::signaturesVerifyAlsoWithRotatedSecret()
     QCOMPARE(event.value("type").toString(), QStringLiteral("ping"));
     QVERIFY(isIsoUtcMs(event.value("createdAt").toString()));
 
-    const TestServer::Reply rotated = m_server->request("POST", QStringLiteral("/v0/webhooks/%1:rotate-secret").arg(id));
+    const TestServer::Reply rotated
+        = m_server->request("POST", QStringLiteral("/v0/webhooks/%1:rotate-secret").arg(id));
     QCOMPARE(rotated.status, 200);
     const QString fresh = rotated.json.value("secret").toString();
     QVERIFY(fresh.startsWith("whsec_") && fresh != secret);
@@ -213,8 +221,10 @@ void TestWebhooks::retriesAfter500ThenDelivered()
     // the same event and delivery each time, attempts counted
     QCOMPARE(eventIds(receiver).size(), 1);
     QCOMPARE(receiver.requests().at(2).header("tanvrit-delivery-attempt"), QByteArray("3"));
-    QCOMPARE(receiver.requests().at(0).header("tanvrit-delivery-id"), receiver.requests().at(2).header("tanvrit-delivery-id"));
-    QTRY_VERIFY_WITH_TIMEOUT(!deliveries(id).isEmpty() && deliveries(id).first().toObject().value("state") == "delivered", 10000);
+    QCOMPARE(receiver.requests().at(0).header("tanvrit-delivery-id"),
+        receiver.requests().at(2).header("tanvrit-delivery-id"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !deliveries(id).isEmpty() && deliveries(id).first().toObject().value("state") == "delivered", 10000);
     const QJsonObject d = deliveries(id).first().toObject();
     QCOMPARE(d.value("attempt").toInt(), 3);
     QCOMPARE(d.value("httpStatus").toInt(), 200);
@@ -226,12 +236,14 @@ void TestWebhooks::retriesAfter500ThenDelivered()
     QCOMPARE(hook.value("lastDelivery").toObject().value("httpStatus").toInt(), 200);
 
     // resend: a new delivery of the same event
-    const TestServer::Reply resent = m_server->request("POST",
-        QStringLiteral("/v0/webhooks/%1/deliveries/%2:resend").arg(id, d.value("id").toString()));
+    const TestServer::Reply resent = m_server->request(
+        "POST", QStringLiteral("/v0/webhooks/%1/deliveries/%2:resend").arg(id, d.value("id").toString()));
     QCOMPARE(resent.status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 4, 10000);
-    QCOMPARE(receiver.requests().at(3).header("tanvrit-event-id"), receiver.requests().at(0).header("tanvrit-event-id"));
-    QVERIFY(receiver.requests().at(3).header("tanvrit-delivery-id") != receiver.requests().at(0).header("tanvrit-delivery-id"));
+    QCOMPARE(
+        receiver.requests().at(3).header("tanvrit-event-id"), receiver.requests().at(0).header("tanvrit-event-id"));
+    QVERIFY(receiver.requests().at(3).header("tanvrit-delivery-id")
+        != receiver.requests().at(0).header("tanvrit-delivery-id"));
     QCOMPARE(m_server->request("DELETE", QStringLiteral("/v0/webhooks/") + id).status, 200);
 }
 
@@ -261,7 +273,8 @@ void TestWebhooks::allowListRefusesMetadataAndLinkLocal()
     for (const QString url : {"http://169.254.169.254/latest/meta-data", "http://169.254.10.1/", "http://[fe80::1]/",
              "http://[fd00:ec2::254]/", "http://metadata.google.internal/computeMetadata/v1/",
              "http://[::ffff:169.254.169.254]/"}) {
-        const TestServer::Reply r = m_server->post(QStringLiteral("/v0/webhooks"), {{"url", url}, {"events", QJsonArray {"job.created"}}});
+        const TestServer::Reply r
+            = m_server->post(QStringLiteral("/v0/webhooks"), {{"url", url}, {"events", QJsonArray {"job.created"}}});
         const QString problem = errorProblem(r, 422, QStringLiteral("url"));
         QVERIFY2(problem.isEmpty(), qPrintable(url + ": " + problem));
     }
@@ -348,7 +361,8 @@ void TestWebhooks::failingHookIsDisabledAfterHorizon()
     QCOMPARE(enabled.json.value("status").toString(), QStringLiteral("active"));
     const int before = int(receiver.requests().size());
     QCOMPARE(server.request("POST", path + ":test").status, 202);
-    QTRY_VERIFY_WITH_TIMEOUT(server.get(path).json.value("lastDelivery").toObject().value("httpStatus").toInt() == 204, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        server.get(path).json.value("lastDelivery").toObject().value("httpStatus").toInt() == 204, 10000);
     QVERIFY(receiver.requests().size() > before);
 }
 
@@ -357,8 +371,8 @@ void TestWebhooks::refusedAtDeliveryAfterRestart()
     // a hook made while 169.254.7.7 was allowed; started again without the exception, its deliveries are refused
     TestServer server({QStringLiteral("--webhook-allow"), QStringLiteral("169.254.7.0/24")});
     QVERIFY2(server.start(), server.output().right(4000).constData());
-    const TestServer::Reply created = server.post(QStringLiteral("/v0/webhooks"),
-        {{"url", "http://169.254.7.7:9/hook"}, {"events", QJsonArray {"ping"}}});
+    const TestServer::Reply created = server.post(
+        QStringLiteral("/v0/webhooks"), {{"url", "http://169.254.7.7:9/hook"}, {"events", QJsonArray {"ping"}}});
     QVERIFY2(created.status == 201, created.describe().constData());
     const QString path = QStringLiteral("/v0/webhooks/") + created.json.value("id").toString();
     QVERIFY(server.terminate());
@@ -366,7 +380,8 @@ void TestWebhooks::refusedAtDeliveryAfterRestart()
     QVERIFY2(server.restart(), server.output().right(4000).constData());
     QCOMPARE(server.request("POST", path + ":test").status, 202);
     QTRY_VERIFY_WITH_TIMEOUT(
-        server.get(path + "/deliveries").json.value("deliveries").toArray().first().toObject().value("state") == "refused",
+        server.get(path + "/deliveries").json.value("deliveries").toArray().first().toObject().value("state")
+            == "refused",
         10000);
     const QJsonObject d = server.get(path + "/deliveries").json.value("deliveries").toArray().first().toObject();
     QVERIFY(d.value("error").toString().contains("link-local"));

@@ -37,7 +37,11 @@ public:
     const QList<Request> &requests() const { return m_requests; }
     int concurrent() const { return m_concurrent; }
     int maxConcurrent() const { return m_maxConcurrent; }
-    void clear() { m_requests.clear(); m_maxConcurrent = 0; }
+    void clear()
+    {
+        m_requests.clear();
+        m_maxConcurrent = 0;
+    }
 
     // Verifies "t=…,v1=…[,v1=…]" against body: true when some v1 is HMAC-SHA256(secret, "t.body").
     static bool verify(const QByteArray &signatureHeader, const QByteArray &body, const QByteArray &secret);
