@@ -7,6 +7,7 @@
 #include "MembersPage.h"
 #include "NodesPage.h"
 #include "Page.h"
+#include "WebhooksPage.h" // part 3: webhooks
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
 // the window's own). Each page's owner adds its line here.
@@ -20,5 +21,6 @@ QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
     pages << new MembersPage(session, parent);
     pages << new KeysPage(session, parent);
     pages << new AuditPage(session, parent);
+    pages << new WebhooksPage(session, parent); // part 3: webhooks (webhooksPage)
     return pages;
 }
