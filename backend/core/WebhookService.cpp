@@ -371,9 +371,15 @@ void WebhookService::update(const Principal &p, const QString &id, const QJsonOb
         [this, hook, next, done](bool ok) {
             if (!ok)
                 return done(unavailable(QStringLiteral("the webhook")));
-            const qint64 cursor = hook->cursor;
-            *hook = Webhook(next);
-            hook->cursor = std::max(cursor, hook->cursor); // matched meanwhile
+            // only what this call changes: deliveries, a rotation or the matcher may have moved the rest
+            hook->url = next.url;
+            hook->events = next.events;
+            hook->description = next.description;
+            hook->enabled = next.enabled;
+            hook->disabledReason = next.disabledReason;
+            hook->disabledAt = next.disabledAt;
+            hook->failingSince = next.failingSince;
+            hook->updatedAt = next.updatedAt;
             if (hook->enabled)
                 m_dispatcher->wake(hook->id);
             done(hook->toJson(nowMs()));

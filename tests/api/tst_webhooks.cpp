@@ -15,7 +15,8 @@ using namespace ApiChecks;
 namespace {
 const QStringList kFastRetries {QStringLiteral("--webhook-retry-base-ms"), QStringLiteral("100"),
     QStringLiteral("--webhook-retry-max-ms"), QStringLiteral("400"), QStringLiteral("--webhook-max-in-flight"),
-    QStringLiteral("2")};
+    QStringLiteral("2"), QStringLiteral("--rate-limit-per-minute"), QStringLiteral("0"),
+    QStringLiteral("--rate-limit-per-hour"), QStringLiteral("0")};
 
 QJsonObject hookBody(const QUrl &url, const QStringList &events)
 {
@@ -49,6 +50,7 @@ private slots:
     void noEventLostAcrossKill9();
     void failingHookIsDisabledAfterHorizon();
     void refusedAtDeliveryAfterRestart();
+    void manyDeliveriesKeepDescriptorsAndMemoryFlat();
 
 private:
     QString createHook(const QUrl &url, const QStringList &events, QString *secret = nullptr);
@@ -385,6 +387,50 @@ void TestWebhooks::refusedAtDeliveryAfterRestart()
         10000);
     const QJsonObject d = server.get(path + "/deliveries").json.value("deliveries").toArray().first().toObject();
     QVERIFY(d.value("error").toString().contains("link-local"));
+}
+
+namespace {
+int openDescriptors(qint64 pid)
+{
+    return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid)).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size());
+}
+
+qint64 rssKib(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+}
+
+void TestWebhooks::manyDeliveriesKeepDescriptorsAndMemoryFlat()
+{
+    WebhookReceiver receiver;
+    QVERIFY(receiver.listen());
+    const QString id = createHook(receiver.url(), {"job.created"});
+    QVERIFY(!id.isEmpty());
+    auto submit = [&](int n) {
+        for (int i = 0; i < n; ++i)
+            if (m_server->submitJob({{"command", "true"}}).isEmpty())
+                return false;
+        return true;
+    };
+    QVERIFY(submit(100)); // warm up: connections, caches, prepared statements
+    QTRY_COMPARE_WITH_TIMEOUT(eventIds(receiver).size(), 100, 30000);
+    const int fds = openDescriptors(m_server->pid());
+    const qint64 rss = rssKib(m_server->pid());
+    QVERIFY(submit(600));
+    QTRY_COMPARE_WITH_TIMEOUT(eventIds(receiver).size(), 700, 60000);
+    const int fdsAfter = openDescriptors(m_server->pid());
+    const qint64 rssAfter = rssKib(m_server->pid());
+    QVERIFY2(fdsAfter <= fds + 4, qPrintable(QStringLiteral("descriptors %1 -> %2").arg(fds).arg(fdsAfter)));
+    QVERIFY2(rssAfter < rss + 16 * 1024, qPrintable(QStringLiteral("VmRSS %1 -> %2 KiB").arg(rss).arg(rssAfter)));
+    QCOMPARE(m_server->get(QStringLiteral("/v0/webhooks/") + id).json.value("inFlight").toInt(), 0);
+    m_server->request("DELETE", QStringLiteral("/v0/webhooks/") + id);
 }
 
 QTEST_MAIN(TestWebhooks)
