@@ -1,6 +1,9 @@
 // The Webhooks page driven as a user would (part 3), against the console's embedded control plane and a
 // real local receiver: create a hook (its secret shown once), send a test, see the delivery in the log,
 // resend it, and delete the hook.
+#include "ClientAwait.h"
+#include "ComputeClient.h"
+#include "ConsoleSession.h"
 #include "GuiFixture.h"
 #include "WebhookReceiver.h"
 
@@ -18,6 +21,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void createTestAndResendFromThePage();
+    void aMemberSeesTheControlsDisabledWithTheReason(); // last: it reconnects the console as a member
 
 private:
     static QTreeWidgetItem *row(QTreeWidget *tree, int column, const QString &text);
@@ -100,6 +104,32 @@ void TestUiWebhooks::createTestAndResendFromThePage()
     table->setCurrentItem(row(table, 0, receiver.url().toString()));
     QTest::mouseClick(m_fx->find<QPushButton>(QStringLiteral("deleteWebhookButton")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!row(table, 0, receiver.url().toString()), 10000);
+}
+
+void TestUiWebhooks::aMemberSeesTheControlsDisabledWithTheReason()
+{
+    const auto minted = awaitResult<KeyView>([&](auto cb) {
+        m_fx->client()->createKey(
+            {{QStringLiteral("name"), QStringLiteral("as-member")}, {QStringLiteral("role"), QStringLiteral("member")}},
+            cb);
+    });
+    QVERIFY(minted);
+    ClientConnection conn = m_fx->client()->connection();
+    conn.apiKey = minted.value().key;
+    m_fx->session()->connectTo(conn, QStringLiteral("member"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_fx->session()->state() == ConsoleSession::State::Connected
+            && m_fx->session()->role() == QLatin1String("member"),
+        15000);
+    QVERIFY(m_fx->showPage(QStringLiteral("webhooksPage")));
+    auto *note = m_fx->find<QLabel>(QStringLiteral("webhooksRoleNote"));
+    QTRY_VERIFY(note->isVisible());
+    QVERIFY(note->text().contains(QLatin1String("admins")));
+    auto *create = m_fx->find<QPushButton>(QStringLiteral("createWebhookButton"));
+    QVERIFY(!create->isEnabled());
+    QVERIFY(create->toolTip().contains(QLatin1String("admins")));
+    for (const char *name : {"testWebhookButton", "rotateSecretButton", "deleteWebhookButton", "resendDeliveryButton"})
+        QVERIFY2(!m_fx->find<QPushButton>(QLatin1String(name))->isEnabled(), name);
+    QVERIFY(!m_fx->find<QLabel>(QStringLiteral("webhooksStatus"))->text().contains("Could not")); // no 403 shown
 }
 
 QTEST_MAIN(TestUiWebhooks)

@@ -152,6 +152,7 @@ WebhooksPage::WebhooksPage(ConsoleSession *session, QWidget *parent)
     });
     connect(m_session, &ConsoleSession::reset, this, [this] {
         hideSecret();
+        setStatus(QString());
         m_table->clear();
         m_deliveries->clear();
         applyRole();
@@ -243,6 +244,8 @@ void WebhooksPage::reload()
     m_session->client()->webhooks([self](ClientResult<WebhookList> r) {
         if (!self)
             return;
+        if (!r && r.error().isHttp(403))
+            return; // the role changed under us: the role note says why
         if (!r)
             return self->setStatus(tr("Could not list the webhooks: %1").arg(r.error().describe()), true);
         const QString selected = self->selectedHook();
