@@ -62,12 +62,16 @@ bool WebhookService::start(const QString &dataDir, QString *error)
     for (const WebhookRepository::Row &row : WebhookRepository::all(m_store.reader())) {
         auto hook = std::make_shared<Webhook>(row.hook);
         const auto secret = m_secrets.unseal(row.sealedSecret);
-        if (!secret) {
-            *error
-                = QStringLiteral("the secret of webhook %1 cannot be read with %2/webhooks.key").arg(hook->id, dataDir);
-            return false;
+        if (secret) {
+            hook->secret = *secret;
+        } else if (hook->enabled) {
+            // a database restored without its webhooks.key: the hook waits for a new secret, the server starts
+            hook->enabled = false;
+            hook->disabledReason = QStringLiteral(
+                "its signing secret cannot be read with this data directory's webhooks.key: rotate the secret, then "
+                "enable it");
+            qWarning().noquote() << "webhooks:" << hook->id << hook->disabledReason;
         }
-        hook->secret = *secret;
         if (!row.sealedOldSecret.isEmpty())
             hook->oldSecret = m_secrets.unseal(row.sealedOldSecret).value_or(QByteArray());
         m_hooks.insert(hook->id, hook);
@@ -353,6 +357,9 @@ void WebhookService::update(const Principal &p, const QString &id, const QJsonOb
     next.updatedAt = now;
     if (body.contains(QStringLiteral("enabled"))) {
         const bool enable = body.value(QStringLiteral("enabled")).toBool();
+        if (enable && !next.enabled && hook->secret.isEmpty())
+            return done(
+                ApiError::conflict(QStringLiteral("the webhook has no readable signing secret: rotate it first")));
         if (enable && !next.enabled) {
             next.enabled = true;
             next.disabledReason.clear();

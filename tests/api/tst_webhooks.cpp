@@ -51,6 +51,7 @@ private slots:
     void failingHookIsDisabledAfterHorizon();
     void refusedAtDeliveryAfterRestart();
     void manyDeliveriesKeepDescriptorsAndMemoryFlat();
+    void anotherWebhooksKeyDisablesTheHookNotTheServer();
 
 private:
     QString createHook(const QUrl &url, const QStringList &events, QString *secret = nullptr);
@@ -441,6 +442,37 @@ void TestWebhooks::manyDeliveriesKeepDescriptorsAndMemoryFlat()
     QVERIFY2(rssAfter < rss + 16 * 1024, qPrintable(QStringLiteral("VmRSS %1 -> %2 KiB").arg(rss).arg(rssAfter)));
     QCOMPARE(m_server->get(QStringLiteral("/v0/webhooks/") + id).json.value("inFlight").toInt(), 0);
     m_server->request("DELETE", QStringLiteral("/v0/webhooks/") + id);
+}
+
+void TestWebhooks::anotherWebhooksKeyDisablesTheHookNotTheServer()
+{
+    // a database restored without its webhooks.key: the server still starts, the hook waits for a new secret
+    TestServer server(kFastRetries);
+    QVERIFY2(server.start(), server.output().right(4000).constData());
+    WebhookReceiver receiver;
+    QVERIFY(receiver.listen());
+    const TestServer::Reply created = server.post(QStringLiteral("/v0/webhooks"), hookBody(receiver.url(), {"ping"}));
+    QCOMPARE(created.status, 201);
+    const QString path = QStringLiteral("/v0/webhooks/") + created.json.value("id").toString();
+    QVERIFY(server.terminate());
+    QFile key(server.dataDir() + "/webhooks.key");
+    QVERIFY(key.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    key.write(QByteArray(32, 'k').toBase64() + '\n');
+    key.close();
+    QVERIFY2(server.restart(), server.output().right(4000).constData());
+    const QJsonObject hook = server.get(path).json;
+    QCOMPARE(hook.value("status").toString(), QStringLiteral("disabled"));
+    QVERIFY(hook.value("disabledReason").toString().contains("rotate"));
+    QCOMPARE(errorProblem(server.request("PATCH", path, R"({"enabled":true})"), 409), QString());
+    const TestServer::Reply rotated = server.request("POST", path + ":rotate-secret");
+    QCOMPARE(rotated.status, 200);
+    QCOMPARE(server.request("PATCH", path, R"({"enabled":true})").status, 200);
+    QCOMPARE(server.request("POST", path + ":test").status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 1, 10000);
+    const auto &req = receiver.requests().first();
+    QCOMPARE(WebhookReceiver::v1s(req.header("tanvrit-signature")).size(), 1); // no unreadable old secret
+    QVERIFY(WebhookReceiver::verify(
+        req.header("tanvrit-signature"), req.body, rotated.json.value("secret").toString().toUtf8()));
 }
 
 QTEST_MAIN(TestWebhooks)
