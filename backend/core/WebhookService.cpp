@@ -168,7 +168,10 @@ void WebhookService::flushOutbox()
 {
     if (m_outbox.isEmpty() && m_cursorDirty.isEmpty())
         return;
-    QList<WebhookDelivery> batch = std::move(m_outbox);
+    QList<WebhookDelivery> batch;
+    for (WebhookDelivery &d : m_outbox)
+        if (m_hooks.contains(d.webhookId)) // not of a hook deleted meanwhile
+            batch.append(std::move(d));
     m_outbox.clear();
     QSet<QString> hookIds = m_cursorDirty;
     m_cursorDirty.clear();
