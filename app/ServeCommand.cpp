@@ -1,6 +1,7 @@
 // Flags, signals (SIGTERM/SIGINT through a signalfd, so shutdown runs on the event loop) and start-up.
 #include "ServeCommand.h"
 #include "ServeIdentityOptions.h"
+#include "ServeWebhookOptions.h" // part 3: webhooks
 #include "ControlPlane.h"
 #include "HeapTrimmer.h"
 #include "LocalAgent.h"
@@ -143,6 +144,7 @@ int runServe(const QStringList &args)
             QStringLiteral("BYTES"), QStringLiteral("34359738368")},
     });
     addIdentityOptions(p);
+    addWebhookOptions(p); // part 3: webhooks
     p.process(args);
 
     if (!Logging::install(p.value(QStringLiteral("log-level")))) {
@@ -237,6 +239,11 @@ int runServe(const QStringList &args)
             fprintf(stderr, "serve: --secrets-key-file must not be empty\n");
             return 2;
         }
+    }
+    // part 3: webhooks
+    if (QString why; !readWebhookOptions(p, cfg.server.webhooks, &why)) {
+        fprintf(stderr, "serve: %s\n", qPrintable(why));
+        return 2;
     }
     if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key"))) {
         fprintf(stderr, "serve: --tls-cert and --tls-key go together\n");

@@ -8,6 +8,7 @@
 #include "NodesPage.h"
 #include "Page.h"
 #include "SecretsPage.h" // part 2: secret vaults
+#include "WebhooksPage.h" // part 3: webhooks
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
 // the window's own). Each page's owner adds its line here.
@@ -22,5 +23,6 @@ QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
     pages << new KeysPage(session, parent);
     pages << new AuditPage(session, parent);
     pages << new SecretsPage(session, parent); // part 2: secret vaults (objectName secretsPage)
+    pages << new WebhooksPage(session, parent); // part 3: webhooks (webhooksPage)
     return pages;
 }

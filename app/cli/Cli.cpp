@@ -89,6 +89,7 @@ const QList<CliCommand> &Cli::commands()
         addAccountCommands(c);
         addArtifactCommands(c); // Part 1
         addSecretCommands(c); // part 2: secret vaults
+        addWebhookCommands(c); // part 3: webhooks
         return c;
     }();
     return all;

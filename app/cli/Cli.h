@@ -135,3 +135,4 @@ void addAdminCommands(QList<CliCommand> &into); // agents, keys, workspaces, aud
 void addAccountCommands(QList<CliCommand> &into); // auth, config, completion
 void addArtifactCommands(QList<CliCommand> &into); // jobs artifacts list | download (Part 1)
 void addSecretCommands(QList<CliCommand> &into); // part 2: secrets vaults|list|set|delete
+void addWebhookCommands(QList<CliCommand> &into); // part 3: webhooks

@@ -8,6 +8,7 @@
 #include "ClientTypes.h"
 #include "ArtifactTypes.h"
 #include "SecretTypes.h" // part 2: secret vaults
+#include "WebhookTypes.h" // part 3: webhooks
 
 #include <QByteArray>
 #include <QHash>
@@ -127,6 +128,16 @@ public:
     void secrets(const QString &vault, ClientCallback<SecretList> done);
     void putSecret(const QString &vault, const QString &name, const QString &value, ClientCallback<SecretView> done);
     void deleteSecret(const QString &vault, const QString &name, ClientCallback<bool> done);
+    // --- webhooks (part 3; ComputeClientWebhooks.cpp)
+    void createWebhook(const QJsonObject &body, ClientCallback<WebhookView> done); // secret in the answer only
+    void webhooks(ClientCallback<WebhookList> done);
+    void webhook(const QString &id, ClientCallback<WebhookView> done);
+    void updateWebhook(const QString &id, const QJsonObject &body, ClientCallback<WebhookView> done);
+    void deleteWebhook(const QString &id, ClientCallback<bool> done);
+    void rotateWebhookSecret(const QString &id, ClientCallback<WebhookView> done);
+    void testWebhook(const QString &id, ClientCallback<WebhookDeliveryView> done);
+    void webhookDeliveries(const QString &id, int limit, const QString &cursor, ClientCallback<WebhookDeliveryPage> done);
+    void resendWebhookDelivery(const QString &id, const QString &deliveryId, ClientCallback<WebhookDeliveryView> done);
 
 signals:
     // The session's tokens changed (refreshed): store them where the caller keeps them.

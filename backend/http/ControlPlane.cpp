@@ -16,6 +16,7 @@
 #include "Scheduler.h"
 #include "SecretService.h"
 #include "Store.h"
+#include "WebhookService.h" // part 3: webhooks
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -103,6 +104,10 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_services.agents->setSecretResolver([secrets = m_services.secrets](const Job &j) {
         return secrets->resolve(j.workspaceId, j.spec.secrets);
     });
+    // part 3: webhooks (durable outbox from the stored events, delivery on this thread)
+    m_services.webhooks = new WebhookService(*m_services.store, *m_services.events, config.server.webhooks, this);
+    if (!m_services.webhooks->start(m_config.dataDir, error))
+        return false;
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);

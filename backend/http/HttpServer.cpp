@@ -19,6 +19,7 @@
 #include "OpenApiController.h"
 #include "StatsController.h"
 #include "SecretsController.h"
+#include "WebhooksController.h" // part 3: webhooks
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -64,6 +65,7 @@ HttpServer::HttpServer(Services services, QObject *parent)
     m_controllers << new ArtifactsController(m_services, m_router, this);
     m_controllers << new StatsController(m_services, m_router, this);
     m_controllers << new SecretsController(m_services, m_router, this); // part 2: secret vaults
+    m_controllers << new WebhooksController(m_services, m_router, this); // part 3: webhooks
     auto *nodes = new NodesController(m_services, m_router, this);
     m_controllers << nodes;
     auto *logs = new LogsController(m_services, m_router, this);

@@ -1,6 +1,8 @@
 // What controllers reach: the core services of one control plane, and its configuration.
 #pragma once
 
+#include "WebhookConfig.h"
+
 #include <QSslConfiguration>
 #include <QString>
 
@@ -20,6 +22,7 @@ class AuditService;
 class OtpMailer;
 class ArtifactService; // artifacts (Part 1)
 class SecretService; // part 2: secret vaults
+class WebhookService; // part 3: webhooks
 
 struct ServerConfig
 {
@@ -47,6 +50,8 @@ struct ServerConfig
     qint64 artifactPartBytes = 8LL << 20;
     // part 2 (secret vaults): the key sealing secret values; empty: <data-dir>/secrets.key, made at first start
     QString secretsKeyFile;
+    // part 3: webhooks (serve --webhook-*)
+    WebhookConfig webhooks;
 };
 
 struct Services
@@ -67,5 +72,6 @@ struct Services
     OtpMailer *mailer = nullptr;
     ArtifactService *artifacts = nullptr; // artifacts (Part 1)
     SecretService *secrets = nullptr; // part 2: secret vaults
+    WebhookService *webhooks = nullptr; // part 3: webhooks
     ServerConfig config;
 };

@@ -337,6 +337,9 @@ void TestRoleMatrix::buildEndpoints()
         {"POST", "/v0/agents/{node}:rotate-key", {}, 2, 202, {}, false, true, false, node, nodeState});
     add("DELETE /v0/agents/{id}", {"DELETE", "/v0/agents/{node}", {}, 2, 204, {}, false, true, false, node, nodeState});
     add("GET /v0/stats", {"GET", "/v0/stats", {}, 1});
+    // part 3: webhooks (admins and owners)
+    add("GET /v0/webhooks", {"GET", "/v0/webhooks", {}, 2});
+    add("POST /v0/webhooks", {"POST", "/v0/webhooks", R"({"url":"http://127.0.0.1:9/h","events":["ping"]})", 2, 201});
     add("rpc nodes/register",
         {"POST", "/api/compute/nodes/register",
             R"({"name":"nr","hostname":"h","version":"t","capabilities":["COMMAND"],"isolation":"none",)"

@@ -48,6 +48,8 @@ public:
     bool start();
     // Starts again on the same data dir (the port may change).
     bool restart();
+    // The serve arguments the next start()/restart() passes after the defaults (webhook tests restart with others).
+    void setExtraArgs(QStringList args) { m_extraArgs = std::move(args); }
     // SIGKILL and wait for the process to go.
     void kill9();
     // SIGTERM; true when the process exits on its own within ms with exit code 0.
