@@ -13,8 +13,10 @@
 #include "LogService.h"
 #include "Metrics.h"
 #include "Scheduler.h"
+#include "ScheduleService.h" // schedules (part 4)
 #include "Store.h"
 
+#include <QDebug>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QLockFile>
@@ -88,6 +90,16 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_services.scheduler->start();
     m_services.logs = new LogService(m_config.dataDir + QStringLiteral("/logs"),
         {config.server.logMaxBytes, config.server.logRetentionDays, config.server.logFsync}, *m_services.jobs, this);
+    { // schedules (part 4): the clock is the wall clock unless the documented test hook sets another
+        const auto clock = ScheduleClock::fromEnvironment(error);
+        if (!clock)
+            return false;
+        if (clock->isTestClock())
+            qWarning().noquote() << "schedules:" << clock->describe() << "- a test hook, never for real use";
+        m_services.schedules = new ScheduleService(*m_services.store, *m_services.jobs, *clock, this);
+        if (!m_services.schedules->load(error))
+            return false;
+    }
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);

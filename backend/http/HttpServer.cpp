@@ -18,6 +18,7 @@
 #include "NodesController.h"
 #include "OpenApiController.h"
 #include "StatsController.h"
+#include "SchedulesController.h" // schedules (part 4)
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -62,6 +63,7 @@ HttpServer::HttpServer(Services services, QObject *parent)
     m_controllers << new BillingController(m_services, m_router, this);
     m_controllers << new ArtifactsController(m_services, m_router, this);
     m_controllers << new StatsController(m_services, m_router, this);
+    m_controllers << new SchedulesController(m_services, m_router, this); // schedules (part 4)
     auto *nodes = new NodesController(m_services, m_router, this);
     m_controllers << nodes;
     auto *logs = new LogsController(m_services, m_router, this);

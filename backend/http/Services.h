@@ -18,6 +18,7 @@ class KeyService;
 class RateLimiter;
 class AuditService;
 class OtpMailer;
+class ScheduleService; // schedules (part 4)
 
 struct ServerConfig
 {
@@ -56,5 +57,6 @@ struct Services
     RateLimiter *limiter = nullptr;
     AuditService *audit = nullptr;
     OtpMailer *mailer = nullptr;
+    ScheduleService *schedules = nullptr; // schedules (part 4)
     ServerConfig config;
 };
