@@ -78,7 +78,7 @@ void TestCron::badExpressions_data()
                                   << "more than one";
     QTest::newRow("unknown macro") << "@reboot"
                                    << "unknown macro";
-    QTest::newRow("garbage") << "every minute please ok"
+    QTest::newRow("garbage") << "every minute please ok now"
                              << "not a number";
 }
 
