@@ -86,6 +86,7 @@ const QList<CliCommand> &Cli::commands()
         QList<CliCommand> c;
         addJobsCommands(c);
         addAdminCommands(c);
+        addScheduleCommands(c); // schedules (part 4)
         addAccountCommands(c);
         return c;
     }();

@@ -133,3 +133,4 @@ private:
 void addJobsCommands(QList<CliCommand> &into);
 void addAdminCommands(QList<CliCommand> &into); // agents, keys, workspaces, audit
 void addAccountCommands(QList<CliCommand> &into); // auth, config, completion
+void addScheduleCommands(QList<CliCommand> &into); // schedules (part 4)

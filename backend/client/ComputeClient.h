@@ -6,6 +6,7 @@
 
 #include "ClientError.h"
 #include "ClientTypes.h"
+#include "ScheduleTypes.h" // schedules (part 4)
 
 #include <QByteArray>
 #include <QHash>
@@ -112,6 +113,17 @@ public:
     void auditExport(const QString &workspaceId, const AuditFilter &filter, const QString &format,
         const QString &cursor, ClientCallback<AuditChunk> done);
     void auditVerify(const QString &workspaceId, ClientCallback<AuditVerdict> done);
+
+    // --- schedules (part 4; ComputeClientSchedules.cpp)
+    void schedules(ClientCallback<ScheduleList> done);
+    void schedule(const QString &id, ClientCallback<ScheduleView> done);
+    void createSchedule(const QJsonObject &body, ClientCallback<ScheduleView> done);
+    void updateSchedule(const QString &id, const QJsonObject &changes, ClientCallback<ScheduleView> done);
+    void setSchedulePaused(const QString &id, bool paused, ClientCallback<ScheduleView> done);
+    void deleteSchedule(const QString &id, ClientCallback<bool> done);
+    // The next five run times of a cron expression in a zone (empty: UTC), before anything is saved.
+    void previewSchedule(const QString &cron, const QString &timeZone, ClientCallback<SchedulePreview> done);
+    void scheduleRuns(const QString &id, int limit, ClientCallback<JobPage> done); // newest first
 
 signals:
     // The session's tokens changed (refreshed): store them where the caller keeps them.

@@ -9,6 +9,7 @@
 #include "Store.h"
 #include "Ulid.h"
 
+#include <QDebug>
 #include <QJsonArray>
 
 #include <algorithm>
@@ -44,6 +45,8 @@ bool ScheduleService::load(QString *error)
 {
     Q_UNUSED(error);
     m_startedAt = m_clock.nowMs();
+    if (m_clock.isTestClock()) // tests tell slots missed while down from slots run live by this instant
+        qInfo().noquote() << "schedules: started at" << isoTime(m_startedAt) << "on the test clock";
     for (const Schedule &s : ScheduleRepository::loadAll(m_store.reader())) {
         auto p = std::make_shared<Schedule>(s);
         m_schedules.insert(p->id, p);
@@ -369,7 +372,8 @@ void ScheduleService::submitRun(const QString &id, qint64 slot)
     auto spec = JobSpec::fromJson(s->jobTemplate);
     if (!spec)
         return handled(id, slot, QString(), QStringLiteral("failed: the job template is not valid"), false);
-    spec.value().labels.insert(QStringLiteral("schedule"), id);
+    spec.value().labels.insert(QStringLiteral("tanvrit/schedule"), id);
+    spec.value().labels.insert(QStringLiteral("tanvrit/schedule-slot"), isoTime(slot)); // which slot this run is for
     SubmitOptions opts;
     opts.alsoStore = [id, slot](SqlSession &sql, const Job &job) {
         return ScheduleRepository::recordSlot(sql, id, slot, job.id, QStringLiteral("submitted"));

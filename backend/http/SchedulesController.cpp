@@ -99,7 +99,7 @@ void SchedulesController::runs(const ExchangePtr &ex, const QString &id)
             return ex->replyError(ApiError::invalid(QStringLiteral("a schedule's runs take no label filter")));
         params[k].append(v);
     }
-    params[QStringLiteral("label")] = QStringList {QStringLiteral("schedule:") + id};
+    params[QStringLiteral("label")] = QStringList {QStringLiteral("tanvrit/schedule:") + id};
     const auto q = JobsController::parseQuery(params);
     if (!q)
         return ex->replyError(q.error());

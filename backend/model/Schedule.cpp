@@ -98,11 +98,9 @@ Status Schedule::apply(const QJsonObject &body, bool create, Schedule &s)
             const QJsonObject inner = spec.error().detail.value(QStringLiteral("fields")).toObject();
             for (auto it = inner.begin(); it != inner.end(); ++it)
                 f.insert(QStringLiteral("jobTemplate.") + it.key(), it.value());
-        } else if (spec.value().labels.contains(QStringLiteral("schedule"))) {
-            f.insert(QStringLiteral("jobTemplate.labels.schedule"), QStringLiteral("is set by the schedule itself"));
-        } else if (spec.value().labels.size() >= 256) {
+        } else if (spec.value().labels.size() > 254) {
             f.insert(
-                QStringLiteral("jobTemplate.labels"), QStringLiteral("at most 255 labels (the schedule adds one)"));
+                QStringLiteral("jobTemplate.labels"), QStringLiteral("at most 254 labels (the schedule adds two)"));
         }
         n.jobTemplate = t;
     }

@@ -6,6 +6,14 @@
 #include <QJsonDocument>
 #include <QVariant>
 
+namespace {
+// the text columns are NOT NULL: a null QString would bind as NULL
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+}
+
 bool ScheduleRepository::insert(SqlSession &s, const Schedule &sch)
 {
     QSqlQuery &q = s.prepare(QStringLiteral("INSERT INTO schedules(id, workspace_id, doc, created_at, last_slot, "
@@ -15,8 +23,8 @@ bool ScheduleRepository::insert(SqlSession &s, const Schedule &sch)
     q.addBindValue(QString::fromUtf8(QJsonDocument(sch.definitionJson()).toJson(QJsonDocument::Compact)));
     q.addBindValue(sch.createdAt);
     q.addBindValue(sch.lastSlot);
-    q.addBindValue(sch.lastJobId);
-    q.addBindValue(sch.lastOutcome);
+    q.addBindValue(text(sch.lastJobId));
+    q.addBindValue(text(sch.lastOutcome));
     return SqlSession::run(q);
 }
 
@@ -36,8 +44,8 @@ bool ScheduleRepository::recordSlot(
     QSqlQuery &q = s.prepare(QStringLiteral("UPDATE schedules SET last_slot = ?, last_job_id = ?, last_outcome = ? "
                                             "WHERE id = ? AND last_slot <= ?"));
     q.addBindValue(slot);
-    q.addBindValue(jobId);
-    q.addBindValue(outcome);
+    q.addBindValue(text(jobId));
+    q.addBindValue(text(outcome));
     q.addBindValue(id);
     q.addBindValue(slot);
     return SqlSession::run(q);

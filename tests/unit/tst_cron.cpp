@@ -248,8 +248,8 @@ void TestCron::scheduleBodyValidation_data()
     QTest::newRow("template not an object")
         << QJsonObject {{"name", "n"}, {"cron", "* * * * *"}, {"jobTemplate", "echo"}} << QStringList {"jobTemplate"};
     QTest::newRow("schedule label reserved") << QJsonObject {{"name", "n"}, {"cron", "* * * * *"},
-        {"jobTemplate", QJsonObject {{"command", "x"}, {"labels", QJsonObject {{"schedule", "y"}}}}}}
-                                             << QStringList {"jobTemplate.labels.schedule"};
+        {"jobTemplate", QJsonObject {{"command", "x"}, {"labels", QJsonObject {{"tanvrit/schedule", "y"}}}}}}
+                                             << QStringList {"jobTemplate.labels.tanvrit/schedule"};
     QTest::newRow("bad policies") << QJsonObject {{"name", "n"}, {"cron", "* * * * *"}, {"jobTemplate", tpl},
         {"concurrencyPolicy", "queue"}, {"catchUp", "all"}, {"paused", "no"}}
                                   << QStringList {"concurrencyPolicy", "catchUp", "paused"};
