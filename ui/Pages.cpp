@@ -7,6 +7,7 @@
 #include "MembersPage.h"
 #include "NodesPage.h"
 #include "Page.h"
+#include "SchedulesPage.h" // schedules (part 4)
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
 // the window's own). Each page's owner adds its line here.
@@ -20,5 +21,6 @@ QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
     pages << new MembersPage(session, parent);
     pages << new KeysPage(session, parent);
     pages << new AuditPage(session, parent);
+    pages << new SchedulesPage(session, parent); // schedules (part 4): schedulesPage
     return pages;
 }
