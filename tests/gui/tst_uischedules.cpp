@@ -1,6 +1,8 @@
 // The Schedules page driven as a user would, against the console's embedded control plane: create a schedule
 // through the editor, see the next five runs before saving and a refused field named inline, see it listed,
 // pause and resume it.
+#include "ClientAwait.h"
+#include "ComputeClient.h"
 #include "ConsoleSession.h"
 #include "GuiFixture.h"
 #include "ScheduleDialog.h"
@@ -23,6 +25,7 @@ private slots:
     void cleanupTestCase();
     void createThroughTheEditor();
     void pauseAndResume();
+    void aMemberSeesThemReadOnly(); // last: it reconnects the console as a member
 
 private:
     static QTreeWidgetItem *row(QTreeWidget *tree, int column, const QString &text);
@@ -118,6 +121,32 @@ void TestUiSchedules::pauseAndResume()
     QTRY_VERIFY_WITH_TIMEOUT(row(table, 0, QStringLiteral("weekday report"))
             && row(table, 0, QStringLiteral("weekday report"))->text(5).isEmpty(),
         10000);
+}
+
+void TestUiSchedules::aMemberSeesThemReadOnly()
+{
+    const auto minted = awaitResult<KeyView>([&](auto cb) {
+        m_fx->client()->createKey(
+            {{QStringLiteral("name"), QStringLiteral("as-member")}, {QStringLiteral("role"), QStringLiteral("member")}},
+            cb);
+    });
+    QVERIFY(minted);
+    ClientConnection conn = m_fx->client()->connection();
+    conn.apiKey = minted.value().key;
+    m_fx->session()->connectTo(conn, QStringLiteral("member"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_fx->session()->state() == ConsoleSession::State::Connected
+            && m_fx->session()->role() == QLatin1String("member"),
+        15000);
+    QVERIFY(m_fx->showPage(QStringLiteral("schedulesPage")));
+    auto *table = m_fx->find<QTreeWidget>(QStringLiteral("schedulesTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(row(table, 0, QStringLiteral("weekday report")), 10000);
+    row(table, 0, QStringLiteral("weekday report"))->setSelected(true);
+    for (const char *name :
+        {"newScheduleButton", "editScheduleButton", "pauseScheduleButton", "deleteScheduleButton"}) {
+        auto *b = m_fx->find<QPushButton>(QLatin1String(name));
+        QVERIFY2(b && !b->isEnabled(), name);
+        QVERIFY2(b->toolTip().contains(QLatin1String("admin")), qPrintable(b->toolTip()));
+    }
 }
 
 QTEST_MAIN(TestUiSchedules)
