@@ -38,6 +38,8 @@ private slots:
     void pauseAndResume();
     void badInputIsRefused();
     void membersReadOnlyAndOtherWorkspacesSeeNothing();
+    void changesAreAudited();
+    void aMalformedTestClockStopsTheServer();
 
 private:
     bool startServer(bool withAgent = true);
@@ -372,6 +374,37 @@ void TestSchedules::membersReadOnlyAndOtherWorkspacesSeeNothing()
     QCOMPARE(team.as(as, "GET", QStringLiteral("/v0/schedules")).json.value("schedules").toArray().size(), 0);
     QCOMPARE(m_server->request("DELETE", QStringLiteral("/v0/schedules/") + id).status, 200);
     QCOMPARE(m_server->get(QStringLiteral("/v0/schedules/") + id).status, 404);
+}
+
+void TestSchedules::changesAreAudited()
+{
+    QVERIFY(startServer(false));
+    const QString ws = TestTeam(*m_server).defaultWorkspace();
+    const QString id = create({{"name", "audited"}, {"cron", "@daily"},
+        {"jobTemplate", QJsonObject {{"command", "true"}, {"env", QJsonObject {{"TOKEN", "not-for-the-audit-log"}}}}}});
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(m_server->post(QStringLiteral("/v0/schedules/%1:pause").arg(id), {}).status, 200);
+    QCOMPARE(m_server->request("PATCH", QStringLiteral("/v0/schedules/") + id, R"({"name":"renamed"})").status, 200);
+    QCOMPARE(m_server->request("DELETE", QStringLiteral("/v0/schedules/") + id).status, 200);
+    QCOMPARE(m_server->post(QStringLiteral("/v0/schedules:preview"), {{"cron", "@daily"}}).status, 200);
+    const auto audit = m_server->get(QStringLiteral("/v0/workspaces/%1/audit?limit=1000").arg(ws));
+    QCOMPARE(audit.status, 200);
+    QStringList actions;
+    for (const auto &e : audit.json.value("entries").toArray())
+        if (e.toObject().value("subject").toString() == id)
+            actions << e.toObject().value("action").toString();
+    actions.sort();
+    QCOMPARE(actions, QStringList({"schedule.create", "schedule.delete", "schedule.pause", "schedule.update"}));
+    QVERIFY(!audit.body.contains("not-for-the-audit-log"));
+    QVERIFY(!audit.body.contains("preview"));
+}
+
+void TestSchedules::aMalformedTestClockStopsTheServer()
+{
+    qputenv("TANVRIT_TEST_CLOCK", "tomorrow, quickly");
+    TestServer server;
+    QVERIFY(!server.start());
+    QVERIFY2(server.output().contains("TANVRIT_TEST_CLOCK must look like"), server.output().constData());
 }
 
 QTEST_GUILESS_MAIN(TestSchedules)
