@@ -387,14 +387,19 @@ void TestSchedules::changesAreAudited()
     QCOMPARE(m_server->request("PATCH", QStringLiteral("/v0/schedules/") + id, R"({"name":"renamed"})").status, 200);
     QCOMPARE(m_server->request("DELETE", QStringLiteral("/v0/schedules/") + id).status, 200);
     QCOMPARE(m_server->post(QStringLiteral("/v0/schedules:preview"), {{"cron", "@daily"}}).status, 200);
-    const auto audit = m_server->get(QStringLiteral("/v0/workspaces/%1/audit?limit=1000").arg(ws));
-    QCOMPARE(audit.status, 200);
-    QStringList actions;
-    for (const auto &e : audit.json.value("entries").toArray())
-        if (e.toObject().value("subject").toString() == id)
-            actions << e.toObject().value("action").toString();
-    actions.sort();
-    QCOMPARE(actions, QStringList({"schedule.create", "schedule.delete", "schedule.pause", "schedule.update"}));
+    // entries are written a moment after the answer: wait for them
+    TestServer::Reply audit;
+    auto actions = [&] {
+        audit = m_server->get(QStringLiteral("/v0/workspaces/%1/audit?limit=1000").arg(ws));
+        QStringList out;
+        for (const auto &e : audit.json.value("entries").toArray())
+            if (e.toObject().value("subject").toString() == id)
+                out << e.toObject().value("action").toString();
+        out.sort();
+        return out;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(
+        actions(), QStringList({"schedule.create", "schedule.delete", "schedule.pause", "schedule.update"}), 10000);
     QVERIFY(!audit.body.contains("not-for-the-audit-log"));
     QVERIFY(!audit.body.contains("preview"));
 }
