@@ -23,6 +23,7 @@ void usage(FILE *to)
         "  agents      list, get, drain, remove, join-command\n"
         "  keys        create, list, revoke\n"
         "  workspaces  list, create, use, members, invite\n"
+        "  schedules   create, list, get, update, pause, resume, delete, runs, preview\n"
         "  auth        login, logout, print-token, whoami\n"
         "  audit       export, verify\n"
         "  config      set-context, use-context, get-contexts, current-context, delete-context\n"

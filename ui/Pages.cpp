@@ -9,6 +9,7 @@
 #include "Page.h"
 #include "SecretsPage.h" // part 2: secret vaults
 #include "WebhooksPage.h" // part 3: webhooks
+#include "SchedulesPage.h" // schedules (part 4)
 
 // objectNames: dashboardPage, jobsPage, logsPage, nodesPage, membersPage, keysPage, auditPage (settingsPage is
 // the window's own). Each page's owner adds its line here.
@@ -24,5 +25,6 @@ QList<Page *> createPages(ConsoleSession *session, QWidget *parent)
     pages << new AuditPage(session, parent);
     pages << new SecretsPage(session, parent); // part 2: secret vaults (objectName secretsPage)
     pages << new WebhooksPage(session, parent); // part 3: webhooks (webhooksPage)
+    pages << new SchedulesPage(session, parent); // schedules (part 4): schedulesPage
     return pages;
 }

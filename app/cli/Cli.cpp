@@ -86,6 +86,7 @@ const QList<CliCommand> &Cli::commands()
         QList<CliCommand> c;
         addJobsCommands(c);
         addAdminCommands(c);
+        addScheduleCommands(c); // schedules (part 4)
         addAccountCommands(c);
         addArtifactCommands(c); // Part 1
         addSecretCommands(c); // part 2: secret vaults

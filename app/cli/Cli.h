@@ -136,3 +136,4 @@ void addAccountCommands(QList<CliCommand> &into); // auth, config, completion
 void addArtifactCommands(QList<CliCommand> &into); // jobs artifacts list | download (Part 1)
 void addSecretCommands(QList<CliCommand> &into); // part 2: secrets vaults|list|set|delete
 void addWebhookCommands(QList<CliCommand> &into); // part 3: webhooks
+void addScheduleCommands(QList<CliCommand> &into); // schedules (part 4)

@@ -9,6 +9,7 @@
 #include "ArtifactTypes.h"
 #include "SecretTypes.h" // part 2: secret vaults
 #include "WebhookTypes.h" // part 3: webhooks
+#include "ScheduleTypes.h" // schedules (part 4)
 
 #include <QByteArray>
 #include <QHash>
@@ -138,6 +139,16 @@ public:
     void testWebhook(const QString &id, ClientCallback<WebhookDeliveryView> done);
     void webhookDeliveries(const QString &id, int limit, const QString &cursor, ClientCallback<WebhookDeliveryPage> done);
     void resendWebhookDelivery(const QString &id, const QString &deliveryId, ClientCallback<WebhookDeliveryView> done);
+    // --- schedules (part 4; ComputeClientSchedules.cpp)
+    void schedules(ClientCallback<ScheduleList> done);
+    void schedule(const QString &id, ClientCallback<ScheduleView> done);
+    void createSchedule(const QJsonObject &body, ClientCallback<ScheduleView> done);
+    void updateSchedule(const QString &id, const QJsonObject &changes, ClientCallback<ScheduleView> done);
+    void setSchedulePaused(const QString &id, bool paused, ClientCallback<ScheduleView> done);
+    void deleteSchedule(const QString &id, ClientCallback<bool> done);
+    // The next five run times of a cron expression in a zone (empty: UTC), before anything is saved.
+    void previewSchedule(const QString &cron, const QString &timeZone, ClientCallback<SchedulePreview> done);
+    void scheduleRuns(const QString &id, int limit, ClientCallback<JobPage> done); // newest first
 
 signals:
     // The session's tokens changed (refreshed): store them where the caller keeps them.

@@ -17,14 +17,22 @@ JobProfile *JobQueue::profileFor(const QString &workspaceId, const QString &type
 {
     QString key = workspaceId + QChar(0x1f) + type + QChar(0x1f) + QString::number(resources.cpu) + QLatin1Char(',')
         + QString::number(resources.memGib) + QLatin1Char(',') + QString::number(resources.gpus);
-    for (auto it = labels.begin(); it != labels.end(); ++it)
+    bool systemLabels = false; // schedules (part 4): system labels (tanvrit/…) do not constrain placement
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+        if (JobSpec::isSystemLabel(it.key())) {
+            systemLabels = true;
+            continue;
+        }
         key += QChar(0x1f) + it.key() + QChar(0x1e) + it.value();
+    }
     JobProfile *&p = m_profiles[key];
     if (!p) {
         p = new JobProfile;
         p->workspaceId = workspaceId;
         p->type = type;
         p->labels = labels;
+        for (auto it = p->labels.begin(); systemLabels && it != p->labels.end();)
+            it = JobSpec::isSystemLabel(it.key()) ? p->labels.erase(it) : std::next(it);
         p->resources = resources;
         p->key = key;
     }

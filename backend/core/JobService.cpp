@@ -185,9 +185,9 @@ void JobService::submit(const Principal &p, JobSpec spec, const SubmitOptions &o
     const bool hasIdem = !idemKey.isEmpty();
     const IdempotencyRecord idem {p.workspaceId, opts.idempotencyKey, job->id, now};
     const bool queued = m_store.writer().enqueue(
-        [snapshot = *job, doc, event, hasIdem, idem](SqlSession &s) {
+        [snapshot = *job, doc, event, hasIdem, idem, also = opts.alsoStore](SqlSession &s) {
             return JobRepository::insert(s, snapshot, doc) && (!hasIdem || JobRepository::putIdempotencyKey(s, idem))
-                && EventRepository::insert(s, event);
+                && EventRepository::insert(s, event) && (!also || also(s, snapshot));
         },
         [this, job, event, idemKey, idem, done](bool ok) {
             const QList<JobCallback> repeats

@@ -20,6 +20,7 @@
 
 class Store;
 class EventBus;
+class SqlSession;
 
 using JobPtr = std::shared_ptr<Job>;
 using JobCallback = std::function<void(Result<JobPtr>)>;
@@ -27,6 +28,9 @@ using JobCallback = std::function<void(Result<JobPtr>)>;
 struct SubmitOptions
 {
     QString idempotencyKey;
+    // schedules (part 4): more to store in the job's own transaction (a schedule's slot record), so the job
+    // and the record of why it exists commit together or not at all.
+    std::function<bool(SqlSession &, const Job &)> alsoStore;
 };
 
 class JobService : public QObject

@@ -15,9 +15,11 @@
 #include "Metrics.h"
 #include "Scheduler.h"
 #include "SecretService.h"
+#include "ScheduleService.h" // schedules (part 4)
 #include "Store.h"
 #include "WebhookService.h" // part 3: webhooks
 
+#include <QDebug>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QLockFile>
@@ -108,6 +110,16 @@ bool ControlPlane::start(const ControlPlaneConfig &config, QString *error)
     m_services.webhooks = new WebhookService(*m_services.store, *m_services.events, config.server.webhooks, this);
     if (!m_services.webhooks->start(m_config.dataDir, error))
         return false;
+    { // schedules (part 4): the clock is the wall clock unless the documented test hook sets another
+        const auto clock = ScheduleClock::fromEnvironment(error);
+        if (!clock)
+            return false;
+        if (clock->isTestClock())
+            qWarning().noquote() << "schedules:" << clock->describe() << "- a test hook, never for real use";
+        m_services.schedules = new ScheduleService(*m_services.store, *m_services.jobs, *clock, this);
+        if (!m_services.schedules->load(error))
+            return false;
+    }
 
     m_http = new HttpServer(m_services);
     const quint16 port = m_http->listenOn(config.address, config.port);

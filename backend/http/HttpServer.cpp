@@ -20,6 +20,7 @@
 #include "StatsController.h"
 #include "SecretsController.h"
 #include "WebhooksController.h" // part 3: webhooks
+#include "SchedulesController.h" // schedules (part 4)
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -66,6 +67,7 @@ HttpServer::HttpServer(Services services, QObject *parent)
     m_controllers << new StatsController(m_services, m_router, this);
     m_controllers << new SecretsController(m_services, m_router, this); // part 2: secret vaults
     m_controllers << new WebhooksController(m_services, m_router, this); // part 3: webhooks
+    m_controllers << new SchedulesController(m_services, m_router, this); // schedules (part 4)
     auto *nodes = new NodesController(m_services, m_router, this);
     m_controllers << nodes;
     auto *logs = new LogsController(m_services, m_router, this);

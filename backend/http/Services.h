@@ -23,6 +23,7 @@ class OtpMailer;
 class ArtifactService; // artifacts (Part 1)
 class SecretService; // part 2: secret vaults
 class WebhookService; // part 3: webhooks
+class ScheduleService; // schedules (part 4)
 
 struct ServerConfig
 {
@@ -73,5 +74,6 @@ struct Services
     ArtifactService *artifacts = nullptr; // artifacts (Part 1)
     SecretService *secrets = nullptr; // part 2: secret vaults
     WebhookService *webhooks = nullptr; // part 3: webhooks
+    ScheduleService *schedules = nullptr; // schedules (part 4)
     ServerConfig config;
 };

@@ -201,6 +201,9 @@ Result<JobSpec> JobSpec::fromJson(const QJsonObject &body)
             f.add(QStringLiteral("secrets"),
                 QStringLiteral("'%1' is not vault/NAME or vault/NAME=ENVVAR").arg(entry.left(200)));
     readStringMap(body, QStringLiteral("labels"), s.labels, f, labelKeyRe(), 256);
+    for (auto it = s.labels.begin(); it != s.labels.end(); ++it) // schedules (part 4)
+        if (isSystemLabel(it.key()))
+            f.add(QStringLiteral("labels.") + it.key(), QStringLiteral("the tanvrit/ prefix is reserved for the system"));
     readInt(body, QStringLiteral("priority"), s.priority, -1000, 1000, f);
     readInt(body, QStringLiteral("maxRetries"), s.maxRetries, 0, 10, f);
     readInt(body, QStringLiteral("timeoutSeconds"), s.timeoutSeconds, 1, kMaxTimeout, f);

@@ -41,6 +41,9 @@ struct JobSpec
     static JobSpec readJson(const QJsonObject &in);   // trusted input (the store)
     // Values that must never appear in logs: env entries named in `secrets` (3+ characters).
     QStringList secretValues() const;
+    // schedules (part 4): labels under "tanvrit/" are set by the system (a schedule's runs carry
+    // tanvrit/schedule); they describe a job, never constrain its placement, and submit bodies may not set them.
+    static bool isSystemLabel(const QString &key) { return key.startsWith(QLatin1String("tanvrit/")); }
 };
 
 struct JobTransition

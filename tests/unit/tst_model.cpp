@@ -116,6 +116,8 @@ void TestModel::invalidSpecs_data()
     QTest::addColumn<QString>("field");
     QTest::newRow("no command") << QByteArray(R"({"type":"COMMAND"})") << "command";
     QTest::newRow("command and argv") << QByteArray(R"({"command":"x","argv":["y"]})") << "argv";
+    QTest::newRow("system label (schedules)")
+        << QByteArray(R"({"command":"x","labels":{"tanvrit/schedule":"sch_x"}})") << "labels.tanvrit/schedule";
     QTest::newRow("blank command") << QByteArray(R"({"command":"   "})") << "command";
     QTest::newRow("command not a string") << QByteArray(R"({"command":5})") << "command";
     QTest::newRow("argv not strings") << QByteArray(R"({"argv":[1,2]})") << "argv";
