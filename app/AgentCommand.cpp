@@ -109,8 +109,11 @@ int parseConfig(const QStringList &args, AgentConfig &cfg)
         "as fallback), run them as isolated processes and report logs and results.\n"
         "SIGTERM or SIGINT kills running jobs and exits 0 (the control plane requeues them)."));
     p.addHelpOption();
-    const QString defaultWorkDir
-        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/agent");
+    // under systemd (StateDirectory=) the service's state directory, else <the user's data location>/agent
+    const QString stateDir = qEnvironmentVariable("STATE_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    const QString defaultWorkDir = stateDir.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/agent")
+        : stateDir;
     const QList<QCommandLineOption> options = {
         {QStringLiteral("config"),
             QStringLiteral("Read options from this INI file (key = value, keys named like the flags). A flag wins over "
@@ -176,7 +179,7 @@ int parseConfig(const QStringList &args, AgentConfig &cfg)
         {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error (default: info)."),
             QStringLiteral("LEVEL"), QStringLiteral("info")},
     };
-    p.addOptions(options);
+    p.addOptions(ConfigSources::withDefaultsShown(options));
     ConfigSources sources(options, {QStringLiteral("ca")}); // fail() below names where a bad value was set
     QStringList resolved;
     if (QString why; !sources.resolve(args, &resolved, &why)) {

@@ -26,6 +26,20 @@ ConfigSources::~ConfigSources()
         g_current = nullptr;
 }
 
+QList<QCommandLineOption> ConfigSources::withDefaultsShown(QList<QCommandLineOption> options)
+{
+    for (QCommandLineOption &o : options) {
+        const QStringList defaults = o.defaultValues();
+        if (defaults.isEmpty() || o.description().contains(QLatin1String("default")))
+            continue;
+        QString d = o.description();
+        if (d.endsWith(QLatin1Char('.')))
+            d.chop(1);
+        o.setDescription(QStringLiteral("%1 (default: %2).").arg(d, defaults.join(QLatin1Char(','))));
+    }
+    return options;
+}
+
 QString ConfigSources::environmentName(const QString &option)
 {
     return QStringLiteral("TANVRIT_") + option.toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));

@@ -25,6 +25,10 @@ public:
     // bad true/false value.
     bool resolve(const QStringList &args, QStringList *out, QString *error);
 
+    // The options with " (default: X)" added to the description of each that has a default and does not
+    // already say it (for --help, the man pages and the generated configuration files).
+    static QList<QCommandLineOption> withDefaultsShown(QList<QCommandLineOption> options);
+
     // The environment variable of an option: "listen" -> "TANVRIT_LISTEN".
     static QString environmentName(const QString &option);
 

@@ -90,7 +90,10 @@ int runServe(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Run the Tanvrit Compute control plane (REST API, scheduler, store)."));
     p.addHelpOption();
-    const QString defaultData = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    // under systemd (StateDirectory=) the service's state directory, else the user's data location
+    const QString stateDir = qEnvironmentVariable("STATE_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    const QString defaultData
+        = stateDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : stateDir;
     const QList<QCommandLineOption> options = {
         {QStringLiteral("config"),
             QStringLiteral("Read options from this INI file (key = value, keys named like the flags). A flag wins over "
@@ -98,7 +101,9 @@ int runServe(const QStringList &args)
             QStringLiteral("FILE")},
         {QStringLiteral("listen"), QStringLiteral("Address to listen on, HOST:PORT (port 0 picks a free one)."),
             QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080")},
-        {QStringLiteral("data-dir"), QStringLiteral("Where the database, logs and admin.key live."),
+        {QStringLiteral("data-dir"),
+            QStringLiteral("Where the database, logs and admin.key live (default: $STATE_DIRECTORY under systemd, else "
+                           "~/.local/share/tanvrit-compute)."),
             QStringLiteral("DIR"), defaultData},
         {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error."), QStringLiteral("LEVEL"),
             QStringLiteral("info")},
@@ -153,8 +158,8 @@ int runServe(const QStringList &args)
         {QStringLiteral("tls-key"), QStringLiteral("The PEM private key of --tls-cert (not encrypted)."),
             QStringLiteral("FILE")},
     };
-    p.addOptions(options);
-    addIdentityOptions(p);
+    p.addOptions(ConfigSources::withDefaultsShown(options));
+    p.addOptions(ConfigSources::withDefaultsShown(identityOptions()));
     ConfigSources sources(options + identityOptions(), {QStringLiteral("plan-rate")});
     QStringList resolved;
     if (QString why; !sources.resolve(args, &resolved, &why)) {

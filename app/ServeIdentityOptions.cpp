@@ -42,10 +42,6 @@ QList<QCommandLineOption> identityOptions()
     };
 }
 
-void addIdentityOptions(QCommandLineParser &p)
-{
-    p.addOptions(identityOptions());
-}
 
 bool readIdentityOptions(const QCommandLineParser &p, IdentityConfig &out, QString *error)
 {

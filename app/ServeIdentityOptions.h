@@ -9,6 +9,5 @@ class QCommandLineParser;
 struct IdentityConfig;
 
 QList<QCommandLineOption> identityOptions();
-void addIdentityOptions(QCommandLineParser &p);
 // False with a message naming the option when a value is not acceptable.
 bool readIdentityOptions(const QCommandLineParser &p, IdentityConfig &out, QString *error);
