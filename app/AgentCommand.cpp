@@ -1,5 +1,6 @@
 // Flags of `tanvrit-compute agent`, signals (SIGTERM/SIGINT through a signalfd: stop at once, exit 0) and start-up.
 #include "AgentCommand.h"
+#include "ConfigSources.h"
 #include "AgentRuntime.h"
 #include "Logging.h"
 #include "ShutdownSignals.h"
@@ -38,7 +39,7 @@ bool parseLabels(const QString &s, QMap<QString, QString> &labels)
 
 int fail(const char *message)
 {
-    fprintf(stderr, "agent: %s\n", message);
+    fprintf(stderr, "agent: %s\n", qPrintable(ConfigSources::annotateCurrent(QString::fromUtf8(message))));
     return 2;
 }
 
@@ -108,9 +109,16 @@ int parseConfig(const QStringList &args, AgentConfig &cfg)
         "as fallback), run them as isolated processes and report logs and results.\n"
         "SIGTERM or SIGINT kills running jobs and exits 0 (the control plane requeues them)."));
     p.addHelpOption();
-    const QString defaultWorkDir
-        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/agent");
-    p.addOptions({
+    // under systemd (StateDirectory=) the service's state directory, else <the user's data location>/agent
+    const QString stateDir = qEnvironmentVariable("STATE_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    const QString defaultWorkDir = stateDir.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/agent")
+        : stateDir;
+    const QList<QCommandLineOption> options = {
+        {QStringLiteral("config"),
+            QStringLiteral("Read options from this INI file (key = value, keys named like the flags). A flag wins over "
+                           "the environment (TANVRIT_<NAME>), which wins over the file."),
+            QStringLiteral("FILE")},
         {QStringLiteral("server"), QStringLiteral("Control plane URL, e.g. http://10.0.0.5:8080 (required)."),
             QStringLiteral("URL")},
         {QStringLiteral("key"),
@@ -170,8 +178,17 @@ int parseConfig(const QStringList &args, AgentConfig &cfg)
             QStringLiteral("FILE")},
         {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error (default: info)."),
             QStringLiteral("LEVEL"), QStringLiteral("info")},
-    });
-    p.process(args);
+    };
+    p.addOptions(ConfigSources::withDefaultsShown(options));
+    ConfigSources sources(options, {QStringLiteral("ca")}); // fail() below names where a bad value was set
+    QStringList resolved;
+    if (QString why; !sources.resolve(args, &resolved, &why)) {
+        fprintf(stderr, "agent: %s\n", qPrintable(why));
+        return 2;
+    }
+    p.process(resolved);
+    if (!sources.file().isEmpty())
+        qInfo().noquote() << "agent: options read from" << sources.file();
 
     if (!Logging::install(p.value(QStringLiteral("log-level"))))
         return fail("--log-level must be debug, info, warn or error");

@@ -2,6 +2,7 @@
 #include "ServeCommand.h"
 #include "ServeIdentityOptions.h"
 #include "ServeWebhookOptions.h" // part 3: webhooks
+#include "ConfigSources.h"
 #include "ControlPlane.h"
 #include "HeapTrimmer.h"
 #include "LocalAgent.h"
@@ -15,7 +16,11 @@
 #include <QFile>
 #include <QStandardPaths>
 
+#include <cstdarg>
+#include <cstdio>
+
 #include <sys/resource.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 namespace {
@@ -58,6 +63,18 @@ qint64 raiseDescriptorLimit(qint64 *before)
     return rl.rlim_cur == RLIM_INFINITY ? std::numeric_limits<qint64>::max() : qint64(rl.rlim_cur);
 }
 
+// A bad option value, printed with where the option was set when that was not the command line.
+void badOption(const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    char buf[1024];
+    vsnprintf(buf, sizeof buf, format, ap);
+    va_end(ap);
+    const QString message = QString::fromLocal8Bit(buf).trimmed();
+    fprintf(stderr, "%s\n", qPrintable(ConfigSources::annotateCurrent(message)));
+}
+
 bool parseSeconds(const QString &s, int &ms)
 {
     bool ok = false;
@@ -74,11 +91,20 @@ int runServe(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Run the Tanvrit Compute control plane (REST API, scheduler, store)."));
     p.addHelpOption();
-    const QString defaultData = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    p.addOptions({
+    // under systemd (StateDirectory=) the service's state directory, else the user's data location
+    const QString stateDir = qEnvironmentVariable("STATE_DIRECTORY").section(QLatin1Char(':'), 0, 0);
+    const QString defaultData
+        = stateDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : stateDir;
+    const QList<QCommandLineOption> options = {
+        {QStringLiteral("config"),
+            QStringLiteral("Read options from this INI file (key = value, keys named like the flags). A flag wins over "
+                           "the environment (TANVRIT_<NAME>), which wins over the file."),
+            QStringLiteral("FILE")},
         {QStringLiteral("listen"), QStringLiteral("Address to listen on, HOST:PORT (port 0 picks a free one)."),
             QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080")},
-        {QStringLiteral("data-dir"), QStringLiteral("Where the database, logs and admin.key live."),
+        {QStringLiteral("data-dir"),
+            QStringLiteral("Where the database, logs and admin.key live (default: $STATE_DIRECTORY under systemd, else "
+                           "~/.local/share/tanvrit-compute)."),
             QStringLiteral("DIR"), defaultData},
         {QStringLiteral("log-level"), QStringLiteral("debug, info, warn or error."), QStringLiteral("LEVEL"),
             QStringLiteral("info")},
@@ -142,13 +168,23 @@ int runServe(const QStringList &args)
             QStringLiteral("BYTES"), QStringLiteral("8589934592")},
         {QStringLiteral("artifact-max-job-bytes"), QStringLiteral("Most artifact bytes one job may keep (413 beyond)."),
             QStringLiteral("BYTES"), QStringLiteral("34359738368")},
-    });
-    addIdentityOptions(p);
-    addWebhookOptions(p); // part 3: webhooks
-    p.process(args);
+    };
+    p.addOptions(ConfigSources::withDefaultsShown(options));
+    p.addOptions(ConfigSources::withDefaultsShown(identityOptions()));
+    p.addOptions(ConfigSources::withDefaultsShown(webhookOptions())); // part 3: webhooks
+    ConfigSources sources(options + identityOptions() + webhookOptions(),
+        {QStringLiteral("plan-rate"), QStringLiteral("webhook-allow")});
+    QStringList resolved;
+    if (QString why; !sources.resolve(args, &resolved, &why)) {
+        fprintf(stderr, "serve: %s\n", qPrintable(why));
+        return 2;
+    }
+    p.process(resolved);
+    if (!sources.file().isEmpty())
+        qInfo().noquote() << "serve: options read from" << sources.file();
 
     if (!Logging::install(p.value(QStringLiteral("log-level")))) {
-        fprintf(stderr, "serve: --log-level must be debug, info, warn or error\n");
+        badOption("serve: --log-level must be debug, info, warn or error\n");
         return 2;
     }
     qint64 descriptorsBefore = 0;
@@ -157,45 +193,45 @@ int runServe(const QStringList &args)
     ControlPlaneConfig cfg;
     cfg.dataDir = p.value(QStringLiteral("data-dir"));
     if (!parseListen(p.value(QStringLiteral("listen")), cfg.address, cfg.port)) {
-        fprintf(stderr, "serve: --listen must look like HOST:PORT\n");
+        badOption("serve: --listen must look like HOST:PORT\n");
         return 2;
     }
     bool ok = false;
     cfg.server.maxBodyBytes = p.value(QStringLiteral("max-body-bytes")).toLongLong(&ok);
     if (!ok || cfg.server.maxBodyBytes < 1024) {
-        fprintf(stderr, "serve: --max-body-bytes must be a number of at least 1024\n");
+        badOption("serve: --max-body-bytes must be a number of at least 1024\n");
         return 2;
     }
     const int grace = p.value(QStringLiteral("shutdown-grace")).toInt(&ok);
     if (!ok || grace < 0) {
-        fprintf(stderr, "serve: --shutdown-grace must be a non-negative number of seconds\n");
+        badOption("serve: --shutdown-grace must be a non-negative number of seconds\n");
         return 2;
     }
     cfg.agentTimeoutSeconds = p.value(QStringLiteral("agent-timeout")).toInt(&ok);
     if (!ok || cfg.agentTimeoutSeconds < 1) {
-        fprintf(stderr, "serve: --agent-timeout must be a positive number of seconds\n");
+        badOption("serve: --agent-timeout must be a positive number of seconds\n");
         return 2;
     }
     cfg.server.logMaxBytes = p.value(QStringLiteral("log-max-bytes")).toLongLong(&ok);
     if (!ok || cfg.server.logMaxBytes < 4096) {
-        fprintf(stderr, "serve: --log-max-bytes must be at least 4096\n");
+        badOption("serve: --log-max-bytes must be at least 4096\n");
         return 2;
     }
     cfg.server.logRetentionDays = p.value(QStringLiteral("log-retention-days")).toInt(&ok);
     if (!ok || cfg.server.logRetentionDays < 0) {
-        fprintf(stderr, "serve: --log-retention-days must be a non-negative number\n");
+        badOption("serve: --log-retention-days must be a non-negative number\n");
         return 2;
     }
     cfg.server.eventRetentionDays = p.value(QStringLiteral("event-retention-days")).toInt(&ok);
     if (!ok || cfg.server.eventRetentionDays < 0) {
-        fprintf(stderr, "serve: --event-retention-days must be a non-negative number\n");
+        badOption("serve: --event-retention-days must be a non-negative number\n");
         return 2;
     }
     cfg.server.logFsync = p.isSet(QStringLiteral("log-fsync"));
     if (p.isSet(QStringLiteral("max-connections"))) {
         cfg.server.maxConnections = p.value(QStringLiteral("max-connections")).toInt(&ok);
         if (!ok || cfg.server.maxConnections < 1) {
-            fprintf(stderr, "serve: --max-connections must be a positive number\n");
+            badOption("serve: --max-connections must be a positive number\n");
             return 2;
         }
     } else if (descriptors > 0) {
@@ -204,17 +240,17 @@ int runServe(const QStringList &args)
     }
     cfg.server.maxConnectionsPerAddress = p.value(QStringLiteral("max-connections-per-ip")).toInt(&ok);
     if (!ok || cfg.server.maxConnectionsPerAddress < 1) {
-        fprintf(stderr, "serve: --max-connections-per-ip must be a positive number\n");
+        badOption("serve: --max-connections-per-ip must be a positive number\n");
         return 2;
     }
     if (!parseSeconds(p.value(QStringLiteral("header-timeout")), cfg.server.headerTimeoutMs)
         || !parseSeconds(p.value(QStringLiteral("idle-timeout")), cfg.server.idleTimeoutMs)) {
-        fprintf(stderr, "serve: --header-timeout and --idle-timeout must be a number of seconds above 0\n");
+        badOption("serve: --header-timeout and --idle-timeout must be a number of seconds above 0\n");
         return 2;
     }
     cfg.server.maxFollowersPerKey = p.value(QStringLiteral("max-followers-per-key")).toInt(&ok);
     if (!ok || cfg.server.maxFollowersPerKey < 1) {
-        fprintf(stderr, "serve: --max-followers-per-key must be a positive number\n");
+        badOption("serve: --max-followers-per-key must be a positive number\n");
         return 2;
     }
     // artifacts (Part 1)
@@ -229,7 +265,7 @@ int runServe(const QStringList &args)
         return 2;
     }
     if (QString why; !readIdentityOptions(p, cfg.identity, &why)) {
-        fprintf(stderr, "serve: %s\n", qPrintable(why));
+        badOption("serve: %s\n", qPrintable(why));
         return 2;
     }
     // part 2: secret vaults (the file itself is checked when the control plane starts)
@@ -246,7 +282,7 @@ int runServe(const QStringList &args)
         return 2;
     }
     if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key"))) {
-        fprintf(stderr, "serve: --tls-cert and --tls-key go together\n");
+        badOption("serve: --tls-cert and --tls-key go together\n");
         return 2;
     }
     if (p.isSet(QStringLiteral("tls-cert"))) {
@@ -259,20 +295,20 @@ int runServe(const QStringList &args)
     }
     const int agentSlots = p.value(QStringLiteral("agent-slots")).toInt(&ok);
     if (!ok || agentSlots < 0) {
-        fprintf(stderr, "serve: --agent-slots must be a non-negative number\n");
+        badOption("serve: --agent-slots must be a non-negative number\n");
         return 2;
     }
     JobSandbox::Options sandbox;
     sandbox.jobUser = p.value(QStringLiteral("job-user")).trimmed();
     if (p.isSet(QStringLiteral("job-user")) && sandbox.jobUser.isEmpty()) {
-        fprintf(stderr, "serve: --job-user must not be empty\n");
+        badOption("serve: --job-user must not be empty\n");
         return 2;
     }
     if (p.isSet(QStringLiteral("agent-jobs-dir")))
         sandbox.jobsDir = QDir(p.value(QStringLiteral("agent-jobs-dir"))).absolutePath();
     sandbox.pidsMax = p.value(QStringLiteral("job-pids-max")).toInt(&ok);
     if (!ok || sandbox.pidsMax < 0 || sandbox.pidsMax > 4194304) {
-        fprintf(stderr, "serve: --job-pids-max must be a number between 0 and 4194304\n");
+        badOption("serve: --job-pids-max must be a number between 0 and 4194304\n");
         return 2;
     }
 
@@ -299,6 +335,9 @@ int runServe(const QStringList &args)
     Logging::always(QStringLiteral("listening url=%1 data-dir=%2 admin-key=%3")
                         .arg(plane.url().toString(), cfg.dataDir, plane.adminKeyPath()));
 
+    // under systemd (Type=notify): the store is open and the port is bound
+    sd_notifyf(0, "READY=1\nSTATUS=listening on %s", qPrintable(plane.url().toString()));
+
     HeapTrimmer heapTrimmer;
 
     LocalAgent localAgent;
@@ -308,6 +347,7 @@ int runServe(const QStringList &args)
 
     QObject::connect(&shutdown, &ShutdownSignals::requested, &plane, [&] {
         qInfo().noquote() << "shutdown signal received; finishing in-flight requests";
+        sd_notify(0, "STOPPING=1");
         localAgent.stop();
         plane.shutdown(grace * 1000, [] {
             qInfo().noquote() << "shutdown complete";

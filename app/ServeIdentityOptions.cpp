@@ -3,12 +3,13 @@
 #include "ServeIdentityOptions.h"
 #include "ControlPlane.h"
 
+#include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QUrl>
 
-void addIdentityOptions(QCommandLineParser &p)
+QList<QCommandLineOption> identityOptions()
 {
-    p.addOptions({
+    return {
         {QStringLiteral("access-token-ttl"), QStringLiteral("Seconds an access token (JWT) stays valid."),
             QStringLiteral("SECONDS"), QStringLiteral("900")},
         {QStringLiteral("refresh-token-ttl"), QStringLiteral("Days a refresh token stays valid (rotated on each use)."),
@@ -38,8 +39,9 @@ void addIdentityOptions(QCommandLineParser &p)
         {QStringLiteral("reset-admin-key"),
             QStringLiteral("Write a fresh owner key to <data-dir>/admin.key at start (older keys stay valid until "
                            "revoked).")},
-    });
+    };
 }
+
 
 bool readIdentityOptions(const QCommandLineParser &p, IdentityConfig &out, QString *error)
 {

@@ -4,9 +4,9 @@
 
 #include <QCommandLineParser>
 
-void addWebhookOptions(QCommandLineParser &p)
+QList<QCommandLineOption> webhookOptions()
 {
-    p.addOptions({
+    return {
         {QStringLiteral("webhook-allow"),
             QStringLiteral("Let webhooks deliver to this CIDR, address or host name although it is link-local or a "
                            "cloud metadata address (repeatable)."),
@@ -26,7 +26,7 @@ void addWebhookOptions(QCommandLineParser &p)
         {QStringLiteral("webhook-delivery-retention-days"),
             QStringLiteral("Finished deliveries are deleted after this many days (the last 1000 per webhook at most)."),
             QStringLiteral("DAYS"), QStringLiteral("7")},
-    });
+    };
 }
 
 bool readWebhookOptions(const QCommandLineParser &p, WebhookConfig &c, QString *why)

@@ -3,8 +3,11 @@
 
 #include "WebhookConfig.h"
 
+#include <QCommandLineOption>
+#include <QList>
+
 class QCommandLineParser;
 class QString;
 
-void addWebhookOptions(QCommandLineParser &p);
+QList<QCommandLineOption> webhookOptions();
 bool readWebhookOptions(const QCommandLineParser &p, WebhookConfig &c, QString *why);

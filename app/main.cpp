@@ -1,4 +1,5 @@
 // tanvrit-compute: the headless control plane (`serve`), the agent (`agent`) and the client commands.
+#include "AdminCommand.h"
 #include "AgentCommand.h"
 #include "Cli.h"
 #include "ServeCommand.h"
@@ -17,6 +18,7 @@ void usage(FILE *to)
         "commands:\n"
         "  serve     run the control plane (REST API, scheduler, store)\n"
         "  agent     run an agent that takes jobs from a control plane\n"
+        "  admin     back up or restore a control plane's data directory (backup, restore)\n"
         "  version   print the version\n\n"
         "client commands (talk to a control plane over its API):\n"
         "  jobs        run, list, get, logs, wait, cancel, retry\n"
@@ -56,6 +58,8 @@ int main(int argc, char **argv)
     const QString command = args.takeAt(1);
     if (command == QLatin1String("serve"))
         return runServe(args);
+    if (command == QLatin1String("admin"))
+        return runAdmin(args);
     if (command == QLatin1String("agent"))
         return runAgent(std::exchange(args, {}), argc, argv);
     if (Cli::isClientCommand(command)) {

@@ -13,6 +13,7 @@ packages=(
   qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-tools-dev qtkeychain-qt6-dev
   xvfb xauth imagemagick
   clang libclang-rt-14-dev
+  libsystemd-dev lintian help2man desktop-file-utils appstream librsvg2-bin systemd dpkg-dev fakeroot file
 )
 
 missing=()

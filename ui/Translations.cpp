@@ -11,7 +11,11 @@ void installConsoleTranslations(QCoreApplication &app)
     if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
             QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QCoreApplication::installTranslator(qt);
+    // an installed package's files (<prefix>/share/tanvrit-compute/translations) before the built-in copies
     auto *own = new QTranslator(&app);
-    if (own->load(QLocale(), QStringLiteral("tanvrit"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    const QString installed
+        = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tanvrit-compute/translations");
+    if (own->load(QLocale(), QStringLiteral("tanvrit"), QStringLiteral("_"), installed)
+        || own->load(QLocale(), QStringLiteral("tanvrit"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QCoreApplication::installTranslator(own);
 }

@@ -95,6 +95,7 @@ void AgentService::registerAgent(
     e.slotCount = r.slotCount;
     a.slotCount = r.slotCount;
     e.lastSeen = m_clock.elapsed();
+    e.heardSinceStart = true;
     const Agent snapshot = a;
     m_agents.insert(a.id, e);
     const StoredEvent ev = m_events.make(a.workspaceId, QStringLiteral("agent.registered"),
@@ -124,6 +125,11 @@ void AgentService::touch(const QString &nodeId)
     if (it == m_agents.end())
         return;
     it->lastSeen = m_clock.elapsed();
+    if (!it->heardSinceStart) {
+        it->heardSinceStart = true;
+        if (it->info.state == AgentState::Online)
+            Q_EMIT capacityChanged(); // back after the restart: it may take queued jobs again
+    }
     if (it->info.state == AgentState::Lost) {
         it->info.state = AgentState::Online;
         storeAgent(it->info);

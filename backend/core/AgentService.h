@@ -35,6 +35,9 @@ struct AgentEntry
     QTimer *pollTimer = nullptr;
     QList<QJsonObject> pendingControl; // cancel/kill notes for a node without a channel
     qint64 lastSeen = 0; // monotonic ms (AgentService's clock) of the last sign of life
+    // heard from since this control plane started: one known only from the store may be gone for good, so it
+    // keeps its running jobs for a full timeout but gets no new ones until it shows up
+    bool heardSinceStart = false;
     bool rotateKeyRequested = false; // an admin asked it to rotate its node key (told by push and heartbeat)
 };
 
@@ -79,7 +82,7 @@ public:
 
     // For the scheduler.
     QHash<QString, AgentEntry> &entries() { return m_agents; }
-    bool isSchedulable(const AgentEntry &a) const { return a.info.state == AgentState::Online; }
+    bool isSchedulable(const AgentEntry &a) const { return a.info.state == AgentState::Online && a.heardSinceStart; }
     void deliver(const QString &agentId, const JobPtr &job); // after the ASSIGNED commit
     int timeoutSeconds() const { return m_timeoutSeconds; }
 

@@ -76,6 +76,9 @@ QString Scheduler::whyNot(const JobProfile &job) const
         c.end());
     if (c.isEmpty())
         return QStringLiteral("every online agent is draining");
+    c.erase(std::remove_if(c.begin(), c.end(), [](const AgentEntry *a) { return !a->heardSinceStart; }), c.end());
+    if (c.isEmpty())
+        return QStringLiteral("waiting for the agents to reconnect after the control plane's restart");
     for (auto it = job.labels.begin(); it != job.labels.end(); ++it)
         c.erase(std::remove_if(c.begin(), c.end(),
                     [&](const AgentEntry *a) { return a->info.labels.value(it.key()) != it.value(); }),

@@ -45,6 +45,15 @@ bool Migrations::apply(SqlSession &s, QString *error)
         if (q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) && q.next())
             current = q.value(0).toInt();
     }
+    // a database a newer version wrote may hold what this version cannot read or would undo: never touch it
+    if (const int latest = latestVersion(); current > latest) {
+        *error = QStringLiteral("the database was written by a newer version of Tanvrit Compute (schema %1; this "
+                                "version knows schemas up to %2): run that version or newer, or restore a backup "
+                                "made by this one")
+                     .arg(current)
+                     .arg(latest);
+        return false;
+    }
     for (const QString &file : migrationFiles()) {
         const int version = versionOf(file);
         if (version <= current)
