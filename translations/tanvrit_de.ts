@@ -57,6 +57,65 @@
     </message>
 </context>
 <context>
+    <name>ArtifactList</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>Versuch</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation>Herunterladen…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Artifacts asked for: %1</source>
+        <translation>Angeforderte Artefakte: %1</translation>
+    </message>
+    <message>
+        <source>Could not list the artifacts: %1</source>
+        <translation>Die Artefakte konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>None collected yet.</source>
+        <translation>Noch keine gesammelt.</translation>
+    </message>
+    <message>
+        <source>Save artifact</source>
+        <translation>Artefakt speichern</translation>
+    </message>
+    <message>
+        <source>Download failed: %1</source>
+        <translation>Herunterladen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Gespeichert unter %1</translation>
+    </message>
+    <message>
+        <source>Downloading %1…</source>
+        <translation>%1 wird heruntergeladen…</translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <source>Reading the audit log needs an admin or owner of the workspace.</source>
@@ -568,14 +627,6 @@
     <message numerus="yes">
         <source>Holds %n GPU(s) on %1. Its devices:</source>
         <translation><numerusform>Belegt %n GPU auf %1. Das Gerät:</numerusform><numerusform>Belegt %n GPUs auf %1. Die Geräte:</numerusform></translation>
-    </message>
-    <message>
-        <source>Artifacts asked for: %1</source>
-        <translation>Angeforderte Artefakte: %1</translation>
-    </message>
-    <message>
-        <source>None collected yet.</source>
-        <translation>Noch keine gesammelt.</translation>
     </message>
     <message>
         <source>Only an admin may cancel or retry another person's job</source>
@@ -1543,6 +1594,355 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     </message>
 </context>
 <context>
+    <name>ScheduleDialog</name>
+    <message>
+        <source>New schedule</source>
+        <translation>Neuer Zeitplan</translation>
+    </message>
+    <message>
+        <source>Edit schedule %1</source>
+        <translation>Zeitplan %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>minute hour day-of-month month day-of-week, e.g. */15 9-17 * * MON-FRI</source>
+        <translation>Minute Stunde Tag Monat Wochentag, z. B. */15 9-17 * * MON-FRI</translation>
+    </message>
+    <message>
+        <source>A shell command, e.g. ./backup.sh --full</source>
+        <translation>Ein Shell-Befehl, z. B. ./backup.sh --full</translation>
+    </message>
+    <message>
+        <source>Allow overlapping runs</source>
+        <translation>Überlappende Läufe erlauben</translation>
+    </message>
+    <message>
+        <source>Skip while the last run is active</source>
+        <translation>Auslassen, solange der letzte Lauf aktiv ist</translation>
+    </message>
+    <message>
+        <source>Cancel the last run, then start</source>
+        <translation>Letzten Lauf abbrechen, dann starten</translation>
+    </message>
+    <message>
+        <source>Run once for missed slots</source>
+        <translation>Verpasste Termine einmal nachholen</translation>
+    </message>
+    <message>
+        <source>Skip missed slots</source>
+        <translation>Verpasste Termine auslassen</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>&amp;Name</translation>
+    </message>
+    <message>
+        <source>C&amp;ron</source>
+        <translation>C&amp;ron</translation>
+    </message>
+    <message>
+        <source>&amp;Time zone</source>
+        <translation>&amp;Zeitzone</translation>
+    </message>
+    <message>
+        <source>Co&amp;mmand</source>
+        <translation>&amp;Befehl</translation>
+    </message>
+    <message>
+        <source>While a run is active</source>
+        <translation>Während ein Lauf aktiv ist</translation>
+    </message>
+    <message>
+        <source>After downtime</source>
+        <translation>Nach einem Ausfall</translation>
+    </message>
+    <message>
+        <source>Next runs</source>
+        <translation>Nächste Läufe</translation>
+    </message>
+    <message>
+        <source>%1 %2 (here: %3)</source>
+        <translation>%1 %2 (hier: %3)</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation>Speichern fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulesPage</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Cron</source>
+        <translation>Cron</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Zeitzone</translation>
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation>Nächster Lauf</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation>Letzter Lauf</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>Termin</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation>Exit-Code</translation>
+    </message>
+    <message>
+        <source>&amp;New schedule…</source>
+        <translation>&amp;Neuer Zeitplan…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Bearbeiten…</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Runs of the selected schedule (double-click opens the job)</source>
+        <translation>Läufe des gewählten Zeitplans (Doppelklick öffnet den Job)</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Schedules</source>
+        <translation>Zeitpläne</translation>
+    </message>
+    <message>
+        <source>Managing schedules needs the admin or owner role</source>
+        <translation>Zeitpläne verwalten dürfen nur Admins und Eigentümer</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Could not list the schedules: %1</source>
+        <translation>Die Zeitpläne konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>Could not list the runs: %1</source>
+        <translation>Die Läufe konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Schedule saved</source>
+        <translation>Zeitplan gespeichert</translation>
+    </message>
+    <message>
+        <source>Could not change the schedule: %1</source>
+        <translation>Der Zeitplan konnte nicht geändert werden: %1</translation>
+    </message>
+    <message>
+        <source>Schedule %1 paused</source>
+        <translation>Zeitplan %1 pausiert</translation>
+    </message>
+    <message>
+        <source>Schedule %1 resumed</source>
+        <translation>Zeitplan %1 fortgesetzt</translation>
+    </message>
+    <message>
+        <source>Delete schedule</source>
+        <translation>Zeitplan löschen</translation>
+    </message>
+    <message>
+        <source>Delete the schedule %1? Its past runs stay.</source>
+        <translation>Den Zeitplan %1 löschen? Seine bisherigen Läufe bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Could not delete: %1</source>
+        <translation>Löschen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Schedule %1 deleted</source>
+        <translation>Zeitplan %1 gelöscht</translation>
+    </message>
+</context>
+<context>
+    <name>SecretsPage</name>
+    <message>
+        <source>Managing secrets needs an admin or owner of the workspace.</source>
+        <translation>Geheimnisse verwalten dürfen nur Admins und Eigentümer des Arbeitsbereichs.</translation>
+    </message>
+    <message>
+        <source>new vault name</source>
+        <translation>Name des neuen Tresors</translation>
+    </message>
+    <message>
+        <source>Create &amp;vault</source>
+        <translation>&amp;Tresor anlegen</translation>
+    </message>
+    <message>
+        <source>Delete vault…</source>
+        <translation>Tresor löschen…</translation>
+    </message>
+    <message>
+        <source>Vaults</source>
+        <translation>Tresore</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <source>&amp;Set secret…</source>
+        <translation>Geheimnis &amp;setzen…</translation>
+    </message>
+    <message>
+        <source>&amp;Rotate…</source>
+        <translation>&amp;Erneuern…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+        <source>Values are write-only: they are never shown again. Jobs name a secret as vault/NAME and receive it as the environment variable NAME.</source>
+        <translation>Werte können nur geschrieben werden: Sie werden nie wieder angezeigt. Jobs nennen ein Geheimnis als Tresor/NAME und erhalten es als Umgebungsvariable NAME.</translation>
+    </message>
+    <message>
+        <source>Secrets</source>
+        <translation>Geheimnisse</translation>
+    </message>
+    <message>
+        <source>Could not read the vaults: %1</source>
+        <translation>Die Tresore konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not read the secrets: %1</source>
+        <translation>Die Geheimnisse konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Give the new vault a name.</source>
+        <translation>Geben Sie dem neuen Tresor einen Namen.</translation>
+    </message>
+    <message>
+        <source>Could not create the vault: %1</source>
+        <translation>Der Tresor konnte nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>Vault %1 created.</source>
+        <translation>Tresor %1 angelegt.</translation>
+    </message>
+    <message>
+        <source>Delete vault</source>
+        <translation>Tresor löschen</translation>
+    </message>
+    <message>
+        <source>Delete vault %1 and all its secrets? Jobs that name them will fail.</source>
+        <translation>Tresor %1 mit allen Geheimnissen löschen? Jobs, die sie nennen, schlagen fehl.</translation>
+    </message>
+    <message>
+        <source>Could not delete the vault: %1</source>
+        <translation>Der Tresor konnte nicht gelöscht werden: %1</translation>
+    </message>
+    <message>
+        <source>Vault %1 deleted.</source>
+        <translation>Tresor %1 gelöscht.</translation>
+    </message>
+    <message>
+        <source>Choose or create a vault first.</source>
+        <translation>Wählen oder legen Sie zuerst einen Tresor an.</translation>
+    </message>
+    <message>
+        <source>Set secret</source>
+        <translation>Geheimnis setzen</translation>
+    </message>
+    <message>
+        <source>Rotate %1</source>
+        <translation>%1 erneuern</translation>
+    </message>
+    <message>
+        <source>DB_PASSWORD</source>
+        <translation>DB_PASSWORD</translation>
+    </message>
+    <message>
+        <source>the value (never shown again)</source>
+        <translation>der Wert (wird nie wieder angezeigt)</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>A secret needs a name and a value.</source>
+        <translation>Ein Geheimnis braucht einen Namen und einen Wert.</translation>
+    </message>
+    <message>
+        <source>Could not set %1: %2</source>
+        <translation>%1 konnte nicht gesetzt werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 set (version %2).</source>
+        <translation>%1 gesetzt (Version %2).</translation>
+    </message>
+    <message>
+        <source>Delete secret</source>
+        <translation>Geheimnis löschen</translation>
+    </message>
+    <message>
+        <source>Delete secret %1? Jobs that name it will fail.</source>
+        <translation>Geheimnis %1 löschen? Jobs, die es nennen, schlagen fehl.</translation>
+    </message>
+    <message>
+        <source>Could not delete %1: %2</source>
+        <translation>%1 konnte nicht gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 deleted.</source>
+        <translation>%1 gelöscht.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>API key</source>
@@ -1812,6 +2212,177 @@ Verbinden Sie sich in den Einstellungen (Strg+,) mit einer anderen Installation.
     <message>
         <source>%1 d ago</source>
         <translation>vor %1 d</translation>
+    </message>
+</context>
+<context>
+    <name>WebhooksPage</name>
+    <message>
+        <source>Webhooks are managed by admins and owners of the workspace.</source>
+        <translation>Webhooks werden von Admins und Eigentümern des Arbeitsbereichs verwaltet.</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Last delivery</source>
+        <translation>Letzte Zustellung</translation>
+    </message>
+    <message>
+        <source>Send &amp;test</source>
+        <translation>&amp;Test senden</translation>
+    </message>
+    <message>
+        <source>R&amp;otate secret</source>
+        <translation>Geheimnis &amp;erneuern</translation>
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation>&amp;Aktivieren</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Response (ms)</source>
+        <translation>Antwort (ms)</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>Versuch</translation>
+    </message>
+    <message>
+        <source>Next retry</source>
+        <translation>Nächster Versuch</translation>
+    </message>
+    <message>
+        <source>&amp;Resend</source>
+        <translation>Erneut &amp;senden</translation>
+    </message>
+    <message>
+        <source>Deliveries of the selected webhook</source>
+        <translation>Zustellungen des gewählten Webhooks</translation>
+    </message>
+    <message>
+        <source>New webhook</source>
+        <translation>Neuer Webhook</translation>
+    </message>
+    <message>
+        <source>Comma-separated: job.created, job.transitioned, job.terminal, agent.*, webhook.disabled, ping, or * for all</source>
+        <translation>Durch Kommas getrennt: job.created, job.transitioned, job.terminal, agent.*, webhook.disabled, ping, oder * für alle</translation>
+    </message>
+    <message>
+        <source>&amp;Create webhook</source>
+        <translation>Webhook &amp;anlegen</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Do&amp;ne</source>
+        <translation>&amp;Fertig</translation>
+    </message>
+    <message>
+        <source>Webhooks</source>
+        <translation>Webhooks</translation>
+    </message>
+    <message>
+        <source>Could not list the webhooks: %1</source>
+        <translation>Die Webhooks konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>deaktiviert</translation>
+    </message>
+    <message>
+        <source>Could not read the deliveries: %1</source>
+        <translation>Die Zustellungen konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not create the webhook: %1</source>
+        <translation>Der Webhook konnte nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>Signing secret (shown only now):</source>
+        <translation>Signaturgeheimnis (nur jetzt sichtbar):</translation>
+    </message>
+    <message>
+        <source>Webhook for %1 created. Copy its signing secret now: it is not shown again.</source>
+        <translation>Webhook für %1 angelegt. Kopieren Sie sein Signaturgeheimnis jetzt: Es wird nicht noch einmal angezeigt.</translation>
+    </message>
+    <message>
+        <source>Could not send a test: %1</source>
+        <translation>Der Test konnte nicht gesendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Test event sent; its delivery appears below</source>
+        <translation>Testereignis gesendet; seine Zustellung erscheint unten</translation>
+    </message>
+    <message>
+        <source>Could not rotate the secret: %1</source>
+        <translation>Das Geheimnis konnte nicht erneuert werden: %1</translation>
+    </message>
+    <message>
+        <source>New signing secret (shown only now):</source>
+        <translation>Neues Signaturgeheimnis (nur jetzt sichtbar):</translation>
+    </message>
+    <message>
+        <source>Secret rotated; the previous one also signs deliveries for 24 hours</source>
+        <translation>Geheimnis erneuert; das bisherige signiert Zustellungen noch 24 Stunden lang mit</translation>
+    </message>
+    <message>
+        <source>Could not enable: %1</source>
+        <translation>Aktivieren fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Webhook enabled</source>
+        <translation>Webhook aktiviert</translation>
+    </message>
+    <message>
+        <source>Could not delete: %1</source>
+        <translation>Löschen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Webhook deleted</source>
+        <translation>Webhook gelöscht</translation>
+    </message>
+    <message>
+        <source>Could not resend: %1</source>
+        <translation>Erneutes Senden fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Delivery queued again</source>
+        <translation>Zustellung erneut eingereiht</translation>
     </message>
 </context>
 <context>

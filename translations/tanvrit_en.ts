@@ -57,6 +57,65 @@
     </message>
 </context>
 <context>
+    <name>ArtifactList</name>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Artifacts asked for: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not list the artifacts: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>None collected yet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Save artifact</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Download failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Downloading %1…</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <source>Reading the audit log needs an admin or owner of the workspace.</source>
@@ -568,14 +627,6 @@
     <message numerus="yes">
         <source>Holds %n GPU(s) on %1. Its devices:</source>
         <translation><numerusform>Holds %n GPU on %1. Its devices:</numerusform><numerusform>Holds %n GPUs on %1. Its devices:</numerusform></translation>
-    </message>
-    <message>
-        <source>Artifacts asked for: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>None collected yet.</source>
-        <translation type="unfinished" />
     </message>
     <message>
         <source>Only an admin may cancel or retry another person's job</source>
@@ -1541,6 +1592,355 @@ Connect to another deployment in Settings (Ctrl+,).</source>
     </message>
 </context>
 <context>
+    <name>ScheduleDialog</name>
+    <message>
+        <source>New schedule</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Edit schedule %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>minute hour day-of-month month day-of-week, e.g. */15 9-17 * * MON-FRI</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>A shell command, e.g. ./backup.sh --full</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Allow overlapping runs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Skip while the last run is active</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel the last run, then start</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run once for missed slots</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Skip missed slots</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>C&amp;ron</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Time zone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Co&amp;mmand</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>While a run is active</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>After downtime</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Next runs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 %2 (here: %3)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>SchedulesPage</name>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cron</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Next run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Job</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;New schedule…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Runs of the selected schedule (double-click opens the job)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Schedules</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Managing schedules needs the admin or owner role</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not list the schedules: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>paused</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not list the runs: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Schedule saved</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not change the schedule: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Schedule %1 paused</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Schedule %1 resumed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete schedule</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete the schedule %1? Its past runs stay.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not delete: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Schedule %1 deleted</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>SecretsPage</name>
+    <message>
+        <source>Managing secrets needs an admin or owner of the workspace.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>new vault name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Create &amp;vault</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete vault…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Vaults</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Set secret…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Rotate…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Values are write-only: they are never shown again. Jobs name a secret as vault/NAME and receive it as the environment variable NAME.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Secrets</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not read the vaults: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not read the secrets: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Give the new vault a name.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not create the vault: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Vault %1 created.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete vault</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete vault %1 and all its secrets? Jobs that name them will fail.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not delete the vault: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Vault %1 deleted.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose or create a vault first.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Set secret</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Rotate %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>DB_PASSWORD</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the value (never shown again)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>A secret needs a name and a value.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not set %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 set (version %2).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete secret</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delete secret %1? Jobs that name it will fail.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not delete %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 deleted.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>API key</source>
@@ -1809,6 +2209,177 @@ Connect to another deployment in Settings (Ctrl+,).</source>
     </message>
     <message>
         <source>%1 d ago</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>WebhooksPage</name>
+    <message>
+        <source>Webhooks are managed by admins and owners of the workspace.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>URL</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last delivery</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Send &amp;test</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>R&amp;otate secret</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Response (ms)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Next retry</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Resend</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Deliveries of the selected webhook</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New webhook</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Comma-separated: job.created, job.transitioned, job.terminal, agent.*, webhook.disabled, ping, or * for all</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Create webhook</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Do&amp;ne</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Webhooks</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not list the webhooks: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not read the deliveries: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not create the webhook: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Signing secret (shown only now):</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Webhook for %1 created. Copy its signing secret now: it is not shown again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not send a test: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Test event sent; its delivery appears below</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not rotate the secret: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New signing secret (shown only now):</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Secret rotated; the previous one also signs deliveries for 24 hours</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not enable: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Webhook enabled</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not delete: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Webhook deleted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not resend: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Delivery queued again</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -121,13 +121,14 @@ QByteArray JobService::apiJson(const JobPtr &job)
     auto it = m_jsonCache.find(job->id);
     if (it != m_jsonCache.end())
         return *it;
-    const QByteArray json = QJsonDocument(job->toJson()).toJson(QJsonDocument::Compact);
+    const QByteArray json = Job::hideSecretEnv(QJsonDocument(job->toJson()).toJson(QJsonDocument::Compact));
     m_jsonCache.insert(job->id, json);
     return json;
 }
 
 QByteArray JobService::withPendingReason(const QString &id, QByteArray doc) const
 {
+    doc = Job::hideSecretEnv(doc);
     const JobProfile *p = m_queue.profileOf(id);
     if (!p || p->reasonJson.isEmpty() || !doc.endsWith('}'))
         return doc;

@@ -260,10 +260,11 @@ void JobsController::cancel(const ExchangePtr &ex, const QString &id, const QStr
     m_s.jobs->cancel(ex->principal(), id, reason, [this, ex](Result<JobPtr> r) {
         if (!r)
             return ex->replyError(r.error());
-        const QByteArray json = QJsonDocument(r.value()->toJson()).toJson(QJsonDocument::Compact);
+        QJsonObject job = r.value()->toJson();
+        Job::hideSecretEnv(job);
         if (ex->surface() == Surface::Rpc)
-            return ex->replyRpc(r.value()->toJson(), QStringLiteral("cancelled"));
-        ex->reply(200, json);
+            return ex->replyRpc(job, QStringLiteral("cancelled"));
+        ex->reply(200, QJsonDocument(job).toJson(QJsonDocument::Compact));
     });
 }
 
@@ -272,8 +273,10 @@ void JobsController::retry(const ExchangePtr &ex, const QString &id)
     m_s.jobs->retry(ex->principal(), id, [ex](Result<JobPtr> r) {
         if (!r)
             return ex->replyError(r.error());
+        QJsonObject job = r.value()->toJson();
+        Job::hideSecretEnv(job);
         if (ex->surface() == Surface::Rpc)
-            return ex->replyRpc(r.value()->toJson(), QStringLiteral("requeued"));
-        ex->reply(200, QJsonDocument(r.value()->toJson()).toJson(QJsonDocument::Compact));
+            return ex->replyRpc(job, QStringLiteral("requeued"));
+        ex->reply(200, QJsonDocument(job).toJson(QJsonDocument::Compact));
     });
 }

@@ -1,5 +1,7 @@
 // JSON mapping and validation of jobs. The limits here are the documented bounds of docs/api.md.
 #include "Job.h"
+
+#include <QJsonDocument>
 #include "SecretRef.h"
 #include "Wire.h"
 
@@ -402,4 +404,33 @@ Job Job::fromJson(const QJsonObject &o)
             t.value(QStringLiteral("attempt")).toInt(1)});
     }
     return j;
+}
+
+void Job::hideSecretEnv(QJsonObject &job)
+{
+    const QJsonArray secrets = job.value(QLatin1String("secrets")).toArray();
+    if (secrets.isEmpty() || !job.contains(QLatin1String("env")))
+        return;
+    QJsonObject env = job.value(QLatin1String("env")).toObject();
+    bool changed = false;
+    for (const QJsonValue &s : secrets) {
+        const QString name = s.toString();
+        if (!name.contains(QLatin1Char('/')) && env.contains(name)) {
+            env.insert(name, QStringLiteral("***"));
+            changed = true;
+        }
+    }
+    if (changed)
+        job.insert(QLatin1String("env"), env);
+}
+
+QByteArray Job::hideSecretEnv(const QByteArray &json)
+{
+    if (!json.contains("\"secrets\":") || !json.contains("\"env\":"))
+        return json;
+    QJsonObject o = QJsonDocument::fromJson(json).object();
+    if (o.isEmpty())
+        return json;
+    hideSecretEnv(o);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }

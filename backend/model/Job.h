@@ -80,6 +80,11 @@ struct Job
 
     QJsonObject toJson() const;                  // the API representation
     static Job fromJson(const QJsonObject &o);   // the store's own copy
+    // What an API answer shows of a job (toJson()'s object or its stored bytes): the env values a plain
+    // `secrets` entry (a name, not vault/NAME) marks secret become "***". The stored copy keeps them: the
+    // agent needs them at dispatch. Bytes without a "secrets" key come back untouched, unparsed.
+    static void hideSecretEnv(QJsonObject &job);
+    static QByteArray hideSecretEnv(const QByteArray &json);
 };
 
 QString isoTime(qint64 ms);

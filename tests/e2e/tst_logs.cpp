@@ -417,6 +417,12 @@ void TestLogs::secretIsRedacted()
     texts.sort();
     // the job saw the real value (11 characters and a newline); readers see only ***
     QCOMPARE(texts, (QStringList {"******", "12", "plain", "prefix-***-suffix", "token=***"}));
+    // the job's answers show the env entry masked, one by one, in lists and after a retry
+    const TestServer::Reply one = m_server->get(QStringLiteral("/v0/jobs/") + id);
+    QCOMPARE(one.json.value("env").toObject().value("TOKEN").toString(), QStringLiteral("***"));
+    QVERIFY2(!one.body.contains(secret), one.body.constData());
+    const TestServer::Reply list = m_server->get(QStringLiteral("/v0/jobs?limit=500"));
+    QVERIFY(list.body.contains(id.toUtf8()) && !list.body.contains(secret));
 
     const auto s = followLogs(*m_server, id);
     QTRY_VERIFY2_WITH_TIMEOUT(s->hasEnd(), qPrintable(s->describe()), 30000);
