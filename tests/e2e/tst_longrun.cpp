@@ -164,11 +164,25 @@ void TestLongRun::thousandFollowersAreReleased()
                        .arg(fdOpen)
                        .arg(openDescriptors(pid))),
         30000);
-    QTRY_VERIFY2_WITH_TIMEOUT(rssKiB(pid) <= rssBefore + 8 * 1024,
+    // the allocator keeps some of what 1,000 connections used (more when the machine is busy), so a leak
+    // shows as growth from one round to the next: a second round of 1,000 ends where the first did
+    QTRY_VERIFY2_WITH_TIMEOUT(rssKiB(pid) <= rssBefore + 16 * 1024,
         qPrintable(QStringLiteral("server VmRSS: %1 KiB before, %2 KiB with followers, %3 KiB after")
                        .arg(rssBefore)
                        .arg(rssOpen)
                        .arg(rssKiB(pid))),
+        20000);
+    const qint64 rssRound1 = rssKiB(pid);
+    QVERIFY2(openFollowers(1000, followers), m_server->output().right(3000).constData());
+    for (auto &s : followers)
+        s->abort();
+    followers.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(openDescriptors(pid) <= fdBefore + 5, 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(rssKiB(pid) <= rssRound1 + 2 * 1024,
+        qPrintable(
+            QStringLiteral("server VmRSS after a second round of 1,000 followers: %1 KiB, after the first %2 KiB")
+                .arg(rssKiB(pid))
+                .arg(rssRound1)),
         20000);
     qInfo().noquote() << QStringLiteral("server fds %1 -> %2 -> %3, VmRSS %4 -> %5 -> %6 KiB")
                              .arg(fdBefore)

@@ -103,7 +103,7 @@ void TestUiSecrets::setASecretThroughThePage()
     // rotate: the name is fixed, a new value makes version 2
     table->setCurrentItem(table->topLevelItem(0));
     const QString rotated = QStringLiteral("gui-rotated-V4lue-17");
-    setValue(page, m_fx->find<QPushButton>(QStringLiteral("rotateSecretButton")), QStringLiteral("GUI_TOKEN"), rotated);
+    setValue(page, page->findChild<QPushButton *>(QStringLiteral("rotateSecretButton")), QStringLiteral("GUI_TOKEN"), rotated);
     QTRY_COMPARE_WITH_TIMEOUT(
         table->topLevelItem(0) ? table->topLevelItem(0)->text(1) : QString(), QStringLiteral("2"), 15000);
 

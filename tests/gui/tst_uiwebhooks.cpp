@@ -127,7 +127,7 @@ void TestUiWebhooks::aMemberSeesTheControlsDisabledWithTheReason()
     auto *create = m_fx->find<QPushButton>(QStringLiteral("createWebhookButton"));
     QVERIFY(!create->isEnabled());
     QVERIFY(create->toolTip().contains(QLatin1String("admins")));
-    for (const char *name : {"testWebhookButton", "rotateSecretButton", "deleteWebhookButton", "resendDeliveryButton"})
+    for (const char *name : {"testWebhookButton", "rotateWebhookSecretButton", "deleteWebhookButton", "resendDeliveryButton"})
         QVERIFY2(!m_fx->find<QPushButton>(QLatin1String(name))->isEnabled(), name);
     QVERIFY(!m_fx->find<QLabel>(QStringLiteral("webhooksStatus"))->text().contains("Could not")); // no 403 shown
 }

@@ -170,7 +170,11 @@ void SecretsPage::reload()
 void SecretsPage::loadSecrets()
 {
     const QString vault = currentVault();
-    m_secrets->clear();
+    // another vault's names go at once; a reload of the same vault keeps the rows and the selection until
+    // the answer replaces them
+    if (vault != m_secretsOf)
+        m_secrets->clear();
+    m_secretsOf = vault;
     m_set->setEnabled(!vault.isEmpty());
     if (vault.isEmpty())
         return;
@@ -180,9 +184,12 @@ void SecretsPage::loadSecrets()
             return;
         if (!r)
             return self->setStatus(tr("Could not read the secrets: %1").arg(r.error().describe()), true);
+        const QString selected = self->m_secrets->currentItem() ? self->m_secrets->currentItem()->text(0) : QString();
         self->m_secrets->clear();
         for (const SecretView &s : r.value().secrets) {
             auto *item = new QTreeWidgetItem(self->m_secrets);
+            if (s.name == selected)
+                self->m_secrets->setCurrentItem(item);
             item->setText(0, s.name);
             item->setText(1, QString::number(s.version));
             item->setText(2,

@@ -43,6 +43,7 @@ private:
     QListWidget *m_vaults;
     QLineEdit *m_newVault;
     QTreeWidget *m_secrets;
+    QString m_secretsOf; // the vault whose secrets the table shows
     QPushButton *m_set;
     QPushButton *m_rotate;
     QPushButton *m_delete;

@@ -53,7 +53,7 @@ WebhooksPage::WebhooksPage(ConsoleSession *session, QWidget *parent)
     m_test->setObjectName(QStringLiteral("testWebhookButton"));
     connect(m_test, &QPushButton::clicked, this, &WebhooksPage::sendTest);
     m_rotate = new QPushButton(tr("R&otate secret"), this);
-    m_rotate->setObjectName(QStringLiteral("rotateSecretButton"));
+    m_rotate->setObjectName(QStringLiteral("rotateWebhookSecretButton"));
     connect(m_rotate, &QPushButton::clicked, this, &WebhooksPage::rotateSecret);
     m_enable = new QPushButton(tr("&Enable"), this);
     m_enable->setObjectName(QStringLiteral("enableWebhookButton"));
